@@ -1,0 +1,40 @@
+import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { type AvailabilityReport, LineItemsDto, mergeLineItems } from '@app/contracts';
+import { FaultInjectionInterceptor } from '@app/http-app';
+import { rowsOf } from '@app/database';
+
+/**
+ * Step 1 of a checkout: which SKUs are unknown, which are short, and the current prices. It only
+ * reads; the answer can be stale by the time of the reservation, which decides for real.
+ */
+@Controller('inventory/availability')
+@UseInterceptors(FaultInjectionInterceptor)
+export class CheckAvailabilityController {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  @Post()
+  @HttpCode(200)
+  async check(@Body() body: LineItemsDto): Promise<AvailabilityReport> {
+    const items = mergeLineItems(body.items);
+    const rows = await rowsOf<{ sku: string; price_cents: number; available: number }>(
+      this.db.manager,
+      'SELECT sku, price_cents, available FROM products WHERE sku = ANY($1)',
+      [items.map((i) => i.sku)],
+    );
+    const bySku = new Map(rows.map((r) => [r.sku, r]));
+    const missing = items.filter((i) => !bySku.has(i.sku)).map((i) => i.sku);
+    const shortages = items
+      .filter((i) => (bySku.get(i.sku)?.available ?? i.quantity) < i.quantity)
+      .map((i) => ({ sku: i.sku, requested: i.quantity, available: bySku.get(i.sku)?.available ?? 0 }));
+    const priced = items.filter((i) => bySku.has(i.sku)).map((i) => ({ ...i, unitPriceCents: bySku.get(i.sku)!.price_cents }));
+    return {
+      available: missing.length === 0 && shortages.length === 0,
+      missing,
+      shortages,
+      items: priced,
+      totalCents: priced.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0),
+    };
+  }
+}

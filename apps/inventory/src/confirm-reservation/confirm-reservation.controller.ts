@@ -1,0 +1,16 @@
+import { Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { CheckoutIdParam, type Reservation } from '@app/contracts';
+import { FaultInjectionInterceptor } from '@app/http-app';
+import { ConfirmReservationHandler } from './confirm-reservation.handler.js';
+
+@Controller('inventory/reservations')
+@UseInterceptors(FaultInjectionInterceptor)
+export class ConfirmReservationController {
+  constructor(private readonly handler: ConfirmReservationHandler) {}
+
+  @Post(':checkoutId/confirm')
+  @HttpCode(200)
+  confirm(@Param() { checkoutId }: CheckoutIdParam): Promise<Reservation> {
+    return this.handler.execute(checkoutId);
+  }
+}

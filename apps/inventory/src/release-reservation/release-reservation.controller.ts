@@ -1,0 +1,16 @@
+import { Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { CheckoutIdParam, type Reservation } from '@app/contracts';
+import { FaultInjectionInterceptor } from '@app/http-app';
+import { ReleaseReservationHandler } from './release-reservation.handler.js';
+
+@Controller('inventory/reservations')
+@UseInterceptors(FaultInjectionInterceptor)
+export class ReleaseReservationController {
+  constructor(private readonly handler: ReleaseReservationHandler) {}
+
+  @Post(':checkoutId/release')
+  @HttpCode(200)
+  release(@Param() { checkoutId }: CheckoutIdParam): Promise<Reservation> {
+    return this.handler.execute(checkoutId);
+  }
+}

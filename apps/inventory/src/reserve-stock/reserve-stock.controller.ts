@@ -1,0 +1,18 @@
+import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import type { Reservation } from '@app/contracts';
+import { FaultInjectionInterceptor } from '@app/http-app';
+import { ReserveStockDto } from './reserve-stock.dto.js';
+import { ReserveStockHandler } from './reserve-stock.handler.js';
+
+@Controller('inventory/reservations')
+@UseInterceptors(FaultInjectionInterceptor)
+export class ReserveStockController {
+  constructor(private readonly handler: ReserveStockHandler) {}
+
+  /** 201 with the reservation; 404 for unknown SKUs; 409 naming each short SKU. */
+  @Post()
+  @HttpCode(201)
+  reserve(@Body() body: ReserveStockDto): Promise<Reservation> {
+    return this.handler.execute(body.checkoutId, body.items);
+  }
+}

@@ -1,0 +1,85 @@
+import { Transform } from 'class-transformer';
+import type { IsURLOptions } from 'validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsString, IsUrl, Max, Min } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
+const toNumber = toInt;
+const toBool = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value);
+const pgUrl: IsURLOptions = { protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true };
+const redisUrl: IsURLOptions = { protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true };
+const httpUrl: IsURLOptions = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
+
+const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/checkout_sagas';
+
+/**
+ * Every environment variable the system reads, with a default that works on a developer machine
+ * running PostgreSQL and Redis locally. Validated once at boot by {@link loadConfig}.
+ */
+export class EnvSchema {
+  @IsIn(['development', 'production', 'test']) NODE_ENV = 'development';
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  /** Comma-separated keys accepted in the X-API-Key header. */
+  @IsString() API_KEYS = 'dev-key';
+
+  @IsUrl(redisUrl) REDIS_URL = 'redis://127.0.0.1:6379';
+  /** Prepended to every Redis key and stream name; lets tests and parallel stacks share one Redis. */
+  @IsString() REDIS_KEY_PREFIX = '';
+
+  @IsUrl(pgUrl) INVENTORY_DATABASE_URL = LOCAL_PG;
+  @IsUrl(pgUrl) ORDERS_DATABASE_URL = LOCAL_PG;
+  @IsUrl(pgUrl) PAYMENTS_DATABASE_URL = LOCAL_PG;
+  @IsUrl(pgUrl) SAGA_DATABASE_URL = LOCAL_PG;
+  @IsUrl(pgUrl) CHECKOUT_DATABASE_URL = LOCAL_PG;
+  @IsUrl(pgUrl) EVENT_STORE_DATABASE_URL = LOCAL_PG;
+  @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
+
+  @Transform(toInt) @IsInt() @Min(0) CHECKOUT_PORT = 3000;
+  @Transform(toInt) @IsInt() @Min(0) INVENTORY_PORT = 3001;
+  @Transform(toInt) @IsInt() @Min(0) ORDERS_PORT = 3002;
+  @Transform(toInt) @IsInt() @Min(0) PAYMENTS_PORT = 3003;
+  @Transform(toInt) @IsInt() @Min(0) SAGA_ORCHESTRATOR_PORT = 3010;
+  @Transform(toInt) @IsInt() @Min(0) EVENT_STORE_PORT = 3020;
+  /** Workers expose /metrics and /health on METRICS_PORT (each worker gets its own, 9100 upward). */
+  @Transform(toInt) @IsInt() @Min(0) METRICS_PORT = 9100;
+
+  @IsUrl(httpUrl) INVENTORY_URL = 'http://127.0.0.1:3001';
+  @IsUrl(httpUrl) ORDERS_URL = 'http://127.0.0.1:3002';
+  @IsUrl(httpUrl) PAYMENTS_URL = 'http://127.0.0.1:3003';
+  @IsUrl(httpUrl) SAGA_ORCHESTRATOR_URL = 'http://127.0.0.1:3010';
+  /** The key the services use when they call each other. */
+  @IsString() INTERNAL_API_KEY = 'dev-key';
+
+  /** Orders whose total exceeds this are refused by the orders service (422). */
+  @Transform(toInt) @IsInt() @Min(1) ORDER_MAX_TOTAL_CENTS = 1_000_000;
+
+  /** Share of participant calls that fail with a 503 (0..1). Off by default. */
+  @Transform(toNumber) @IsNumber() @Min(0) @Max(1) FAULT_ERROR_RATE = 0;
+  /** Share of participant calls delayed by FAULT_DELAY_MS (0..1). Off by default. */
+  @Transform(toNumber) @IsNumber() @Min(0) @Max(1) FAULT_DELAY_RATE = 0;
+  @Transform(toInt) @IsInt() @Min(0) FAULT_DELAY_MS = 0;
+
+  @Transform(toInt) @IsInt() @Min(1) PARTICIPANT_TIMEOUT_MS = 2_000;
+  @Transform(toInt) @IsInt() @Min(0) PARTICIPANT_RETRIES = 3;
+
+  /** Consumer group of a worker; defaults to the worker's own name. */
+  @IsString() CONSUMER_GROUP = '';
+  /** Consumer name inside the group; defaults to hostname-pid. */
+  @IsString() CONSUMER_NAME = '';
+  @Transform(toInt) @IsInt() @Min(1) STREAM_BATCH_SIZE = 64;
+  @Transform(toInt) @IsInt() @Min(1) STREAM_MAX_IN_FLIGHT = 64;
+  @Transform(toInt) @IsInt() @Min(1) STREAM_BLOCK_MS = 2_000;
+  @Transform(toInt) @IsInt() @Min(1) STREAM_MAX_ATTEMPTS = 5;
+  @Transform(toInt) @IsInt() @Min(100) STREAM_CLAIM_IDLE_MS = 30_000;
+  @Transform(toInt) @IsInt() @Min(100) STREAM_CLAIM_INTERVAL_MS = 5_000;
+  /** Approximate maximum stream length kept by trimming (entries not yet read by every group are kept). */
+  @Transform(toInt) @IsInt() @Min(0) STREAM_MAXLEN = 1_000_000;
+  @Transform(toInt) @IsInt() @Min(0) STREAM_TRIM_INTERVAL_MS = 60_000;
+  @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_DRAIN_MS = 10_000;
+
+  /** A choreographed checkout with no terminal event after this long is reported stuck. */
+  @Transform(toInt) @IsInt() @Min(100) CHECKOUT_DEADLINE_MS = 60_000;
+  /** An orchestrated saga still running after this long is compensated. */
+  @Transform(toInt) @IsInt() @Min(100) SAGA_DEADLINE_MS = 60_000;
+
+  @Transform(toBool) @IsBoolean() DATABASE_LOG_QUERIES = false;
+}

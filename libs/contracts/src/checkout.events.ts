@@ -1,0 +1,33 @@
+import type { LineItem, PricedLineItem, StockShortage } from './participants.js';
+
+/** The step of a checkout at which a failure happened, shared by both styles. */
+export type CheckoutStep = 'stock' | 'order' | 'payment' | 'confirmation';
+
+interface CheckoutRef {
+  checkoutId: string;
+  clientId: string;
+}
+
+interface Refusal {
+  code: string;
+  reason: string;
+}
+
+/**
+ * Payloads of the choreographed checkout on `ecommerce.checkout.events`. Each event carries what
+ * the next worker needs, so workers keep no state of their own.
+ */
+export interface CheckoutEvents {
+  CheckoutInitiated: CheckoutRef & { items: LineItem[]; paymentToken: string; cartId?: string };
+  StockReserved: CheckoutRef & { items: PricedLineItem[]; totalCents: number; paymentToken: string };
+  StockReservationFailed: CheckoutRef & Refusal & { shortages?: StockShortage[] };
+  OrderCreated: CheckoutRef & { orderId: string; totalCents: number; paymentToken: string };
+  OrderCreationFailed: CheckoutRef & Refusal;
+  PaymentAuthorized: CheckoutRef & { orderId: string; amountCents: number };
+  PaymentFailed: CheckoutRef & Refusal & { orderId: string };
+  OrderConfirmed: CheckoutRef & { orderId: string };
+  OrderCancelled: CheckoutRef & { orderId: string; reason: string };
+  StockReleased: CheckoutRef & { failedStep: CheckoutStep; code: string; reason: string };
+  CheckoutSucceeded: CheckoutRef & { orderId: string; totalCents: number };
+  CheckoutFailed: CheckoutRef & Refusal & { failedStep: CheckoutStep };
+}

@@ -1,0 +1,21 @@
+/**
+ * Stable codes of the business refusals the participants produce. They travel in HTTP error bodies
+ * (`{ code, message }`), in failure events and in saga outcomes.
+ */
+export const ErrorCode = {
+  UnknownSku: 'INVENTORY.UNKNOWN_SKU',
+  InsufficientStock: 'INVENTORY.INSUFFICIENT_STOCK',
+  ReservationNotFound: 'INVENTORY.RESERVATION_NOT_FOUND',
+  ReservationReleased: 'INVENTORY.RESERVATION_RELEASED',
+  ReservationConfirmed: 'INVENTORY.RESERVATION_CONFIRMED',
+  OrderNotFound: 'ORDERS.ORDER_NOT_FOUND',
+  OrderOverLimit: 'ORDERS.OVER_LIMIT',
+  OrderCancelled: 'ORDERS.ORDER_CANCELLED',
+  OrderConfirmed: 'ORDERS.ORDER_CONFIRMED',
+  CardDeclined: 'PAYMENTS.CARD_DECLINED',
+  InsufficientFunds: 'PAYMENTS.INSUFFICIENT_FUNDS',
+  AuthorizationNotFound: 'PAYMENTS.AUTHORIZATION_NOT_FOUND',
+  InjectedFault: 'FAULT.INJECTED',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

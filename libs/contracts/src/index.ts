@@ -1,0 +1,12 @@
+export { STREAMS, type StreamName, deadLetterStreamOf } from './streams.js';
+export type * from './participants.js';
+export { ErrorCode } from './error-codes.js';
+export { DomainError, NotFoundError, ConflictError, RuleViolationError, PaymentRefusedError } from './domain-error.js';
+export type { CheckoutEvents, CheckoutStep } from './checkout.events.js';
+export type { SagaEvents } from './saga.events.js';
+export type { CartEvents } from './cart.events.js';
+export { type EventMap, type EventType, type EventEnvelope, type AnyEvent, STREAM_OF, EVENT_TYPES, SCHEMA_VERSION } from './event-map.js';
+export { type EnvelopeContext, createEnvelope, deterministicEventId } from './envelope.js';
+export { SKU_PATTERN, ID_PATTERN, MAX_QUANTITY, MAX_ITEMS, LineItemDto, LineItemsDto, PaymentDto, CheckoutRequestDto } from './checkout-request.dto.js';
+export { mergeLineItems } from './line-items.js';
+export { CheckoutIdParam, IdParam } from './id-params.dto.js';

@@ -1,0 +1,67 @@
+/** Shapes exchanged with the inventory, orders and payments services. */
+
+export interface LineItem {
+  sku: string;
+  quantity: number;
+}
+
+export interface PricedLineItem extends LineItem {
+  unitPriceCents: number;
+}
+
+export interface Product {
+  sku: string;
+  name: string;
+  priceCents: number;
+  available: number;
+  reserved: number;
+}
+
+export type ReservationStatus = 'RESERVED' | 'CONFIRMED' | 'RELEASED';
+
+export interface Reservation {
+  checkoutId: string;
+  status: ReservationStatus;
+  items: LineItem[];
+}
+
+export interface AvailabilityReport {
+  available: boolean;
+  missing: string[];
+  shortages: StockShortage[];
+  items: PricedLineItem[];
+  totalCents: number;
+}
+
+export interface StockShortage {
+  sku: string;
+  requested: number;
+  available: number;
+}
+
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
+
+export interface Order {
+  orderId: string;
+  checkoutId: string;
+  clientId: string;
+  status: OrderStatus;
+  items: PricedLineItem[];
+  totalCents: number;
+}
+
+export type AuthorizationStatus = 'AUTHORIZED' | 'DECLINED' | 'VOIDED';
+
+export interface Authorization {
+  checkoutId: string;
+  status: AuthorizationStatus;
+  amountCents: number;
+  reason?: string;
+}
+
+/** What a checkout asks for, in both styles. */
+export interface CheckoutRequest {
+  clientId: string;
+  items: LineItem[];
+  payment: { token: string };
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, type HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../public.decorator.js';
+import { HEALTH_OPTIONS, type HealthOptions } from './health.options.js';
+import { RedisHealthIndicator } from './redis-health.indicator.js';
+
+/** `/health/live`: the process answers. `/health`: ready, its PostgreSQL and Redis answer. */
+@Public()
+@Controller('health')
+export class HealthController {
+  private readonly checks: HealthIndicatorFunction[];
+
+  constructor(
+    private readonly health: HealthCheckService,
+    redis: RedisHealthIndicator,
+    @Inject(HEALTH_OPTIONS) options: HealthOptions,
+    @Optional() database?: TypeOrmHealthIndicator,
+  ) {
+    this.checks = [() => redis.isHealthy()];
+    if (options.postgres && database !== undefined) this.checks.push(() => database.pingCheck('postgres', { timeout: 1_000 }));
+  }
+
+  @Get()
+  @HealthCheck()
+  ready() {
+    return this.health.check(this.checks);
+  }
+
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+}

@@ -1,0 +1,17 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller.js';
+import { HEALTH_OPTIONS, type HealthOptions } from './health.options.js';
+import { RedisHealthIndicator } from './redis-health.indicator.js';
+
+@Module({})
+export class HealthModule {
+  static forRoot(options: HealthOptions): DynamicModule {
+    return {
+      module: HealthModule,
+      imports: [TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthController],
+      providers: [RedisHealthIndicator, { provide: HEALTH_OPTIONS, useValue: options }],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+export { withCorrelation, currentCorrelationId } from './correlation.context.js';
+export { createLogger } from './logger.js';
+export { PinoNestLogger } from './pino-nest.logger.js';
+export { LATENCY_BUCKETS, counter, gauge, histogram } from './metric.factory.js';

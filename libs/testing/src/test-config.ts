@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { type AppConfig, type EnvSchema, loadConfig } from '@app/config';
+
+/** A key every test app accepts. */
+export const TEST_API_KEY = 'test-key';
+
+/**
+ * The configuration of a test: local services, its own Redis key prefix so tests never see each
+ * other's streams, quiet logs, and the given overrides (typically database URLs).
+ */
+export function testConfig(overrides: Partial<EnvSchema> = {}): AppConfig {
+  return loadConfig(
+    {},
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+      API_KEYS: TEST_API_KEY,
+      INTERNAL_API_KEY: TEST_API_KEY,
+      REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
+      ...overrides,
+    },
+  );
+}
