@@ -1,12 +1,11 @@
-import type { ErrorCode } from './error-codes.js';
-
 /**
  * A business refusal with a stable code. Thrown by handlers and participant clients; only HTTP
  * controllers and exception filters turn it into a status code.
  */
 export class DomainError extends Error {
   constructor(
-    readonly code: ErrorCode | string,
+    /** A stable code, usually one of `ErrorCode` (participants may add their own). */
+    readonly code: string,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {

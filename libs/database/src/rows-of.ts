@@ -5,6 +5,6 @@ import type { EntityManager } from 'typeorm';
  * `[rows, count]` for UPDATE and DELETE but plain rows otherwise).
  */
 export async function rowsOf<T>(tx: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
-  const result = (await tx.query(sql, params)) as T[] | [T[], number];
+  const result = await tx.query<T[] | [T[], number]>(sql, params);
   return /^\s*(UPDATE|DELETE)\b/i.test(sql) ? (result as [T[], number])[0] : (result as T[]);
 }
