@@ -1,0 +1,44 @@
+import type { AnyEvent } from '@app/contracts';
+
+/** `GET /api/event-store/cqrs/orders-by-client/:clientId`: the client's succeeded checkouts, both styles. */
+export interface OrdersByClientView {
+  clientId: string;
+  totalOrders: number;
+  lastOrderId: string;
+  lastCheckoutId: string;
+  lastUpdateTs: string;
+}
+
+interface Success {
+  clientId: string;
+  orderId: string;
+  checkoutId: string;
+}
+
+/** The success an event announces, in either style, or undefined. */
+function successOf(event: AnyEvent): Success | undefined {
+  if (event.type === 'CheckoutSucceeded') return event.payload;
+  if (event.type === 'SagaTransitioned' && event.payload.to === 'SAGA_TERMINEE' && event.payload.orderId !== undefined) {
+    return { clientId: event.payload.clientId, orderId: event.payload.orderId, checkoutId: event.payload.checkoutId };
+  }
+  return undefined;
+}
+
+/** The client an event would change the view of, if any. */
+export const ordersByClientKeyOf = (event: AnyEvent): string | undefined => successOf(event)?.clientId;
+
+/**
+ * Folds one event into a client's view (pure). The caller guarantees each event is applied once
+ * (the projection's checkpoint), so counting is exact.
+ */
+export function evolveOrdersByClient(view: OrdersByClientView | undefined, event: AnyEvent): OrdersByClientView | undefined {
+  const success = successOf(event);
+  if (success === undefined) return view;
+  return {
+    clientId: success.clientId,
+    totalOrders: (view?.totalOrders ?? 0) + 1,
+    lastOrderId: success.orderId,
+    lastCheckoutId: success.checkoutId,
+    lastUpdateTs: event.occurredAt,
+  };
+}
