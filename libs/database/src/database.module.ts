@@ -15,7 +15,7 @@ export interface DatabaseOptions {
   migrations: MixedList<Function | string>;
 }
 
-/** Options shared by the app and by the migration CLI: migrations, never synchronize. */
+/** Options of an app's data source: its schema and migrations, never synchronize. */
 export function dataSourceOptions(options: DatabaseOptions, config: AppConfig): DataSourceOptions {
   return {
     type: 'postgres',
@@ -24,7 +24,7 @@ export function dataSourceOptions(options: DatabaseOptions, config: AppConfig): 
     entities: options.entities,
     migrations: options.migrations,
     migrationsTableName: 'migrations',
-    migrationsRun: true,
+    migrationsRun: false,
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: config.DATABASE_LOG_QUERIES ? 'all' : ['error'],
@@ -47,6 +47,22 @@ export async function ensureSchema(url: string, schema: string): Promise<void> {
   }
 }
 
+/**
+ * Runs pending migrations under a PostgreSQL advisory lock, so several instances of an app (or two
+ * apps sharing a schema) starting together migrate once instead of racing.
+ */
+export async function migrate(dataSource: DataSource, schema: string): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrations:${schema}`]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrations:${schema}`]);
+    await runner.release();
+  }
+}
+
 /** TypeORM on the app's own schema, migrated on start. */
 export function databaseModule(options: DatabaseOptions): DynamicModule {
   return TypeOrmModule.forRootAsync({
@@ -55,7 +71,9 @@ export function databaseModule(options: DatabaseOptions): DynamicModule {
     dataSourceFactory: async (resolved) => {
       if (resolved === undefined) throw new Error('No data source options');
       await ensureSchema(String((resolved as { url: string }).url), options.schema);
-      return new DataSource(resolved).initialize();
+      const dataSource = await new DataSource(resolved).initialize();
+      await migrate(dataSource, options.schema);
+      return dataSource;
     },
   });
 }

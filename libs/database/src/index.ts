@@ -1,2 +1,2 @@
-export { type DatabaseOptions, dataSourceOptions, ensureSchema, databaseModule } from './database.module.js';
+export { type DatabaseOptions, dataSourceOptions, ensureSchema, migrate, databaseModule } from './database.module.js';
 export { rowsOf } from './rows-of.js';
