@@ -9,6 +9,13 @@ describe('orders-by-client projection', () => {
     expect(view).toEqual({ clientId: 'bob', totalOrders: 2, lastOrderId: 'o2', lastCheckoutId: 'c2', lastUpdateTs: orchestrated.occurredAt });
   });
 
+  it('keeps the latest success whatever order the events arrive in', () => {
+    const older = event('CheckoutSucceeded', { checkoutId: 'c5', clientId: 'eve', orderId: 'o5', totalCents: 1 });
+    const newer = event('CheckoutSucceeded', { checkoutId: 'c6', clientId: 'eve', orderId: 'o6', totalCents: 1 });
+    expect([newer, older].reduce(evolveOrdersByClient, undefined)).toEqual([older, newer].reduce(evolveOrdersByClient, undefined));
+    expect([newer, older].reduce(evolveOrdersByClient, undefined)).toMatchObject({ totalOrders: 2, lastOrderId: 'o6' });
+  });
+
   it('ignores failures and intermediate events', () => {
     const failed = event('CheckoutFailed', { checkoutId: 'c3', clientId: 'bob', failedStep: 'stock', code: 'X', reason: 'r' });
     const step = event('SagaTransitioned', { sagaId: 's4', checkoutId: 'c4', clientId: 'bob', from: 'EN_ATTENTE', to: 'VERIFICATION_STOCK', terminal: false });

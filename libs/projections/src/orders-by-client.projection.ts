@@ -29,16 +29,14 @@ export const ordersByClientKeyOf = (event: AnyEvent): string | undefined => succ
 
 /**
  * Folds one event into a client's view (pure). The caller guarantees each event is applied once
- * (the projection's checkpoint), so counting is exact.
+ * (the projection's checkpoint), so counting is exact. "Last" means latest by occurredAt, not last
+ * applied, so a live projection and a rebuild from the store agree whatever order they saw.
  */
 export function evolveOrdersByClient(view: OrdersByClientView | undefined, event: AnyEvent): OrdersByClientView | undefined {
   const success = successOf(event);
   if (success === undefined) return view;
-  return {
-    clientId: success.clientId,
-    totalOrders: (view?.totalOrders ?? 0) + 1,
-    lastOrderId: success.orderId,
-    lastCheckoutId: success.checkoutId,
-    lastUpdateTs: event.occurredAt,
-  };
+  const totalOrders = (view?.totalOrders ?? 0) + 1;
+  const isLatest = view === undefined || event.occurredAt > view.lastUpdateTs || (event.occurredAt === view.lastUpdateTs && success.checkoutId > view.lastCheckoutId);
+  if (!isLatest) return { ...view, totalOrders };
+  return { clientId: success.clientId, totalOrders, lastOrderId: success.orderId, lastCheckoutId: success.checkoutId, lastUpdateTs: event.occurredAt };
 }

@@ -1,0 +1,81 @@
+import { DataSource } from 'typeorm';
+import { type AnyEvent, STREAMS, createEnvelope } from '@app/contracts';
+import { dataSourceOptions, migrate, ensureSchema } from '@app/database';
+import { type TestDatabase, createTestDatabase, testConfig } from '@app/testing';
+import { EVENT_STORE_DATABASE } from './event-store.database.js';
+import { appendEvents } from './event-store.appender.js';
+import { eventsOfCheckout, readAll, readStream } from './event-store.reader.js';
+import { READ_MODELS, checkoutStatusModel, ordersByClientModel } from './read-models/read-model.definitions.js';
+import { projectEvents } from './read-models/read-model.projector.js';
+import { rebuildReadModel } from './read-models/read-model.rebuilder.js';
+
+const checkout = (n: number, client: string, succeed: boolean): AnyEvent[] => {
+  const ref = { checkoutId: `c${n}`, clientId: client };
+  const ctx = { correlationId: ref.checkoutId, producer: 'test' };
+  return [
+    createEnvelope('CheckoutInitiated', { ...ref, items: [{ sku: 'A', quantity: 1 }], paymentToken: 'tok_visa' }, ctx),
+    createEnvelope('OrderCreated', { ...ref, orderId: `o${n}`, totalCents: 100, paymentToken: 'tok_visa' }, ctx),
+    succeed
+      ? createEnvelope('CheckoutSucceeded', { ...ref, orderId: `o${n}`, totalCents: 100 }, ctx)
+      : createEnvelope('CheckoutFailed', { ...ref, failedStep: 'payment', code: 'PAYMENTS.CARD_DECLINED', reason: 'declined' }, ctx),
+  ] as AnyEvent[];
+};
+
+describe('event store and read models (PostgreSQL)', () => {
+  let testDb: TestDatabase;
+  let db: DataSource;
+  // created_at is when a row was first written, the one column a rebuild does not reproduce.
+  const rows = async (table: string) =>
+    (await db.query<{ view: unknown; created_at?: unknown }[]>(`SELECT * FROM ${table} ORDER BY 1`)).map(({ created_at: _, ...row }) => row);
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase('event_store');
+    const config = testConfig({ EVENT_STORE_DATABASE_URL: testDb.url });
+    await ensureSchema(testDb.url, EVENT_STORE_DATABASE.schema);
+    db = await new DataSource(dataSourceOptions(EVENT_STORE_DATABASE, config)).initialize();
+    await migrate(db, EVENT_STORE_DATABASE.schema);
+  });
+
+  afterAll(async () => {
+    await db.destroy();
+    await testDb.drop();
+  });
+
+  it('appends once per eventId with gap-free stream positions', async () => {
+    const events = checkout(1, 'ann', true);
+    const first = await appendEvents(db, events.map((event) => ({ stream: STREAMS.checkout, event })));
+    const again = await appendEvents(db, [...events, ...events].map((event) => ({ stream: STREAMS.checkout, event })));
+    expect(first).toEqual({ appended: 3, duplicates: 0 });
+    expect(again).toEqual({ appended: 0, duplicates: 6 });
+    const stored = await readStream(db, STREAMS.checkout, 0, 100);
+    expect(stored.map((s) => s.streamPosition)).toEqual([1, 2, 3]);
+    expect(stored.map((s) => s.event)).toEqual(events);
+    expect((await eventsOfCheckout(db, 'c1')).map((s) => s.event.type)).toEqual(['CheckoutInitiated', 'OrderCreated', 'CheckoutSucceeded']);
+  });
+
+  it('keeps positions gap-free under concurrent appenders', async () => {
+    const batches = Array.from({ length: 10 }, (_, i) => checkout(100 + i, 'bob', i % 2 === 0));
+    await Promise.all(batches.map((events) => appendEvents(db, events.map((event) => ({ stream: 'concurrent', event })))));
+    const stored = await readStream(db, 'concurrent', 0, 1000);
+    expect(stored.map((s) => s.streamPosition)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
+  it('projects each event once, and a rebuild from the store yields exactly the live read model', async () => {
+    const events = [1, 2, 3, 4, 5, 6].flatMap((n) => checkout(200 + n, n % 2 === 0 ? 'carl' : 'dora', n !== 3));
+    await appendEvents(db, events.map((event) => ({ stream: STREAMS.checkout, event })));
+    await db.query('DELETE FROM checkout_view; DELETE FROM orders_by_client; DELETE FROM projection_applied');
+    // Everything stored so far, live, in two overlapping deliveries (a redelivery must change nothing).
+    const all = (await readAll(db, 0, 1000)).map((s) => s.event);
+    await projectEvents(db, all.slice(0, 30));
+    await projectEvents(db, all.slice(20));
+    const live = { checkouts: await rows('checkout_view'), clients: await rows('orders_by_client') };
+    expect(live.checkouts).toHaveLength(17);
+    expect(live.clients.find((r) => (r.view as { clientId: string }).clientId === 'carl')?.view).toMatchObject({ totalOrders: 3 });
+
+    const reports = [await rebuildReadModel(db, checkoutStatusModel), await rebuildReadModel(db, ordersByClientModel)];
+    expect(reports[0]).toMatchObject({ projection: 'checkout-status', events: all.length, rows: 17 });
+    expect(await rows('orders_by_client')).toEqual(live.clients);
+    expect(await rows('checkout_view')).toEqual(live.checkouts);
+    expect(READ_MODELS.map((m) => m.name)).toEqual(['checkout-status', 'orders-by-client', 'cart']);
+  });
+});

@@ -1,0 +1,86 @@
+import type { DataSource } from 'typeorm';
+import type { AnyEvent } from '@app/contracts';
+
+/** An event as stored, with its positions. */
+export interface StoredEvent {
+  globalPosition: number;
+  stream: string;
+  streamPosition: number;
+  recordedAt: string;
+  event: AnyEvent;
+}
+
+interface EventRow {
+  global_position: string;
+  event_id: string;
+  stream: string;
+  stream_position: string;
+  type: string;
+  schema_version: number;
+  occurred_at: Date;
+  recorded_at: Date;
+  correlation_id: string;
+  causation_id: string | null;
+  producer: string;
+  payload: unknown;
+}
+
+const COLUMNS = 'global_position, event_id, stream, stream_position, type, schema_version, occurred_at, recorded_at, correlation_id, causation_id, producer, payload';
+
+function toStored(row: EventRow): StoredEvent {
+  return {
+    globalPosition: Number(row.global_position),
+    stream: row.stream,
+    streamPosition: Number(row.stream_position),
+    recordedAt: row.recorded_at.toISOString(),
+    event: {
+      eventId: row.event_id,
+      type: row.type,
+      schemaVersion: row.schema_version,
+      occurredAt: row.occurred_at.toISOString(),
+      correlationId: row.correlation_id,
+      causationId: row.causation_id,
+      producer: row.producer,
+      payload: row.payload,
+    } as AnyEvent,
+  };
+}
+
+/** Events of one stream after a stream position, in order. */
+export async function readStream(db: DataSource, stream: string, after: number, limit: number): Promise<StoredEvent[]> {
+  const rows = await db.query<EventRow[]>(`SELECT ${COLUMNS} FROM events WHERE stream = $1 AND stream_position > $2 ORDER BY stream_position LIMIT $3`, [
+    stream,
+    after,
+    limit,
+  ]);
+  return rows.map(toStored);
+}
+
+/** Every event after a global position, in order: what projection rebuilds read. */
+export async function readAll(db: DataSource, after: number, limit: number): Promise<StoredEvent[]> {
+  const rows = await db.query<EventRow[]>(`SELECT ${COLUMNS} FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`, [after, limit]);
+  return rows.map(toStored);
+}
+
+/** The events of a checkout in either style, found by checkoutId or by sagaId. */
+export async function eventsOfCheckout(db: DataSource, id: string): Promise<StoredEvent[]> {
+  const rows = await db.query<EventRow[]>(
+    `SELECT ${COLUMNS} FROM events WHERE checkout_id = $1
+     UNION SELECT ${COLUMNS} FROM events WHERE correlation_id = $1
+     ORDER BY global_position`,
+    [id],
+  );
+  return rows.map(toStored);
+}
+
+/** The events of a cart, in order. */
+export async function eventsOfCart(db: DataSource, cartId: string): Promise<StoredEvent[]> {
+  const rows = await db.query<EventRow[]>(`SELECT ${COLUMNS} FROM events WHERE correlation_id = $1 AND type LIKE 'Cart%' ORDER BY global_position`, [cartId]);
+  return rows.map(toStored);
+}
+
+/** Streams in the store with their length. */
+export async function storedStreams(db: DataSource): Promise<{ stream: string; length: number }[]> {
+  const rows = await db.query<{ stream: string; position: string }[]>('SELECT stream, position FROM stream_heads ORDER BY stream');
+  return rows.map((r) => ({ stream: r.stream, length: Number(r.position) }));
+}

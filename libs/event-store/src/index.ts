@@ -1,0 +1,6 @@
+export { type IncomingEvent, type AppendResult, appendEvents } from './event-store.appender.js';
+export { type StoredEvent, readStream, readAll, eventsOfCheckout, eventsOfCart, storedStreams } from './event-store.reader.js';
+export { EVENT_STORE_DATABASE } from './event-store.database.js';
+export { type ReadModel, READ_MODELS, checkoutStatusModel, ordersByClientModel, cartModel } from './read-models/read-model.definitions.js';
+export { projectEvents } from './read-models/read-model.projector.js';
+export { type RebuildReport, rebuildReadModel } from './read-models/read-model.rebuilder.js';

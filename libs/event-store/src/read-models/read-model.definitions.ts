@@ -1,0 +1,56 @@
+import type { AnyEvent } from '@app/contracts';
+import {
+  type CartView,
+  type CheckoutView,
+  type OrdersByClientView,
+  checkoutIdOf,
+  evolveCart,
+  evolveCheckout,
+  evolveOrdersByClient,
+  ordersByClientKeyOf,
+} from '@app/projections';
+
+/** A read model: which row an event touches, how it folds, and where it is stored. */
+export interface ReadModel<V> {
+  name: string;
+  table: string;
+  keyColumn: string;
+  keyOf(event: AnyEvent): string | undefined;
+  evolve(view: V | undefined, event: AnyEvent): V | undefined;
+  /** Extra columns kept beside the jsonb view, for queries, and their SQL types. */
+  columns(view: V): Record<string, unknown>;
+  columnTypes: Record<string, string>;
+}
+
+export const checkoutStatusModel: ReadModel<CheckoutView> = {
+  name: 'checkout-status',
+  table: 'checkout_view',
+  keyColumn: 'checkout_id',
+  keyOf: (event) => (event.type === 'CartCheckedOut' ? undefined : checkoutIdOf(event)),
+  evolve: evolveCheckout,
+  columns: (v) => ({ status: v.status, style: v.style, client_id: v.clientId, updated_at: v.updatedAt }),
+  columnTypes: { status: 'text', style: 'text', client_id: 'text', updated_at: 'timestamptz' },
+};
+
+export const ordersByClientModel: ReadModel<OrdersByClientView> = {
+  name: 'orders-by-client',
+  table: 'orders_by_client',
+  keyColumn: 'client_id',
+  keyOf: ordersByClientKeyOf,
+  evolve: evolveOrdersByClient,
+  columns: () => ({}),
+  columnTypes: {},
+};
+
+export const cartModel: ReadModel<CartView> = {
+  name: 'cart',
+  table: 'cart_view',
+  keyColumn: 'cart_id',
+  keyOf: (event) => (event.type.startsWith('Cart') ? (event.payload as { cartId: string }).cartId : undefined),
+  evolve: evolveCart,
+  columns: () => ({}),
+  columnTypes: {},
+};
+
+/** Every read model, by the name used in `POST /api/event-store/projections/:name/rebuild`. */
+export const READ_MODELS: readonly ReadModel<unknown>[] = [checkoutStatusModel, ordersByClientModel, cartModel] as ReadModel<unknown>[];
