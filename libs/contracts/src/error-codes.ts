@@ -15,6 +15,10 @@ export const ErrorCode = {
   CardDeclined: 'PAYMENTS.CARD_DECLINED',
   InsufficientFunds: 'PAYMENTS.INSUFFICIENT_FUNDS',
   AuthorizationNotFound: 'PAYMENTS.AUTHORIZATION_NOT_FOUND',
+  AuthorizationVoided: 'PAYMENTS.AUTHORIZATION_VOIDED',
+  CheckoutNotFound: 'CHECKOUT.NOT_FOUND',
+  CartNotFound: 'CART.NOT_FOUND',
+  ClientNotFound: 'CQRS.CLIENT_NOT_FOUND',
   InjectedFault: 'FAULT.INJECTED',
 } as const;
 

@@ -1,0 +1,25 @@
+import { Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { CheckoutIdParam, type Order } from '@app/contracts';
+import { FaultInjectionInterceptor } from '@app/http-app';
+import { OrderIdParam } from '../order/order-id.dto.js';
+import type { CancelledCheckout } from '../order/order.mapper.js';
+import { CancelOrderHandler } from './cancel-order.handler.js';
+
+@Controller('orders')
+@UseInterceptors(FaultInjectionInterceptor)
+export class CancelOrderController {
+  constructor(private readonly handler: CancelOrderHandler) {}
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  cancel(@Param() { id }: OrderIdParam): Promise<Order> {
+    return this.handler.byId(id);
+  }
+
+  /** For a caller that lost the create's answer and so has no orderId. */
+  @Post('by-checkout/:checkoutId/cancel')
+  @HttpCode(200)
+  cancelCheckout(@Param() { checkoutId }: CheckoutIdParam): Promise<Order | CancelledCheckout> {
+    return this.handler.byCheckout(checkoutId);
+  }
+}

@@ -1,0 +1,14 @@
+import { ConflictError, ErrorCode, NotFoundError, RuleViolationError } from '@app/contracts';
+
+export const orderNotFound = (orderId: string): NotFoundError => new NotFoundError(ErrorCode.OrderNotFound, `No order ${orderId}`, { orderId });
+
+export const orderCancelled = (orderId: string): ConflictError => new ConflictError(ErrorCode.OrderCancelled, `Order ${orderId} was cancelled`, { orderId });
+
+export const checkoutCancelled = (checkoutId: string): ConflictError =>
+  new ConflictError(ErrorCode.OrderCancelled, `Checkout ${checkoutId} was cancelled before its order was created`, { checkoutId });
+
+export const overLimit = (totalCents: number, maxTotalCents: number): RuleViolationError =>
+  new RuleViolationError(ErrorCode.OrderOverLimit, `Order total ${totalCents} cents exceeds the limit of ${maxTotalCents} cents`, {
+    totalCents,
+    maxTotalCents,
+  });

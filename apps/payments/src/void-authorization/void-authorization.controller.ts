@@ -1,0 +1,16 @@
+import { Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { type Authorization, CheckoutIdParam } from '@app/contracts';
+import { FaultInjectionInterceptor } from '@app/http-app';
+import { VoidAuthorizationHandler } from './void-authorization.handler.js';
+
+@Controller('payments/authorizations')
+@UseInterceptors(FaultInjectionInterceptor)
+export class VoidAuthorizationController {
+  constructor(private readonly handler: VoidAuthorizationHandler) {}
+
+  @Post(':checkoutId/void')
+  @HttpCode(200)
+  void(@Param() { checkoutId }: CheckoutIdParam): Promise<Authorization> {
+    return this.handler.execute(checkoutId);
+  }
+}
