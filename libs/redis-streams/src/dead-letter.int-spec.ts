@@ -1,0 +1,104 @@
+import { eventually, testConfig } from '@app/testing';
+import { register } from 'prom-client';
+import { throwError } from 'rxjs';
+import { PermanentError, RetriableError } from './delivery.errors.js';
+import type { DeadLetter } from './dead-letter.writer.js';
+import { PlainOrderCreatedHandler, StreamsTestScope } from '../test/streams.test-kit.js';
+
+async function deadLetterCount(group: string): Promise<number> {
+  const metric = await register.getSingleMetric('stream_dead_letters_total')?.get();
+  return metric?.values.find((v) => v.labels['consumer'] === group)?.value ?? 0;
+}
+
+describe('redis-streams dead letters', () => {
+  let scope: StreamsTestScope;
+
+  beforeEach(() => {
+    scope = new StreamsTestScope(testConfig());
+  });
+
+  afterEach(async () => {
+    await scope.dispose();
+  });
+
+  it('retries a failing handler up to maxAttempts, then moves the entry to <stream>.dlq with its story', async () => {
+    const attempts: number[] = [];
+    const letters: DeadLetter[] = [];
+    const worker = await scope.worker({ group: 'poisoned', maxAttempts: 3 }, (_event, context) => {
+      attempts.push(context.getAttempt());
+      return Promise.reject(new RetriableError('inventory timed out'));
+    });
+    worker.server.on('dead-letter', (letter) => letters.push(letter));
+    const published = await scope.orderCreated('chk-poison');
+    const [[entryId]] = (await scope.redis.xrange(scope.stream, '-', '+')) as [[string, string[]]];
+
+    const [letter] = await eventually(async () => {
+      const found = await scope.deadLetters();
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(letter).toMatchObject({
+      error: 'RetriableError: inventory timed out',
+      originalId: entryId,
+      originalStream: scope.stream,
+      group: 'poisoned',
+      attempts: '3',
+    });
+    expect(JSON.parse(letter?.['event'] ?? '')).toEqual(published);
+    expect(await scope.pending('poisoned')).toBe(0);
+    expect(letters).toHaveLength(1);
+    expect(await deadLetterCount('poisoned')).toBe(1);
+  });
+
+  it('dead-letters a PermanentError at once, even from a bare @EventPattern handler', async () => {
+    let calls = 0;
+    await scope.worker(
+      { group: 'permanent', maxAttempts: 5 },
+      () => {
+        calls += 1;
+        return Promise.reject(new PermanentError('order belongs to another client'));
+      },
+      PlainOrderCreatedHandler,
+    );
+    await scope.orderCreated('chk-permanent');
+
+    const [letter] = await eventually(async () => {
+      const found = await scope.deadLetters();
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(letter).toMatchObject({ error: 'PermanentError: order belongs to another client', group: 'permanent', attempts: '1' });
+    expect(calls).toBe(1);
+    expect(await scope.pending('permanent')).toBe(0);
+  });
+
+  it('waits for an observable handler: one that errors with a PermanentError is dead-lettered', async () => {
+    await scope.worker({ group: 'observable' }, () => throwError(() => new PermanentError('refused downstream')));
+    await scope.orderCreated('chk-observable');
+
+    await eventually(async () =>
+      expect(await scope.deadLetters()).toEqual([expect.objectContaining({ error: 'PermanentError: refused downstream', attempts: '1' })]),
+    );
+  });
+
+  it('dead-letters unparsable entries at once without calling the handler', async () => {
+    let calls = 0;
+    await scope.worker({ group: 'strict' }, () => void (calls += 1));
+    const notJson = await scope.redis.xadd(scope.stream, '*', 'event', '{not json');
+    const noEventField = await scope.redis.xadd(scope.stream, '*', 'payload', 'x');
+    const notAnEnvelope = await scope.redis.xadd(scope.stream, '*', 'event', '{"hello":"world"}');
+
+    const letters = await eventually(async () => {
+      const found = await scope.deadLetters();
+      expect(found).toHaveLength(3);
+      return found;
+    });
+    const byId = Object.fromEntries(letters.map((letter) => [letter['originalId'], letter]));
+    expect(byId[notJson ?? '']).toMatchObject({ event: '{not json', attempts: '1', group: 'strict', error: expect.stringMatching(/^unparsable entry/) });
+    expect(byId[noEventField ?? '']).toMatchObject({ fields: '["payload","x"]', error: 'unparsable entry: no "event" field' });
+    expect(byId[notAnEnvelope ?? '']?.['error']).toMatch(/not an event envelope/);
+    expect(calls).toBe(0);
+    expect(await scope.pending('strict')).toBe(0);
+  });
+});

@@ -1,0 +1,60 @@
+import { deadLetterStreamOf } from '@app/contracts';
+import type { Redis } from 'ioredis';
+import { ENVELOPE_FIELD } from './stream-entry.codec.js';
+
+/** An entry given up on, as written to `<stream>.dlq`. */
+export interface DeadLetter {
+  /** The stream key the entry was read from (prefix included). */
+  stream: string;
+  id: string;
+  group: string;
+  consumer: string;
+  /** Deliveries the entry got, the failed one included. */
+  attempts: number;
+  error: string;
+  /** The entry's original field/value list. */
+  fields: readonly string[];
+}
+
+/**
+ * Appends the entry to `deadLetterStreamOf(stream)` and acknowledges it, in one MULTI so an entry is
+ * never both lost and unacknowledged nor dead-lettered twice by one consumer.
+ *
+ * Dead-letter entry fields: `event` (the original envelope JSON, verbatim, when the entry had one),
+ * `fields` (JSON of the original field list, only when it was anything else), `error`, `originalId`,
+ * `originalStream`, `group`, `consumer`, `attempts`, `deadLetteredAt` (ISO-8601).
+ */
+export async function writeDeadLetter(redis: Redis, letter: DeadLetter): Promise<string> {
+  const original = originalFields(letter.fields);
+  const replies = await redis
+    .multi()
+    .xadd(
+      deadLetterStreamOf(letter.stream),
+      '*',
+      ...original,
+      'error',
+      letter.error,
+      'originalId',
+      letter.id,
+      'originalStream',
+      letter.stream,
+      'group',
+      letter.group,
+      'consumer',
+      letter.consumer,
+      'attempts',
+      String(letter.attempts),
+      'deadLetteredAt',
+      new Date().toISOString(),
+    )
+    .xack(letter.stream, letter.group, letter.id)
+    .exec();
+  const failure = replies?.find(([error]) => error !== null)?.[0];
+  if (failure) throw failure;
+  return String(replies?.[0]?.[1]);
+}
+
+function originalFields(fields: readonly string[]): string[] {
+  if (fields.length === 2 && fields[0] === ENVELOPE_FIELD) return [ENVELOPE_FIELD, fields[1] ?? ''];
+  return ['fields', JSON.stringify(fields)];
+}

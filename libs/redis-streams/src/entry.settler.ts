@@ -1,0 +1,92 @@
+import type { AnyEvent } from '@app/contracts';
+import { withCorrelation } from '@app/observability';
+import type { Redis } from 'ioredis';
+import type { AckBatcher } from './ack.batcher.js';
+import { type DeadLetter, writeDeadLetter } from './dead-letter.writer.js';
+import { decideOnFailure, describeError } from './error.policy.js';
+import type { StreamMetrics } from './redis-streams.metrics.js';
+import type { ResolvedServerOptions } from './redis-streams.options.js';
+import type { DecodedEntry } from './stream-entry.codec.js';
+import type { Delivery } from './stream.delivery.js';
+
+export interface SettlerDependencies {
+  options: ResolvedServerOptions;
+  commands: Redis;
+  acks: AckBatcher;
+  metrics: StreamMetrics;
+  /** Runs the app's handler; resolves once it succeeded. */
+  handle(envelope: AnyEvent, delivery: Delivery): Promise<void>;
+  onDeadLetter(letter: DeadLetter): void;
+}
+
+/**
+ * Settles one delivery: acknowledged once the handler succeeded, left pending for a retry, or
+ * dead-lettered (poison, a permanent failure, or the last attempt), as the error policy says.
+ */
+export class EntrySettler {
+  /** Set when the drain deadline passed: entries not started yet are left pending for another consumer. */
+  abandoned = false;
+
+  constructor(private readonly deps: SettlerDependencies) {}
+
+  async settle(delivery: Delivery, decoded: DecodedEntry): Promise<void> {
+    if (this.abandoned) return;
+    switch (decoded.kind) {
+      case 'poison':
+        return this.deadLetter(delivery, decoded.reason);
+      case 'deleted':
+        return;
+      case 'event':
+        return withCorrelation(decoded.envelope.correlationId, () => this.handle(delivery, decoded.envelope));
+    }
+  }
+
+  private async handle(delivery: Delivery, envelope: AnyEvent): Promise<void> {
+    const { options, metrics } = this.deps;
+    if (delivery.attempt > 1) metrics.redeliveries.inc({ topic: delivery.topic, consumer: options.group });
+    if (delivery.attempt > options.maxAttempts) {
+      return this.deadLetter(delivery, `no outcome after ${delivery.attempt - 1} deliveries: the handler crashed or hung its consumer`);
+    }
+    const latencySeconds = (Date.now() - Date.parse(envelope.occurredAt)) / 1_000;
+    try {
+      await this.deps.handle(envelope, delivery);
+    } catch (error) {
+      return this.failed(delivery, envelope, error);
+    }
+    metrics.consumed.inc({ topic: delivery.topic, type: envelope.type, consumer: options.group });
+    if (Number.isFinite(latencySeconds)) metrics.latency.observe({ topic: delivery.topic, type: envelope.type }, Math.max(0, latencySeconds));
+    await this.deps.acks.ack(delivery.stream, delivery.id);
+  }
+
+  private async failed(delivery: Delivery, envelope: AnyEvent, error: unknown): Promise<void> {
+    const { errorPolicy, maxAttempts, claimIdleMs, logger } = this.deps.options;
+    if (decideOnFailure(errorPolicy, error, delivery.attempt, maxAttempts) === 'dead-letter') {
+      return this.deadLetter(delivery, describeError(error));
+    }
+    const details = {
+      err: error,
+      eventId: envelope.eventId,
+      type: envelope.type,
+      topic: delivery.topic,
+      entryId: delivery.id,
+      attempt: delivery.attempt,
+      maxAttempts,
+    };
+    logger.warn(details, `Handler failed: the entry stays pending and is retried in about ${claimIdleMs} ms`);
+  }
+
+  private async deadLetter(delivery: Delivery, error: string): Promise<void> {
+    const { options, commands, metrics } = this.deps;
+    const { group, consumer, logger } = options;
+    const letter: DeadLetter = { stream: delivery.stream, id: delivery.id, group, consumer, attempts: delivery.attempt, error, fields: delivery.fields ?? [] };
+    try {
+      await writeDeadLetter(commands, letter);
+    } catch (failure) {
+      logger.error({ err: failure, topic: delivery.topic, entryId: delivery.id }, 'Dead-lettering failed: the entry stays pending and will be tried again');
+      return;
+    }
+    metrics.deadLetters.inc({ topic: delivery.topic, consumer: group });
+    logger.error({ topic: delivery.topic, entryId: delivery.id, attempts: delivery.attempt, error }, 'Entry moved to the dead-letter stream');
+    this.deps.onDeadLetter(letter);
+  }
+}

@@ -1,0 +1,117 @@
+import { hostname } from 'node:os';
+import type { AppConfig } from '@app/config';
+import { createLogger } from '@app/observability';
+import { defaultErrorPolicy, type ErrorPolicy } from './error.policy.js';
+
+/** The subset of a pino logger the transport writes to; `createLogger` from `@app/observability` fits. */
+export interface StreamsLogger {
+  debug(details: object, message: string): void;
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+/**
+ * How streams are trimmed. Trimming keeps at least `maxLen` recent entries and never removes an
+ * entry some consumer group of the stream has not read and acknowledged yet.
+ */
+export interface TrimPolicy {
+  /** Entries kept even when every group is done with them (history for new groups and operators). */
+  maxLen: number;
+  intervalMs: number;
+  /**
+   * `MINID ~`: Redis only drops whole internal nodes, which is much cheaper and may keep a few
+   * more entries than asked. Default true; tests use exact trimming to assert counts.
+   */
+  approximate?: boolean;
+}
+
+/** Options of {@link RedisStreamsServer}. Only `url` and `group` are required. */
+export interface RedisStreamsServerOptions {
+  /** `redis://host:port[/db]`. */
+  url: string;
+  /** Prepended to every stream name (and so to the dead-letter streams). */
+  keyPrefix?: string;
+  /** The consumer group: one per consuming app, so every app sees every event. */
+  group: string;
+  /** This instance inside the group; instances of one app compete for entries. Default `hostname-pid`. */
+  consumer?: string;
+  /** Streams to read, without prefix. Default: the streams of the event types that have handlers. */
+  streams?: readonly string[];
+  /** Entries asked for per read. Default 64. */
+  batchSize?: number;
+  /** Entries read but not yet settled (running or queued behind their correlation id). Default 64. */
+  maxInFlight?: number;
+  /** How long one read blocks waiting for new entries. Default 2000 ms. */
+  blockMs?: number;
+  /** Deliveries of an entry before it is dead-lettered. Default 5. */
+  maxAttempts?: number;
+  /** An entry pending this long without progress is claimed (and retried). Default 30 000 ms. */
+  claimIdleMs?: number;
+  /** How often pending entries are claimed. Default 5000 ms. */
+  claimIntervalMs?: number;
+  /** `false` disables trimming. Default `{ maxLen: 1_000_000, intervalMs: 60_000 }`. */
+  trim?: TrimPolicy | false;
+  /** How long `close()` waits for running handlers. Default 10 000 ms. */
+  drainMs?: number;
+  /** Whether a failed handler is retried or dead-lettered. Default {@link defaultErrorPolicy}. */
+  errorPolicy?: ErrorPolicy;
+  /**
+   * Where a newly created group starts. Default `0`: a group created after events were published
+   * (a worker deployed or started late) still handles the history the stream retains, instead of
+   * silently missing it; handlers are idempotent, so replaying retained history is safe.
+   */
+  groupStartId?: string;
+  logger?: StreamsLogger;
+}
+
+export type ResolvedServerOptions = Required<Omit<RedisStreamsServerOptions, 'streams'>> & Pick<RedisStreamsServerOptions, 'streams'>;
+
+/** Fills in the defaults of {@link RedisStreamsServerOptions}. */
+export function resolveServerOptions(options: RedisStreamsServerOptions): ResolvedServerOptions {
+  return {
+    keyPrefix: '',
+    consumer: `${hostname()}-${process.pid}`,
+    batchSize: 64,
+    maxInFlight: 64,
+    blockMs: 2_000,
+    maxAttempts: 5,
+    claimIdleMs: 30_000,
+    claimIntervalMs: 5_000,
+    trim: { maxLen: 1_000_000, intervalMs: 60_000 },
+    drainMs: 10_000,
+    errorPolicy: defaultErrorPolicy,
+    groupStartId: '0',
+    ...withoutUndefined(options),
+    logger: options.logger ?? createLogger('redis-streams', 'info'),
+  };
+}
+
+/**
+ * Server options from the app configuration: `CONSUMER_GROUP` and `CONSUMER_NAME` override the
+ * app's own defaults when set, every `STREAM_*` setting maps to its option.
+ */
+export function serverOptionsFromConfig(
+  config: AppConfig,
+  options: Pick<RedisStreamsServerOptions, 'group'> & Partial<RedisStreamsServerOptions>,
+): RedisStreamsServerOptions {
+  return {
+    url: config.REDIS_URL,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    batchSize: config.STREAM_BATCH_SIZE,
+    maxInFlight: config.STREAM_MAX_IN_FLIGHT,
+    blockMs: config.STREAM_BLOCK_MS,
+    maxAttempts: config.STREAM_MAX_ATTEMPTS,
+    claimIdleMs: config.STREAM_CLAIM_IDLE_MS,
+    claimIntervalMs: config.STREAM_CLAIM_INTERVAL_MS,
+    trim: config.STREAM_TRIM_INTERVAL_MS > 0 ? { maxLen: config.STREAM_MAXLEN, intervalMs: config.STREAM_TRIM_INTERVAL_MS } : false,
+    drainMs: config.SHUTDOWN_DRAIN_MS,
+    ...withoutUndefined(options),
+    ...(config.CONSUMER_GROUP !== '' && { group: config.CONSUMER_GROUP }),
+    ...(config.CONSUMER_NAME !== '' && { consumer: config.CONSUMER_NAME }),
+  };
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,36 @@
+import { createEnvelope } from '@app/contracts';
+import { decodeEntry, encodeEnvelope } from './stream-entry.codec.js';
+
+describe('stream entry codec', () => {
+  const envelope = createEnvelope(
+    'OrderCreated',
+    { checkoutId: 'chk-1', clientId: 'cl-1', orderId: 'ord-1', totalCents: 1200, paymentToken: 'tok_visa' },
+    { correlationId: 'chk-1', producer: 'orders' },
+  );
+
+  it('stores the envelope as one JSON field and reads it back', () => {
+    const fields = encodeEnvelope(envelope);
+    expect(fields).toEqual(['event', JSON.stringify(envelope)]);
+    expect(decodeEntry(fields)).toEqual({ kind: 'event', envelope });
+  });
+
+  it('finds the event field among others', () => {
+    expect(decodeEntry(['trace', 'x', ...encodeEnvelope(envelope)])).toEqual({ kind: 'event', envelope });
+  });
+
+  it('reports an entry trimmed after its delivery as deleted', () => {
+    expect(decodeEntry(null)).toEqual({ kind: 'deleted' });
+  });
+
+  it.each([
+    ['no event field', ['other', '{}']],
+    ['invalid JSON', ['event', '{not json']],
+    ['a JSON value that is not an envelope', ['event', '[1,2]']],
+    ['an envelope without correlationId', ['event', JSON.stringify({ ...envelope, correlationId: undefined })]],
+    ['an envelope without payload', ['event', JSON.stringify({ ...envelope, payload: null })]],
+  ])('reports %s as poison', (_label, fields) => {
+    const decoded = decodeEntry(fields);
+    expect(decoded.kind).toBe('poison');
+    expect(decoded.kind === 'poison' && decoded.reason).toMatch(/^unparsable entry/);
+  });
+});

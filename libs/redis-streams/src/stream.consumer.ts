@@ -1,0 +1,263 @@
+import type { AnyEvent } from '@app/contracts';
+import type { Redis } from 'ioredis';
+import { AckBatcher } from './ack.batcher.js';
+import type { DeadLetter } from './dead-letter.writer.js';
+import { EntrySettler } from './entry.settler.js';
+import { KeyedQueue } from './keyed.queue.js';
+import { type InFlightEntry, PendingClaimer, inFlightKey } from './pending.claimer.js';
+import { type PeriodicTask, settlesWithin, startPeriodic } from './periodic.task.js';
+import { closeConnection, createRedisConnection } from './redis.connection.js';
+import { streamMetrics } from './redis-streams.metrics.js';
+import type { ResolvedServerOptions } from './redis-streams.options.js';
+import { decodeEntry } from './stream-entry.codec.js';
+import type { Delivery } from './stream.delivery.js';
+import { trimStream } from './stream.trimmer.js';
+
+/** What the consumer needs from the app around it (the Nest server). */
+export interface ConsumerHooks {
+  /** Whether the app handles `type`; entries of other types are acknowledged without being handled. */
+  handles(type: string): boolean;
+  /** Runs the app's handler; resolves once it succeeded. */
+  handle(envelope: AnyEvent, delivery: Delivery): Promise<void>;
+  onDeadLetter(letter: DeadLetter): void;
+  onTrim(stream: string, removed: number): void;
+}
+
+/**
+ * Reads a consumer group's streams and settles every entry: acknowledged once its handler succeeded,
+ * left pending for a retry, or dead-lettered. Reads block on a connection of their own; everything
+ * else (acks, claims, dead letters, trimming) goes through a second one.
+ */
+export class StreamConsumer {
+  readonly reader: Redis;
+  readonly commands: Redis;
+  private readonly topics: Map<string, string>;
+  private readonly queue: KeyedQueue;
+  private readonly acks: AckBatcher;
+  private readonly inFlight = new Map<string, InFlightEntry>();
+  private readonly claimer: PendingClaimer;
+  private readonly settler: EntrySettler;
+  private readerId: number | undefined;
+  private rescanOwnPending = true;
+  private stopping = false;
+  private signalStop!: () => void;
+  /** Resolves when `stop()` is called: every wait of the read loop races it. */
+  private readonly stopSignal = new Promise<void>((resolve) => (this.signalStop = resolve));
+  private loop: Promise<void> = Promise.resolve();
+  private tasks: { claim?: PeriodicTask; heartbeat?: PeriodicTask; trim?: PeriodicTask } = {};
+  private stopped: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: ResolvedServerOptions & { streams: readonly string[] },
+    private readonly hooks: ConsumerHooks,
+  ) {
+    const { url, group, consumer, logger, keyPrefix } = options;
+    // No offline queue: while disconnected a new read fails at once and the loop backs off. A read cut
+    // by a disconnection is resent after reconnecting (ioredis would otherwise leave its promise unsettled).
+    this.reader = createRedisConnection(url, `${group}:${consumer}:reader`, logger, { enableOfflineQueue: false });
+    this.commands = createRedisConnection(url, `${group}:${consumer}:commands`, logger);
+    this.topics = new Map(options.streams.map((topic) => [`${keyPrefix}${topic}`, topic]));
+    this.queue = new KeyedQueue((error) => logger.error({ err: error }, 'Unexpected failure while settling an entry'));
+    this.acks = new AckBatcher(this.commands, group, logger);
+    this.settler = new EntrySettler({
+      options,
+      commands: this.commands,
+      acks: this.acks,
+      metrics: streamMetrics(),
+      handle: (envelope, delivery) => hooks.handle(envelope, delivery),
+      onDeadLetter: (letter) => hooks.onDeadLetter(letter),
+    });
+    this.claimer = new PendingClaimer({
+      commands: this.commands,
+      group,
+      consumer,
+      claimIdleMs: options.claimIdleMs,
+      batchSize: options.batchSize,
+      topics: this.topics,
+      inFlight: this.inFlight,
+      room: () => this.room(),
+      accept: (deliveries) => this.accept(deliveries),
+    });
+    this.reader.on('ready', () => {
+      // A read cut by a disconnection may have been delivered without reaching us: re-read our own pending entries.
+      this.rescanOwnPending = true;
+    });
+    this.reader.on('close', () => (this.readerId = undefined));
+  }
+
+  /** Connects, creates the groups, then starts reading, claiming and trimming. */
+  async start(): Promise<void> {
+    const { logger, claimIntervalMs, claimIdleMs, trim } = this.options;
+    try {
+      await Promise.all([this.reader.connect(), this.commands.connect()]);
+      await this.ensureGroups();
+    } catch (error) {
+      this.reader.disconnect();
+      this.commands.disconnect();
+      throw error;
+    }
+    this.loop = this.readLoop();
+    const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, `${what} failed; will try again`);
+    this.tasks.claim = startPeriodic(claimIntervalMs, () => this.claimer.claim(), warn('Claiming pending entries'));
+    this.tasks.heartbeat = startPeriodic(Math.max(10, Math.floor(claimIdleMs / 3)), () => this.claimer.heartbeat(), warn('Refreshing running entries'));
+    if (trim !== false) this.tasks.trim = startPeriodic(trim.intervalMs, () => this.trimAll(), warn('Trimming'));
+  }
+
+  /**
+   * Stops reading and claiming, waits for entries under way up to the drain deadline, sends the
+   * last acknowledgements and closes both connections. Entries still unsettled at the deadline stay
+   * pending, for another consumer to claim.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.drainAndClose();
+    return this.stopped;
+  }
+
+  private async drainAndClose(): Promise<void> {
+    this.stopping = true;
+    this.signalStop();
+    await this.unblockReader();
+    if (!(await settlesWithin(this.loop, this.options.blockMs + 500))) {
+      // The read could not be unblocked (its connection was down): failing it ends the loop.
+      this.reader.disconnect();
+      await this.loop;
+    }
+    await Promise.all([this.tasks.claim?.stop(), this.tasks.trim?.stop()]);
+    if (!(await this.drained())) {
+      this.settler.abandoned = true;
+      this.options.logger.warn({ unsettled: this.queue.size }, 'Drain deadline passed: unsettled entries stay pending for another consumer');
+    }
+    await this.tasks.heartbeat?.stop();
+    await this.acks.flush();
+    await Promise.all([closeConnection(this.reader), closeConnection(this.commands)]);
+  }
+
+  private drained(): Promise<boolean> {
+    return settlesWithin(this.queue.idle(), this.options.drainMs);
+  }
+
+  /** Ends a blocked read at once instead of waiting up to `blockMs`. */
+  private async unblockReader(): Promise<void> {
+    if (this.readerId === undefined) return;
+    await settlesWithin(
+      this.commands.client('UNBLOCK', this.readerId).catch(() => undefined),
+      500,
+    );
+  }
+
+  private room(): number {
+    return this.stopping ? 0 : this.options.maxInFlight - this.queue.size;
+  }
+
+  private async readLoop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        await this.untilRoom();
+        if (this.stopping) break;
+        if (this.rescanOwnPending) {
+          this.rescanOwnPending = false;
+          await this.readOwnPending().catch((error: unknown) => {
+            this.rescanOwnPending = true;
+            throw error;
+          });
+        } else {
+          await this.readNew();
+        }
+        failures = 0;
+      } catch (error) {
+        if (this.stopping) break;
+        failures += 1;
+        await this.recover(error, failures);
+      }
+    }
+  }
+
+  private async readNew(): Promise<void> {
+    const { group, consumer, batchSize, blockMs } = this.options;
+    this.readerId ??= await this.reader.client('ID');
+    if (this.stopping) return;
+    const keys = [...this.topics.keys()];
+    const count = Math.min(batchSize, this.room());
+    if (count <= 0) return;
+    const reply = await this.reader.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map(() => '>'));
+    for (const [stream, entries] of reply ?? []) {
+      this.accept(entries.map(([id, fields]) => ({ stream, topic: this.topics.get(stream) ?? stream, id, fields, attempt: 1 })));
+    }
+  }
+
+  /** Entries delivered to this consumer before a restart or a lost connection, and never acknowledged. */
+  private async readOwnPending(): Promise<void> {
+    const { group, consumer, batchSize } = this.options;
+    for (const stream of this.topics.keys()) {
+      let after = '0';
+      for (;;) {
+        await this.untilRoom();
+        const count = Math.min(batchSize, this.room());
+        if (count <= 0) return;
+        const reply = await this.reader.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', stream, after);
+        const entries = reply?.[0]?.[1] ?? [];
+        const last = entries.at(-1);
+        if (last === undefined) break;
+        after = last[0];
+        this.accept(await this.claimer.withAttempts(stream, entries));
+      }
+    }
+  }
+
+  private async recover(error: unknown, failures: number): Promise<void> {
+    const { logger } = this.options;
+    if (error instanceof Error && error.message.startsWith('NOGROUP')) {
+      logger.warn({ err: error }, 'Consumer group or stream vanished (Redis restarted or key deleted): creating it again');
+      const recreated = await this.ensureGroups().then(
+        () => true,
+        () => false,
+      );
+      if (recreated) return;
+    } else {
+      logger.warn({ err: error, failures }, 'Reading the streams failed; retrying');
+    }
+    await this.pause(Math.min(2_000, 25 * 2 ** failures));
+  }
+
+  private untilRoom(): Promise<void> {
+    return Promise.race([this.queue.below(this.options.maxInFlight), this.stopSignal]);
+  }
+
+  private async pause(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), this.stopSignal]);
+    clearTimeout(timer);
+  }
+
+  private async ensureGroups(): Promise<void> {
+    const { group, groupStartId } = this.options;
+    for (const stream of this.topics.keys()) {
+      await this.commands.xgroup('CREATE', stream, group, groupStartId, 'MKSTREAM').catch((error: unknown) => {
+        if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
+      });
+    }
+  }
+
+  private accept(deliveries: readonly Delivery[]): void {
+    for (const delivery of deliveries) {
+      const key = inFlightKey(delivery.stream, delivery.id);
+      if (this.inFlight.has(key)) continue;
+      const decoded = decodeEntry(delivery.fields);
+      if (decoded.kind === 'deleted' || (decoded.kind === 'event' && !this.hooks.handles(decoded.envelope.type))) {
+        void this.acks.ack(delivery.stream, delivery.id);
+        continue;
+      }
+      this.inFlight.set(key, { stream: delivery.stream, id: delivery.id, touchedAt: Date.now() });
+      // Entries of one checkout are handled in stream order; a poison entry orders with nothing.
+      const order = decoded.kind === 'event' ? `correlation:${decoded.envelope.correlationId}` : `entry:${key}`;
+      void this.queue.add(order, () => this.settler.settle(delivery, decoded).finally(() => this.inFlight.delete(key)));
+    }
+  }
+
+  private async trimAll(): Promise<void> {
+    const { trim } = this.options;
+    if (trim === false) return;
+    for (const stream of this.topics.keys()) this.hooks.onTrim(stream, await trimStream(this.commands, stream, trim));
+  }
+}
