@@ -1,0 +1,38 @@
+import { BadRequestException, Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { CheckoutRequestDto } from '@app/contracts';
+import { checkoutAnswerOf } from './checkout-answer.mapper.js';
+import { RunCheckoutHandler } from './run-checkout.handler.js';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+@Controller('api/saga')
+export class RunCheckoutController {
+  constructor(private readonly handler: RunCheckoutHandler) {}
+
+  /**
+   * 201 with the order when the saga ends in SAGA_TERMINEE; 409 with the failed step, code and
+   * reason once compensated; 400 for bad input. `Idempotency-Key` makes a retry return the first
+   * saga (202 if it is still running elsewhere).
+   */
+  @Post('checkout')
+  async checkout(
+    @Body() body: CheckoutRequestDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: ['Idempotency-Key must be 1-255 visible ASCII characters'],
+        fields: ['Idempotency-Key'],
+      });
+    }
+    const saga = await this.handler.execute(body, idempotencyKey);
+    const answer = checkoutAnswerOf(saga);
+    void reply.status(answer.status);
+    if (answer.status === 202) void reply.header('location', `/api/saga/${saga.id}/status`);
+    return answer.body;
+  }
+}

@@ -1,0 +1,65 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CheckoutStepsModule, type ParticipantOverrides } from '@app/checkout-steps';
+import { type AppConfig, ConfigModule } from '@app/config';
+import { databaseModule } from '@app/database';
+import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
+import { RedisStreamsModule } from '@app/redis-streams';
+import { CompensateSagaController } from './compensate-saga/compensate-saga.controller.js';
+import { CompensateSagaHandler } from './compensate-saga/compensate-saga.handler.js';
+import { CreateSagas1732380000000 } from './migrations/1732380000000-create-sagas.js';
+import { OutboxRelay } from './publish-transitions/outbox-relay.worker.js';
+import { PRODUCER } from './publish-transitions/saga-transition.events.js';
+import { SagaQueriesController } from './query-sagas/saga-queries.controller.js';
+import { SagaRecoveryWorker } from './recover-sagas/saga-recovery.worker.js';
+import { RunCheckoutController } from './run-checkout/run-checkout.controller.js';
+import { RunCheckoutHandler } from './run-checkout/run-checkout.handler.js';
+import { SAGA_SETTINGS, type SagaSettings, sagaSettingsOf } from './saga-orchestrator.settings.js';
+import { SagaInstancesGauge } from './saga/saga-instances.gauge.js';
+import { SagaStepExecutor } from './saga/saga-step.executor.js';
+import { SagaRepository } from './saga/saga.repository.js';
+import { SagaRunner } from './saga/saga.runner.js';
+
+export const SAGA_DATABASE = {
+  url: (config: AppConfig) => config.SAGA_DATABASE_URL,
+  schema: 'saga',
+  // Raw SQL and one row mapper throughout; no entity is needed.
+  entities: [],
+  migrations: [CreateSagas1732380000000],
+};
+
+/** Tests tune timings and participant clients; production takes every default from the configuration. */
+export interface SagaOrchestratorOverrides {
+  settings?: Partial<SagaSettings>;
+  participants?: ParticipantOverrides;
+}
+
+/** The orchestrated checkout saga: the EtatSaga machine over the inventory, orders and payments services. */
+@Module({})
+export class SagaOrchestratorModule {
+  static register(config: AppConfig, overrides: SagaOrchestratorOverrides = {}): DynamicModule {
+    return {
+      module: SagaOrchestratorModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        MetricsModule.forRoot(PRODUCER),
+        databaseModule(SAGA_DATABASE),
+        HealthModule.forRoot({ postgres: true }),
+        CheckoutStepsModule.forRoot(overrides.participants),
+        RedisStreamsModule.forRoot({ producer: PRODUCER }),
+      ],
+      controllers: [RunCheckoutController, SagaQueriesController, CompensateSagaController],
+      providers: [
+        ...HTTP_APP_PROVIDERS,
+        { provide: SAGA_SETTINGS, useValue: sagaSettingsOf(config, overrides.settings) },
+        SagaRepository,
+        SagaStepExecutor,
+        SagaRunner,
+        OutboxRelay,
+        SagaRecoveryWorker,
+        SagaInstancesGauge,
+        RunCheckoutHandler,
+        CompensateSagaHandler,
+      ],
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { gauge } from '@app/observability';
+import { SAGA_STATES } from './saga.machine.js';
+import { SagaRepository } from './saga.repository.js';
+
+type Source = () => Promise<{ state: string; count: number }[]>;
+
+/** Apps of one process (tests) share the registry; the gauge reads from the first one still running. */
+const sources = new Set<Source>();
+
+/** `saga_instances{state}`: how many sagas are in each state, counted in PostgreSQL at scrape time. */
+@Injectable()
+export class SagaInstancesGauge implements OnModuleInit, OnModuleDestroy {
+  private readonly source: Source;
+
+  constructor(repository: SagaRepository) {
+    this.source = () => repository.countByState();
+  }
+
+  onModuleInit(): void {
+    sources.add(this.source);
+    gauge<'state'>({
+      name: 'saga_instances',
+      help: 'Orchestrated sagas by current state',
+      labelNames: ['state'],
+      async collect() {
+        const [source] = sources;
+        if (source === undefined) return;
+        // A scrape while PostgreSQL is away keeps the last values rather than failing /metrics.
+        const counts = await source().catch(() => undefined);
+        if (counts === undefined) return;
+        for (const state of SAGA_STATES) this.set({ state }, counts.find((c) => c.state === state)?.count ?? 0);
+      },
+    });
+  }
+
+  onModuleDestroy(): void {
+    sources.delete(this.source);
+  }
+}

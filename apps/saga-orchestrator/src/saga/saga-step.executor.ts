@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ExponentialBackoff, handleType, retry, type RetryPolicy } from 'cockatiel';
+import { DomainError } from '@app/contracts';
+import {
+  InventoryClient,
+  OrdersClient,
+  PaymentsClient,
+  type StepOutcome,
+  TransientStepError,
+  authorizePayment,
+  cancelOrder,
+  checkAvailability,
+  confirmOrder,
+  createOrder,
+  releaseStock,
+  reserveStock,
+  voidPayment,
+} from '@app/checkout-steps';
+import { SAGA_SETTINGS, type SagaSettings } from '../saga-orchestrator.settings.js';
+import type { SagaRecord } from './saga.mapper.js';
+import type { Compensation, ForwardStep, SagaCommand, SagaOutcome } from './saga.model.js';
+
+/** What the executor needs of a saga (one not yet recorded has no version). */
+export type SagaContext = Pick<SagaRecord, 'id' | 'checkoutId' | 'state' | 'data'>;
+
+function required<T>(value: T | undefined, name: string, saga: SagaContext): T {
+  if (value === undefined) throw new Error(`Saga ${saga.id} in ${saga.state} has no ${name}`);
+  return value;
+}
+
+/**
+ * Carries out the saga's commands with the shared checkout steps and turns what happened into an
+ * outcome for `decide`: a result, a refusal, or (after the client's own retries) unavailability.
+ */
+@Injectable()
+export class SagaStepExecutor {
+  private readonly compensationRetry: RetryPolicy;
+
+  constructor(
+    private readonly inventory: InventoryClient,
+    private readonly orders: OrdersClient,
+    private readonly payments: PaymentsClient,
+    @Inject(SAGA_SETTINGS) settings: SagaSettings,
+  ) {
+    const { initialDelayMs, maxDelayMs } = settings.compensationBackoff;
+    this.compensationRetry = retry(handleType(TransientStepError), {
+      maxAttempts: settings.compensationRetries,
+      backoff: new ExponentialBackoff({ initialDelay: initialDelayMs, maxDelay: maxDelayMs }),
+    });
+  }
+
+  execute(command: Exclude<SagaCommand, { kind: 'stop' }>, saga: SagaContext): Promise<SagaOutcome> {
+    return command.kind === 'run' ? this.run(command.step, saga) : this.compensate(command.plan, saga.checkoutId);
+  }
+
+  private async run(step: ForwardStep, saga: SagaContext): Promise<SagaOutcome> {
+    try {
+      return await this.call(step, saga);
+    } catch (error) {
+      if (error instanceof TransientStepError) return { type: 'StepFailed', code: error.code, reason: error.message, transient: true };
+      throw error;
+    }
+  }
+
+  private async call(step: ForwardStep, saga: SagaContext): Promise<SagaOutcome> {
+    const { checkoutId, data } = saga;
+    switch (step) {
+      case 'checkAvailability':
+        return outcomeOf(await checkAvailability(this.inventory, data.request.items), (r) => ({
+          type: 'StockVerified',
+          items: r.items,
+          totalCents: r.totalCents,
+        }));
+      case 'reserveStock':
+        return outcomeOf(await reserveStock(this.inventory, checkoutId, data.request.items), () => ({ type: 'StockReserved' }));
+      case 'createOrder': {
+        const order = { checkoutId, clientId: data.request.clientId, items: required(data.items, 'priced items', saga) };
+        return outcomeOf(await createOrder(this.orders, order), (r) => ({ type: 'OrderCreated', orderId: r.order.orderId, totalCents: r.order.totalCents }));
+      }
+      case 'authorizePayment': {
+        const payment = { checkoutId, amountCents: required(data.totalCents, 'total', saga), token: data.request.payment.token };
+        return outcomeOf(await authorizePayment(this.payments, payment), () => ({ type: 'PaymentAuthorized' }));
+      }
+      case 'confirmOrder': {
+        const ids = { checkoutId, orderId: required(data.orderId, 'order id', saga) };
+        return outcomeOf(await confirmOrder({ inventory: this.inventory, orders: this.orders }, ids), () => ({ type: 'OrderConfirmed' }));
+      }
+    }
+  }
+
+  /**
+   * Runs the compensations in order. One failing transiently is retried with backoff; one refused,
+   * or still failing after the retries, stops the rest: the saga is then parked, and a later retry
+   * runs the whole plan again (every compensation is idempotent).
+   */
+  private async compensate(plan: readonly Compensation[], checkoutId: string): Promise<SagaOutcome> {
+    for (const compensation of plan) {
+      let tries = 0;
+      try {
+        await this.compensationRetry.execute(() => {
+          tries += 1;
+          return this.undo(compensation, checkoutId);
+        });
+      } catch (error) {
+        if (!(error instanceof TransientStepError || error instanceof DomainError)) throw error;
+        return { type: 'CompensationFailed', compensation, code: error.code, reason: error.message, tries };
+      }
+    }
+    return { type: 'Compensated' };
+  }
+
+  private undo(compensation: Compensation, checkoutId: string): Promise<unknown> {
+    switch (compensation) {
+      case 'voidPayment':
+        return voidPayment(this.payments, checkoutId);
+      case 'cancelOrder':
+        return cancelOrder(this.orders, checkoutId);
+      case 'releaseStock':
+        return releaseStock(this.inventory, checkoutId);
+    }
+  }
+}
+
+function outcomeOf<T extends object>(outcome: StepOutcome<T>, success: (result: T) => SagaOutcome): SagaOutcome {
+  if (outcome.ok) return success(outcome);
+  return {
+    type: 'StepFailed',
+    code: outcome.code,
+    reason: outcome.reason,
+    transient: false,
+    ...(outcome.details !== undefined && { details: outcome.details }),
+  };
+}

@@ -1,0 +1,70 @@
+import type { SagaSnapshot, SagaState } from './saga.machine.js';
+import type { SagaData } from './saga.model.js';
+
+/** A sagas row as PostgreSQL returns it. */
+export interface SagaRow {
+  id: string;
+  seq: string;
+  checkout_id: string;
+  client_id: string;
+  state: SagaState;
+  data: SagaData;
+  version: number;
+  attempt: number;
+  transitions: number;
+  idempotency_key: string | null;
+  lease_owner: string | null;
+  deadline_at: Date;
+  state_entered_at: Date;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A saga as the orchestrator holds it between two writes. */
+export interface SagaRecord extends SagaSnapshot {
+  id: string;
+  /** Position in the list (keyset cursor). */
+  seq: string;
+  checkoutId: string;
+  clientId: string;
+  /** Optimistic lock: every write checks and bumps it. */
+  version: number;
+  /** 1 for the first run, +1 each time recovery or an operator takes the saga over. */
+  attempt: number;
+  /** Transitions recorded so far (the next one gets number `transitions + 1`). */
+  transitions: number;
+  idempotencyKey: string | null;
+  leaseOwner: string | null;
+  deadlineAt: Date;
+  stateEnteredAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const toSaga = (row: SagaRow): SagaRecord => ({
+  id: row.id,
+  seq: String(row.seq),
+  checkoutId: row.checkout_id,
+  clientId: row.client_id,
+  state: row.state,
+  data: row.data,
+  version: row.version,
+  attempt: row.attempt,
+  transitions: row.transitions,
+  idempotencyKey: row.idempotency_key,
+  leaseOwner: row.lease_owner,
+  deadlineAt: row.deadline_at,
+  stateEnteredAt: row.state_entered_at,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+/** A saga_transitions row. */
+export interface TransitionRow {
+  seq: number;
+  from_state: SagaState;
+  to_state: SagaState;
+  at: Date;
+  detail: Record<string, unknown>;
+  attempt: number;
+}

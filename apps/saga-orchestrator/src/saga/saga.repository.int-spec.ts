@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { Test } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ConfigModule } from '@app/config';
+import { databaseModule } from '@app/database';
+import { type TestDatabase, createTestDatabase, testConfig } from '@app/testing';
+import { transitionEvents } from '../publish-transitions/saga-transition.events.js';
+import { SAGA_DATABASE } from '../saga-orchestrator.module.js';
+import { StaleSagaError } from './saga.errors.js';
+import { decide } from './saga.machine.js';
+import type { SagaRecord } from './saga.mapper.js';
+import type { SagaOutcome } from './saga.model.js';
+import { type Lease, SagaRepository } from './saga.repository.js';
+
+const request = { clientId: 'u1', items: [{ sku: 'A', quantity: 1 }], payment: { token: 'tok_visa' } };
+const verified: SagaOutcome = { type: 'StockVerified', items: [{ sku: 'A', quantity: 1, unitPriceCents: 100 }], totalCents: 100 };
+
+describe('saga repository (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let close: () => Promise<void>;
+  let repository: SagaRepository;
+  let sql: DataSource;
+  const mine: Lease = { owner: 'instance-a', ms: 60_000 };
+  const expired = (owner: string): Lease => ({ owner, ms: -1_000 });
+
+  async function createSaga(lease: Lease = mine, idempotencyKey: string | null = null): Promise<SagaRecord | undefined> {
+    const id = randomUUID();
+    const decision = decide({ state: 'EN_ATTENTE', data: { request } }, { type: 'Started' });
+    const envelopes = transitionEvents({ id, checkoutId: id, clientId: 'u1', transitions: 0 }, decision, { request });
+    return repository.create({ id, checkoutId: id, clientId: 'u1', idempotencyKey, data: { request }, deadlineMs: 60_000 }, decision, envelopes, lease);
+  }
+
+  const advance = (saga: SagaRecord) => {
+    const decision = decide(saga, verified);
+    return repository.advance(saga, decision, transitionEvents(saga, decision, { ...saga.data, ...decision.facts }), mine);
+  };
+  const count = async (table: string, sagaId: string) =>
+    Number(
+      (
+        await sql.query(`SELECT count(*) AS n FROM ${table} WHERE ${table === 'saga_outbox' ? "envelope->>'correlationId'" : 'saga_id::text'} = $1`, [sagaId])
+      )[0].n,
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase('saga_repository');
+    const moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(testConfig({ SAGA_DATABASE_URL: db.url })), databaseModule(SAGA_DATABASE)],
+      providers: [SagaRepository],
+    }).compile();
+    const app = await moduleRef.init();
+    repository = app.get(SagaRepository);
+    sql = app.get<DataSource>(getDataSourceToken());
+    close = () => app.close();
+  });
+
+  afterAll(async () => {
+    await close();
+    await db.drop();
+  });
+
+  it('creates a saga with its transitions and queued events in one statement, once per idempotency key', async () => {
+    const saga = (await createSaga(mine, 'key-1'))!;
+    expect(saga).toMatchObject({ state: 'VERIFICATION_STOCK', version: 1, attempt: 1, transitions: 1, leaseOwner: 'instance-a', data: { request } });
+    expect(await repository.history(saga.id)).toEqual([
+      expect.objectContaining({ seq: 1, from_state: 'EN_ATTENTE', to_state: 'VERIFICATION_STOCK', attempt: 1 }),
+    ]);
+    expect(await count('saga_outbox', saga.id)).toBe(1);
+    expect(await createSaga(mine, 'key-1')).toBeUndefined();
+    expect((await repository.findByIdempotencyKey('key-1'))?.id).toBe(saga.id);
+  });
+
+  it('advances at the version it read, numbering the new transitions and merging the facts', async () => {
+    const saga = (await createSaga())!;
+    const next = await advance(saga);
+    expect(next).toMatchObject({ state: 'RESERVATION_STOCK', version: 2, transitions: 3, data: { request, totalCents: 100 } });
+    expect((await repository.history(saga.id)).map((t) => [t.seq, t.from_state, t.to_state])).toEqual([
+      [1, 'EN_ATTENTE', 'VERIFICATION_STOCK'],
+      [2, 'VERIFICATION_STOCK', 'STOCK_VERIFIE'],
+      [3, 'STOCK_VERIFIE', 'RESERVATION_STOCK'],
+    ]);
+    expect(await count('saga_outbox', saga.id)).toBe(3);
+  });
+
+  it('refuses a write from a stale version and records nothing of it', async () => {
+    const saga = (await createSaga())!;
+    await advance(saga);
+    await expect(advance(saga)).rejects.toBeInstanceOf(StaleSagaError);
+    expect(await count('saga_transitions', saga.id)).toBe(3);
+    expect(await count('saga_outbox', saga.id)).toBe(3);
+  });
+
+  it('lets exactly one of two concurrent writers from the same version win', async () => {
+    const saga = (await createSaga())!;
+    const results = await Promise.allSettled([advance(saga), advance(saga)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: expect.any(StaleSagaError) });
+  });
+
+  it('never gives one expired saga to two concurrent claimers, and leaves live leases alone', async () => {
+    await sql.query(`UPDATE sagas SET state = 'SAGA_TERMINEE', lease_until = NULL, lease_owner = NULL`);
+    const crashed = await Promise.all(Array.from({ length: 40 }, () => createSaga(expired('dead-instance'))));
+    const [a, b, c] = await Promise.all([
+      repository.claimExpired({ owner: 'b', ms: 60_000 }, 25),
+      repository.claimExpired({ owner: 'c', ms: 60_000 }, 25),
+      repository.claimExpired({ owner: 'd', ms: 60_000 }, 25),
+    ]);
+    const claimed = [...a, ...b, ...c].map((s) => s.id);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect(claimed.sort()).toEqual(crashed.map((s) => s!.id).sort());
+    expect([...a, ...b, ...c].every((s) => s.version === 2 && s.attempt === 2)).toBe(true);
+    expect(await repository.claimExpired({ owner: 'e', ms: 60_000 }, 100)).toEqual([]);
+  });
+
+  it('claims one saga only when its lease is free or already ours, and renews only our own leases', async () => {
+    const live = (await createSaga({ owner: 'other', ms: 60_000 }))!;
+    expect(await repository.claim(live, mine)).toBeUndefined();
+    const lapsed = (await createSaga(expired('other')))!;
+    expect(await repository.claim(lapsed, mine)).toMatchObject({ leaseOwner: 'instance-a', version: 2, attempt: 2 });
+
+    await repository.renewLeases([live.id, lapsed.id], { owner: 'instance-a', ms: 120_000 });
+    const leases = await sql.query(`SELECT id, lease_owner, lease_until > now() + interval '90 seconds' AS renewed FROM sagas WHERE id = ANY($1::uuid[])`, [
+      [live.id, lapsed.id],
+    ]);
+    expect(Object.fromEntries(leases.map((l: { id: string; renewed: boolean }) => [l.id, l.renewed]))).toEqual({ [live.id]: false, [lapsed.id]: true });
+  });
+});

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { CheckoutRequest } from '@app/contracts';
+import { withCorrelation } from '@app/observability';
+import { OutboxRelay } from '../publish-transitions/outbox-relay.worker.js';
+import { transitionEvents } from '../publish-transitions/saga-transition.events.js';
+import { SAGA_SETTINGS, type SagaSettings } from '../saga-orchestrator.settings.js';
+import { StaleSagaError } from './saga.errors.js';
+import { type Decision, andThen, commandOf, decide, isTerminal, overdueOutcome } from './saga.machine.js';
+import type { SagaRecord } from './saga.mapper.js';
+import { observeDecision, sagaMetrics } from './saga.metrics.js';
+import { type Lease, SagaRepository } from './saga.repository.js';
+import { SagaStepExecutor } from './saga-step.executor.js';
+
+const POLL_MS = 50;
+
+/**
+ * Runs sagas: executes the command of the current state, asks `decide` what it means, records the
+ * decision (one statement, version-checked) and goes on until the saga stops. It also keeps the
+ * leases of the sagas it runs alive, so another instance takes one over only if this one died.
+ */
+@Injectable()
+export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SagaRunner.name);
+  private readonly metrics = sagaMetrics();
+  private readonly running = new Map<string, Promise<SagaRecord>>();
+  private readonly lease: Lease;
+  private heartbeat?: NodeJS.Timeout;
+
+  constructor(
+    private readonly repository: SagaRepository,
+    private readonly executor: SagaStepExecutor,
+    private readonly relay: OutboxRelay,
+    @Inject(SAGA_SETTINGS) private readonly settings: SagaSettings,
+  ) {
+    this.lease = { owner: settings.instanceId, ms: settings.leaseMs };
+  }
+
+  onApplicationBootstrap(): void {
+    this.heartbeat = setInterval(() => void this.renewLeases(), this.settings.heartbeatMs);
+  }
+
+  /** Waits for the sagas in flight (bounded), then relays their last events, before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const drained = Promise.allSettled([...this.running.values()]);
+    await Promise.race([drained, sleep(this.settings.drainMs, undefined, { ref: false })]);
+    clearInterval(this.heartbeat);
+    await this.relay.close();
+  }
+
+  /**
+   * Starts a checkout: checks availability, then records the saga under this instance's lease with
+   * the outcome of that check. The check changes nothing anywhere, so nothing needs recording
+   * before it, and the checkout costs one write fewer. With an idempotency key already used,
+   * returns that saga instead (`created: false`).
+   */
+  async start(request: CheckoutRequest, idempotencyKey: string | null): Promise<{ saga: SagaRecord; created: boolean }> {
+    const previous = idempotencyKey === null ? undefined : await this.repository.findByIdempotencyKey(idempotencyKey);
+    if (previous !== undefined) return { saga: previous, created: false };
+
+    const id = randomUUID();
+    const identity = { id, checkoutId: id, clientId: request.clientId };
+    const begun = new Date();
+    const started = decide({ state: 'EN_ATTENTE', data: { request } }, { type: 'Started' });
+    const startedEvents = transitionEvents({ ...identity, transitions: 0 }, started, { request });
+    const outcome = await withCorrelation(id, () =>
+      this.executor.execute({ kind: 'run', step: 'checkAvailability' }, { ...identity, state: started.state, data: { request } }),
+    );
+    const checked = decide({ state: started.state, data: { request } }, outcome);
+    const data = { request, ...checked.facts };
+    const checkedEvents = transitionEvents({ ...identity, transitions: started.transitions.length }, checked, data);
+
+    const saga = await this.repository.create(
+      { ...identity, idempotencyKey, data: { request }, deadlineMs: this.settings.deadlineMs },
+      andThen(started, checked),
+      [...startedEvents, ...checkedEvents],
+      this.lease,
+    );
+    if (saga === undefined) {
+      // A concurrent retry with the same key recorded its saga first.
+      const winner = await this.repository.findByIdempotencyKey(idempotencyKey ?? '');
+      if (winner === undefined) throw new Error(`Idempotency key ${idempotencyKey} conflicted but no saga holds it`);
+      return { saga: winner, created: false };
+    }
+    this.metrics.started.inc();
+    observeDecision(this.metrics, checked, { enteredAt: begun, createdAt: begun, failure: data.failure });
+    this.relay.nudge();
+    return { saga, created: true };
+  }
+
+  /**
+   * Runs a saga this instance holds the lease of until it stops (terminal or parked), or until
+   * another writer takes it over, and returns it as it then is.
+   */
+  drive(saga: SagaRecord): Promise<SagaRecord> {
+    const run = withCorrelation(saga.id, () => this.loop(saga));
+    this.running.set(saga.id, run);
+    return run.finally(() => {
+      if (this.running.get(saga.id) === run) this.running.delete(saga.id);
+    });
+  }
+
+  /**
+   * Records a decision taken on `saga` (as read at its version) and publishes its transitions
+   * through the outbox. `takeOver` marks a new attempt (an operator forcing compensation).
+   * @throws StaleSagaError when another writer advanced the saga first.
+   */
+  async record(saga: SagaRecord, decision: Decision, takeOver = false): Promise<SagaRecord> {
+    const envelopes = transitionEvents(saga, decision, { ...saga.data, ...decision.facts });
+    const next = await this.repository.advance(saga, decision, envelopes, this.lease, takeOver);
+    observeDecision(this.metrics, decision, { enteredAt: saga.stateEnteredAt, createdAt: saga.createdAt, failure: next.data.failure });
+    this.relay.nudge();
+    if (next.state === 'COMPENSATION_ECHOUEE') {
+      const error = next.data.compensation?.error;
+      this.logger.warn(`Saga ${next.id} parked in COMPENSATION_ECHOUEE: ${error?.compensation} failed ${error?.tries} time(s): ${error?.reason}`);
+    }
+    return next;
+  }
+
+  /** The saga once it is terminal (or as it is after `timeoutMs`), wherever it runs. */
+  async awaitTerminal(id: string, timeoutMs = this.settings.answerTimeoutMs): Promise<SagaRecord> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.running.get(id)?.catch(() => undefined);
+      const saga = await this.repository.find(id);
+      if (saga === undefined) throw new Error(`Saga ${id} disappeared`);
+      if (isTerminal(saga.state) || Date.now() >= deadline) return saga;
+      await sleep(POLL_MS);
+    }
+  }
+
+  /** Whether this instance is running the saga right now. */
+  isRunning(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  private async loop(saga: SagaRecord): Promise<SagaRecord> {
+    let current = saga;
+    try {
+      for (let command = commandOf(current); command.kind !== 'stop'; command = commandOf(current)) {
+        const outcome = overdueOutcome(current, current.deadlineAt, new Date()) ?? (await this.executor.execute(command, current));
+        current = await this.record(current, decide(current, outcome));
+      }
+      return current;
+    } catch (error) {
+      if (!(error instanceof StaleSagaError)) throw error;
+      // Taken over (an operator forced compensation, or our lease lapsed): the new owner goes on.
+      this.logger.debug(`Saga ${saga.id} was taken over at version ${error.version}`);
+      return (await this.repository.find(saga.id)) ?? current;
+    }
+  }
+
+  private async renewLeases(): Promise<void> {
+    try {
+      await this.repository.renewLeases([...this.running.keys()], this.lease);
+    } catch (error) {
+      this.logger.warn(`Could not renew saga leases: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

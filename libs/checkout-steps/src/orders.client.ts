@@ -1,0 +1,41 @@
+import type { Order, PricedLineItem } from '@app/contracts';
+import { ParticipantClient } from './participant.client.js';
+import type { ParticipantClientOptions } from './participant-client.options.js';
+
+/** What the orders service answers when a checkout is cancelled before its order existed. */
+export interface CancelledCheckout {
+  checkoutId: string;
+  status: 'CANCELLED';
+}
+
+/** The order of a checkout, at the prices the inventory quoted. */
+export interface PlaceOrder {
+  checkoutId: string;
+  clientId: string;
+  items: readonly PricedLineItem[];
+}
+
+/** The orders service: one order per checkout. */
+export class OrdersClient extends ParticipantClient {
+  constructor(options: ParticipantClientOptions) {
+    super('orders', options);
+  }
+
+  /**
+   * Opens the PENDING order of the checkout (or returns it again).
+   * @throws RuleViolationError `ORDERS.OVER_LIMIT`; ConflictError `ORDERS.ORDER_CANCELLED` (cancelled first).
+   */
+  create(order: PlaceOrder): Promise<Order> {
+    return this.http.call('createOrder', 'POST', '/orders', order);
+  }
+
+  /** PENDING to CONFIRMED. @throws ConflictError `ORDERS.ORDER_CANCELLED`. */
+  confirm(orderId: string): Promise<Order> {
+    return this.http.call('confirmOrder', 'POST', `/orders/${encodeURIComponent(orderId)}/confirm`);
+  }
+
+  /** Cancels the checkout's order, or leaves a tombstone that refuses a late create. Idempotent. */
+  cancelByCheckout(checkoutId: string): Promise<Order | CancelledCheckout> {
+    return this.http.call('cancelOrder', 'POST', `/orders/by-checkout/${encodeURIComponent(checkoutId)}/cancel`);
+  }
+}
