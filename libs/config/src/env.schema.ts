@@ -31,6 +31,7 @@ export class EnvSchema {
   @IsUrl(pgUrl) SAGA_DATABASE_URL = LOCAL_PG;
   @IsUrl(pgUrl) CHECKOUT_DATABASE_URL = LOCAL_PG;
   @IsUrl(pgUrl) EVENT_STORE_DATABASE_URL = LOCAL_PG;
+  @IsUrl(pgUrl) NOTIFICATIONS_DATABASE_URL = LOCAL_PG;
   @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
 
   @Transform(toInt) @IsInt() @Min(0) CHECKOUT_PORT = 3000;
@@ -78,6 +79,10 @@ export class EnvSchema {
 
   /** A choreographed checkout with no terminal event after this long is reported stuck. */
   @Transform(toInt) @IsInt() @Min(100) CHECKOUT_DEADLINE_MS = 60_000;
+  /** How often the checkout app looks for choreographed checkouts past their deadline. */
+  @Transform(toInt) @IsInt() @Min(50) CHECKOUT_STUCK_SCAN_INTERVAL_MS = 5_000;
+  /** Whether a stuck choreographed checkout is compensated at once, or only reported until an operator asks. */
+  @Transform(toBool) @IsBoolean() CHECKOUT_AUTO_COMPENSATE = true;
   /** An orchestrated saga still running after this long is compensated. */
   @Transform(toInt) @IsInt() @Min(100) SAGA_DEADLINE_MS = 60_000;
 

@@ -26,7 +26,8 @@ export interface CheckoutEvents {
   PaymentAuthorized: CheckoutRef & { orderId: string; amountCents: number };
   PaymentFailed: CheckoutRef & Refusal & { orderId: string };
   OrderConfirmed: CheckoutRef & { orderId: string };
-  OrderCancelled: CheckoutRef & { orderId: string; reason: string };
+  /** `failedStep` and `code` say why the order was cancelled (a refused payment, a deadline...). */
+  OrderCancelled: CheckoutRef & { orderId: string; reason: string; failedStep?: CheckoutStep; code?: string };
   StockReleased: CheckoutRef & { failedStep: CheckoutStep; code: string; reason: string };
   CheckoutSucceeded: CheckoutRef & { orderId: string; totalCents: number };
   CheckoutFailed: CheckoutRef & Refusal & { failedStep: CheckoutStep };

@@ -17,7 +17,11 @@ export const ErrorCode = {
   AuthorizationNotFound: 'PAYMENTS.AUTHORIZATION_NOT_FOUND',
   AuthorizationVoided: 'PAYMENTS.AUTHORIZATION_VOIDED',
   CheckoutNotFound: 'CHECKOUT.NOT_FOUND',
+  CheckoutDeadlineExceeded: 'CHECKOUT.DEADLINE_EXCEEDED',
   CartNotFound: 'CART.NOT_FOUND',
+  CartEmpty: 'CART.EMPTY',
+  CartCheckedOut: 'CART.CHECKED_OUT',
+  CartConcurrentChange: 'CART.CONCURRENT_CHANGE',
   ClientNotFound: 'CQRS.CLIENT_NOT_FOUND',
   InjectedFault: 'FAULT.INJECTED',
 } as const;

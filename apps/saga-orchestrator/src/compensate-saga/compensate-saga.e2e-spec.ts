@@ -1,6 +1,5 @@
 import request from 'supertest';
-import { TEST_API_KEY, type TestApp, type TestDatabase, createTestDatabase, startTestApp, testConfig } from '@app/testing';
-import { BOOT_TIMEOUT_MS, Participants } from '../../test/participants.fixture.js';
+import { TEST_API_KEY, type TestApp, type TestDatabase, createTestDatabase, startTestApp, testConfig, BOOT_TIMEOUT_MS, Participants } from '@app/testing';
 import { SagaOrchestratorModule } from '../saga-orchestrator.module.js';
 
 const visa = { token: 'tok_visa' };

@@ -3,9 +3,17 @@ import pg from 'pg';
 import request from 'supertest';
 import type { AppConfig } from '@app/config';
 import { STREAMS } from '@app/contracts';
-import { TEST_API_KEY, type TestDatabase, createTestDatabase, eventually, testConfig } from '@app/testing';
-import { BOOT_TIMEOUT_MS, ORDER_LIMIT_CENTS, Participants } from '../../test/participants.fixture.js';
-import { ServiceProcess } from '../../test/service-process.fixture.js';
+import {
+  TEST_API_KEY,
+  type TestDatabase,
+  createTestDatabase,
+  eventually,
+  testConfig,
+  BOOT_TIMEOUT_MS,
+  ORDER_LIMIT_CENTS,
+  Participants,
+  ServiceProcess,
+} from '@app/testing';
 
 const CHECKOUTS = 120;
 const STOCK = { 'HOT-1': 60, 'HOT-2': 90, 'LUX-1': 10 } as const;

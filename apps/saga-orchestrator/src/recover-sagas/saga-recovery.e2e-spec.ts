@@ -1,8 +1,17 @@
 import request from 'supertest';
 import type { AppConfig } from '@app/config';
 import type { CheckoutRequest } from '@app/contracts';
-import { TEST_API_KEY, type TestApp, type TestDatabase, createTestDatabase, eventually, startTestApp, testConfig } from '@app/testing';
-import { BOOT_TIMEOUT_MS, Participants } from '../../test/participants.fixture.js';
+import {
+  TEST_API_KEY,
+  type TestApp,
+  type TestDatabase,
+  createTestDatabase,
+  eventually,
+  startTestApp,
+  testConfig,
+  BOOT_TIMEOUT_MS,
+  Participants,
+} from '@app/testing';
 import { type SagaOrchestratorOverrides, SagaOrchestratorModule } from '../saga-orchestrator.module.js';
 import type { SagaSettings } from '../saga-orchestrator.settings.js';
 import type { SagaRecord } from '../saga/saga.mapper.js';

@@ -2,8 +2,17 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import type { AppConfig } from '@app/config';
 import { ErrorCode, STREAMS } from '@app/contracts';
-import { TEST_API_KEY, type TestApp, type TestDatabase, createTestDatabase, eventually, startTestApp, testConfig } from '@app/testing';
-import { BOOT_TIMEOUT_MS, Participants } from '../../test/participants.fixture.js';
+import {
+  TEST_API_KEY,
+  type TestApp,
+  type TestDatabase,
+  createTestDatabase,
+  eventually,
+  startTestApp,
+  testConfig,
+  BOOT_TIMEOUT_MS,
+  Participants,
+} from '@app/testing';
 import { SagaOrchestratorModule } from '../saga-orchestrator.module.js';
 
 const visa = { token: 'tok_visa' };

@@ -5,18 +5,27 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
-export const ROOT = resolve(import.meta.dirname, '../../..');
+export const ROOT = resolve(import.meta.dirname, '../../../..');
 
-/** The apps the saga tests run, each as production does: `node dist/apps/<app>/src/main.js`. */
-export type ServiceName = 'inventory' | 'orders' | 'payments' | 'saga-orchestrator';
-const SERVICES: ServiceName[] = ['inventory', 'orders', 'payments', 'saga-orchestrator'];
-const PORT_VARIABLE: Record<ServiceName, string> = {
+/** An app of `apps/`, run as production runs it: `node dist/apps/<app>/src/main.js`. */
+export type ServiceName = string;
+
+/** The variable that sets where an app's HTTP server listens; workers serve /health and /metrics on `METRICS_PORT`. */
+const PORT_VARIABLE: Record<string, string> = {
   inventory: 'INVENTORY_PORT',
   orders: 'ORDERS_PORT',
   payments: 'PAYMENTS_PORT',
   'saga-orchestrator': 'SAGA_ORCHESTRATOR_PORT',
+  checkout: 'CHECKOUT_PORT',
+  'event-store': 'EVENT_STORE_PORT',
 };
+const portVariableOf = (name: ServiceName): string => PORT_VARIABLE[name] ?? 'METRICS_PORT';
 const mainOf = (name: ServiceName): string => join(ROOT, 'dist/apps', name, 'src/main.js');
+
+async function appNames(): Promise<string[]> {
+  const entries = await readdir(join(ROOT, 'apps'), { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+}
 
 async function newestSource(dir: string): Promise<number> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
@@ -26,15 +35,16 @@ async function newestSource(dir: string): Promise<number> {
 }
 
 async function isBuildFresh(): Promise<boolean> {
+  const apps = await appNames();
   const built = await Promise.all(
-    SERVICES.map((name) =>
+    apps.map((name) =>
       stat(mainOf(name)).then(
         (s) => s.mtimeMs,
         () => 0,
       ),
     ),
   );
-  const sources = await Promise.all([...SERVICES.map((name) => join(ROOT, 'apps', name, 'src')), join(ROOT, 'libs')].map(newestSource));
+  const sources = await Promise.all([...apps.map((name) => join(ROOT, 'apps', name, 'src')), join(ROOT, 'libs')].map(newestSource));
   return Math.min(...built) >= Math.max(...sources);
 }
 
@@ -109,7 +119,7 @@ export class ServiceProcess {
     const child = spawn(process.execPath, [mainOf(this.name)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...this.env, [PORT_VARIABLE[this.name]]: String(this.port) },
+      env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...this.env, [portVariableOf(this.name)]: String(this.port) },
     });
     this.child = child;
     // Never outlive the test process, even when a failing test skips its cleanup.

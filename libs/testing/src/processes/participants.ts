@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { Authorization, Order, Product, Reservation } from '@app/contracts';
-import { type ServiceName, ServiceProcess, ensureFreshBuild } from './service-process.fixture.js';
+import { ServiceProcess, ensureFreshBuild } from './service-process.js';
 
 /** Enough for a build of the apps (when the sources changed) and the start of their processes. */
 export const BOOT_TIMEOUT_MS = 180_000;
@@ -8,7 +8,7 @@ export const BOOT_TIMEOUT_MS = 180_000;
 /** Orders above this total are refused by the orders service of these tests. */
 export const ORDER_LIMIT_CENTS = 100_000;
 
-type Participant = Exclude<ServiceName, 'saga-orchestrator'>;
+type Participant = 'inventory' | 'orders' | 'payments';
 const DATABASE_VARIABLE: Record<Participant, string> = {
   inventory: 'INVENTORY_DATABASE_URL',
   orders: 'ORDERS_DATABASE_URL',
