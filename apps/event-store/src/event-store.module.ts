@@ -5,6 +5,7 @@ import { EVENT_STORE_DATABASE } from '@app/event-store';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
 import { BrowseStreamsController } from './browse-streams/browse-streams.controller.js';
 import { CqrsQueriesController } from './cqrs-queries/cqrs-queries.controller.js';
+import { DeadLettersController } from './dead-letters/dead-letters.controller.js';
 import { RebuildProjectionController } from './rebuild-projection/rebuild-projection.controller.js';
 import { ReplayController } from './replay/replay.controller.js';
 
@@ -15,7 +16,7 @@ export class EventStoreModule {
     return {
       module: EventStoreModule,
       imports: [ConfigModule.forRoot(config), MetricsModule.forRoot('event-store'), databaseModule(EVENT_STORE_DATABASE), HealthModule.forRoot({ postgres: true })],
-      controllers: [BrowseStreamsController, ReplayController, CqrsQueriesController, RebuildProjectionController],
+      controllers: [BrowseStreamsController, ReplayController, CqrsQueriesController, RebuildProjectionController, DeadLettersController],
       providers: [...HTTP_APP_PROVIDERS],
     };
   }

@@ -23,6 +23,7 @@ export const ErrorCode = {
   CartCheckedOut: 'CART.CHECKED_OUT',
   CartConcurrentChange: 'CART.CONCURRENT_CHANGE',
   ClientNotFound: 'CQRS.CLIENT_NOT_FOUND',
+  DeadLetterNotFound: 'EVENT_STORE.DEAD_LETTER_NOT_FOUND',
   InjectedFault: 'FAULT.INJECTED',
 } as const;
 
