@@ -22,9 +22,19 @@ const PORT_VARIABLE: Record<string, string> = {
 const portVariableOf = (name: ServiceName): string => PORT_VARIABLE[name] ?? 'METRICS_PORT';
 const mainOf = (name: ServiceName): string => join(ROOT, 'dist/apps', name, 'src/main.js');
 
+/** The apps that have an entry point (`apps/<app>/src/main.ts`). */
 async function appNames(): Promise<string[]> {
   const entries = await readdir(join(ROOT, 'apps'), { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  const apps = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  const withMain = await Promise.all(
+    apps.map((app) =>
+      stat(join(ROOT, 'apps', app, 'src/main.ts')).then(
+        () => app,
+        () => undefined,
+      ),
+    ),
+  );
+  return withMain.filter((app) => app !== undefined);
 }
 
 async function newestSource(dir: string): Promise<number> {
