@@ -104,7 +104,7 @@ export function hostileBodies(spec: BodySpec): HostileBody[] {
     return first ?? { sku: 'BOOK-001', quantity: 1 };
   };
   for (const [field, kind] of Object.entries(spec.fields)) {
-    const { [field]: _removed, ...without } = valid;
+    const without = Object.fromEntries(Object.entries(valid).filter(([name]) => name !== field));
     variants.push({ label: `${field} missing`, body: json(without), contentType: 'application/json', names: field });
     for (const value of valuesOf(kind, () => itemOf(kind))) {
       const shown =
