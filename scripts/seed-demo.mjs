@@ -1,6 +1,4 @@
 /** The demo catalogue, loaded by `npm start` and `npm run seed`; safe to load again. */
-import { HTTP_APPS } from './system.mjs';
-
 const API_KEY = (process.env.API_KEYS ?? 'dev-key').split(',')[0].trim();
 const INVENTORY_URL = process.env.INVENTORY_URL ?? 'http://127.0.0.1:3001';
 
@@ -13,14 +11,18 @@ export const DEMO_PRODUCTS = [
   { sku: 'RARE-001', name: 'Signed first edition (only 2)', priceCents: 99_900, stock: 2 },
 ];
 
-/** Polls each app's /health until it answers 200, or fails after `timeoutMs`. */
+/** Polls each app's /health (at `app.url`, else on 127.0.0.1) until it answers 200, or fails after `timeoutMs`. */
 export async function waitForHealth(apps, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (const app of apps) {
+    const url = app.url ?? `http://127.0.0.1:${app.port}`;
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${app.port}/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
-      if (Date.now() > deadline) throw new Error(`${app.name} is not healthy on port ${app.port}`);
+      if (Date.now() > deadline) throw new Error(`${app.name} is not healthy at ${url}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -45,6 +47,6 @@ export async function seedDemoCatalogue() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await waitForHealth(HTTP_APPS.filter((a) => a.name === 'inventory'));
+  await waitForHealth([{ name: 'inventory', url: INVENTORY_URL }]);
   await seedDemoCatalogue();
 }

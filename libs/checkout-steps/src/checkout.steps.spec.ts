@@ -2,7 +2,7 @@ import { ConflictError, ErrorCode, NotFoundError, PaymentRefusedError, RuleViola
 import { confirmOrder, createOrder } from './order.steps.js';
 import { TransientStepError } from './participant.errors.js';
 import { authorizePayment } from './payment.steps.js';
-import { checkAvailability, reserveStock } from './stock.steps.js';
+import { checkAvailability, priceItems, reserveStock } from './stock.steps.js';
 
 const items = [{ sku: 'A', quantity: 2 }];
 const priced = [{ sku: 'A', quantity: 2, unitPriceCents: 500 }];
@@ -38,6 +38,21 @@ describe('checkout steps', () => {
         reason: 'Insufficient stock for A (requested 2, available 1)',
         details: { shortages },
       });
+    });
+  });
+
+  describe('priceItems', () => {
+    const report = (overrides: object) => ({
+      checkAvailability: () => Promise.resolve({ available: false, missing: [], shortages: [], items: priced, totalCents: 1000, ...overrides }),
+    });
+
+    it('prices the lines even when the stock is short: the reservation decides on stock', async () => {
+      const shortages = [{ sku: 'A', requested: 2, available: 0 }];
+      expect(await priceItems(report({ shortages }), items)).toEqual({ ok: true, items: priced, totalCents: 1000 });
+    });
+
+    it('refuses an unknown SKU like the availability check', async () => {
+      expect(await priceItems(report({ missing: ['NOPE'] }), items)).toMatchObject({ ok: false, step: 'stock', code: ErrorCode.UnknownSku });
     });
   });
 

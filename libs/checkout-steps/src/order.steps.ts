@@ -1,6 +1,6 @@
 import type { Order, Reservation } from '@app/contracts';
 import type { InventoryClient } from './inventory.client.js';
-import type { CancelledCheckout, OrdersClient, PlaceOrder } from './orders.client.js';
+import type { CancelOptions, CancelledCheckout, OrdersClient, PlaceOrder } from './orders.client.js';
 import { type StepOutcome, refusalAware } from './step-outcome.js';
 
 /** Step 3: the PENDING order at the quoted prices. Refused with `ORDERS.OVER_LIMIT` or `ORDERS.ORDER_CANCELLED`. */
@@ -10,10 +10,11 @@ export function createOrder(orders: Pick<OrdersClient, 'create'>, order: PlaceOr
 
 /**
  * Compensation of step 3 (and of a finished sale), by checkout so it works even when the create's
- * answer was lost: cancels the order, or leaves a tombstone that refuses a late create.
+ * answer was lost: cancels the order, or leaves a tombstone that refuses a late create. With
+ * `{ unlessConfirmed: true }` a CONFIRMED order is refused (`ORDERS.ORDER_CONFIRMED`) instead.
  */
-export function cancelOrder(orders: Pick<OrdersClient, 'cancelByCheckout'>, checkoutId: string): Promise<Order | CancelledCheckout> {
-  return orders.cancelByCheckout(checkoutId);
+export function cancelOrder(orders: Pick<OrdersClient, 'cancelByCheckout'>, checkoutId: string, options?: CancelOptions): Promise<Order | CancelledCheckout> {
+  return orders.cancelByCheckout(checkoutId, options);
 }
 
 /**

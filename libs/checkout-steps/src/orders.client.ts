@@ -8,6 +8,12 @@ export interface CancelledCheckout {
   status: 'CANCELLED';
 }
 
+/** How a cancellation by checkout treats an order that is already confirmed. */
+export interface CancelOptions {
+  /** Refuse (409 `ORDERS.ORDER_CONFIRMED`) rather than cancel a CONFIRMED order: a deadline compensation must not undo a success. */
+  unlessConfirmed?: boolean;
+}
+
 /** The order of a checkout, at the prices the inventory quoted. */
 export interface PlaceOrder {
   checkoutId: string;
@@ -34,8 +40,15 @@ export class OrdersClient extends ParticipantClient {
     return this.http.call('confirmOrder', 'POST', `/orders/${encodeURIComponent(orderId)}/confirm`);
   }
 
-  /** Cancels the checkout's order, or leaves a tombstone that refuses a late create. Idempotent. */
-  cancelByCheckout(checkoutId: string): Promise<Order | CancelledCheckout> {
-    return this.http.call('cancelOrder', 'POST', `/orders/by-checkout/${encodeURIComponent(checkoutId)}/cancel`);
+  /**
+   * Cancels the checkout's order, or leaves a tombstone that refuses a late create. Idempotent.
+   * With `unlessConfirmed`, a CONFIRMED order is left alone.
+   * @throws ConflictError `ORDERS.ORDER_CONFIRMED` (only with `unlessConfirmed`).
+   */
+  cancelByCheckout(checkoutId: string, options: CancelOptions = {}): Promise<Order | CancelledCheckout> {
+    const path = `/orders/by-checkout/${encodeURIComponent(checkoutId)}/cancel`;
+    return options.unlessConfirmed === true
+      ? this.http.call('cancelOrder', 'POST', path, { unlessConfirmed: true })
+      : this.http.call('cancelOrder', 'POST', path);
   }
 }

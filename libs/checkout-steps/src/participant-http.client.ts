@@ -13,6 +13,7 @@ import {
 } from 'cockatiel';
 import { Pool } from 'undici';
 import { DomainError } from '@app/contracts';
+import { currentCorrelationId } from '@app/observability';
 import { type CallOutcome, circuitState, externalCallDuration } from './participant-call.metrics.js';
 import type { ParticipantClientOptions } from './participant-client.options.js';
 import { type ParticipantName, RetriableResponseError, TransientStepError, isRetriableStatus, refusalOf } from './participant.errors.js';
@@ -105,7 +106,7 @@ export class ParticipantHttp {
       const response = await this.pool.request({
         method,
         path: this.pathPrefix + path,
-        headers: body === undefined ? this.headers : this.jsonHeaders,
+        headers: withCorrelationHeader(body === undefined ? this.headers : this.jsonHeaders),
         body: body === undefined ? null : JSON.stringify(body),
         signal,
       });
@@ -127,6 +128,12 @@ export class ParticipantHttp {
       this.durations.observe({ service: this.service, operation, outcome }, (performance.now() - started) / 1_000);
     }
   }
+}
+
+/** The checkout being worked on travels with the call, so the participant's log lines carry its id too. */
+function withCorrelationHeader(headers: Record<string, string>): Record<string, string> {
+  const correlationId = currentCorrelationId();
+  return correlationId === undefined ? headers : { ...headers, 'x-correlation-id': correlationId };
 }
 
 /** An error body as JSON when it is JSON (ours always are), else as the text a proxy sent. */

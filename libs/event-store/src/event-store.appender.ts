@@ -19,63 +19,72 @@ const checkoutIdOf = (event: AnyEvent): string | null => {
 
 /**
  * Appends events to the durable store, once per eventId, giving each a global position and a
- * position in its stream. Appends of one stream are serialised by an advisory lock, so stream
- * positions are gap-free; an event already stored is skipped, so redelivery is harmless.
+ * position in its stream. Appends are serialised by one advisory lock and positions are counted
+ * in the transaction, so both are gap-free (a rolled-back append takes none) and follow commit
+ * order: a reader paging by position never skips an event committed later. An event already stored
+ * is skipped, so redelivery is harmless; writers batch events to amortise the lock.
  */
 export async function appendEvents(db: DataSource, batch: readonly IncomingEvent[]): Promise<AppendResult> {
   if (batch.length === 0) return { appended: 0, duplicates: 0 };
   return db.transaction(async (tx) => {
     const unique = dedupe(batch);
-    const streams = [...new Set(unique.map((i) => i.stream))].sort();
-    // Locks in a fixed order: concurrent appenders of a stream queue here, then see each other's rows.
-    for (const stream of streams) await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`event-store:${stream}`]);
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [APPEND_LOCK]);
     const stored = new Set(
       (await tx.query<{ event_id: string }[]>('SELECT event_id FROM events WHERE event_id = ANY($1)', [unique.map((i) => i.event.eventId)])).map((r) => r.event_id),
     );
     const fresh = unique.filter((i) => !stored.has(i.event.eventId));
-    for (const [stream, items] of byStream(fresh)) await appendToStream(tx, stream, items);
+    if (fresh.length > 0) await insertEvents(tx, fresh);
     return { appended: fresh.length, duplicates: batch.length - fresh.length };
   });
 }
+
+const APPEND_LOCK = 'event-store:append';
 
 function dedupe(batch: readonly IncomingEvent[]): IncomingEvent[] {
   const seen = new Set<string>();
   return batch.filter((i) => (seen.has(i.event.eventId) ? false : (seen.add(i.event.eventId), true)));
 }
 
-function byStream(items: IncomingEvent[]): [string, IncomingEvent[]][] {
-  const groups = new Map<string, IncomingEvent[]>();
-  for (const item of items) groups.set(item.stream, [...(groups.get(item.stream) ?? []), item]);
-  return [...groups.entries()];
+/** Moves the head of each stream past its new events; returns the first new position of each. */
+async function advanceStreamHeads(tx: EntityManager, items: readonly IncomingEvent[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const { stream } of items) counts.set(stream, (counts.get(stream) ?? 0) + 1);
+  const heads = await tx.query<{ stream: string; position: string }[]>(
+    `INSERT INTO stream_heads (stream, position) SELECT * FROM unnest($1::text[], $2::bigint[])
+     ON CONFLICT (stream) DO UPDATE SET position = stream_heads.position + EXCLUDED.position
+     RETURNING stream, position`,
+    [[...counts.keys()], [...counts.values()]],
+  );
+  return new Map(heads.map((h) => [h.stream, Number(h.position) - counts.get(h.stream)! + 1]));
 }
 
-async function appendToStream(tx: EntityManager, stream: string, items: IncomingEvent[]): Promise<void> {
-  const [head] = await tx.query<{ position: string }[]>(
-    `INSERT INTO stream_heads (stream, position) VALUES ($1, $2)
-     ON CONFLICT (stream) DO UPDATE SET position = stream_heads.position + EXCLUDED.position
-     RETURNING position`,
-    [stream, items.length],
-  );
-  const first = Number(head!.position) - items.length + 1;
-  const rows = items.map(({ event }, i) => ({
-    event_id: event.eventId,
-    stream,
-    stream_position: first + i,
-    type: event.type,
-    schema_version: event.schemaVersion,
-    occurred_at: event.occurredAt,
-    correlation_id: event.correlationId,
-    causation_id: event.causationId,
-    checkout_id: checkoutIdOf(event),
-    producer: event.producer,
-    payload: event.payload,
-  }));
+async function insertEvents(tx: EntityManager, items: readonly IncomingEvent[]): Promise<void> {
+  const [head] = await tx.query<{ last: string }[]>('SELECT coalesce(max(global_position), 0) AS last FROM events');
+  const last = Number(head?.last ?? 0);
+  const next = await advanceStreamHeads(tx, items);
+  const rows = items.map(({ stream, event }, i) => {
+    const streamPosition = next.get(stream)!;
+    next.set(stream, streamPosition + 1);
+    return {
+      global_position: last + 1 + i,
+      event_id: event.eventId,
+      stream,
+      stream_position: streamPosition,
+      type: event.type,
+      schema_version: event.schemaVersion,
+      occurred_at: event.occurredAt,
+      correlation_id: event.correlationId,
+      causation_id: event.causationId,
+      checkout_id: checkoutIdOf(event),
+      producer: event.producer,
+      payload: event.payload,
+    };
+  });
   await tx.query(
-    `INSERT INTO events (event_id, stream, stream_position, type, schema_version, occurred_at, correlation_id, causation_id, checkout_id, producer, payload)
-     SELECT event_id, stream, stream_position, type, schema_version, occurred_at, correlation_id, causation_id, checkout_id, producer, payload
-     FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, stream text, stream_position bigint, type text, schema_version integer,
-       occurred_at timestamptz, correlation_id text, causation_id text, checkout_id text, producer text, payload jsonb)
-     ON CONFLICT (event_id) DO NOTHING`,
+    `INSERT INTO events (global_position, event_id, stream, stream_position, type, schema_version, occurred_at, correlation_id, causation_id, checkout_id, producer, payload)
+     SELECT global_position, event_id, stream, stream_position, type, schema_version, occurred_at, correlation_id, causation_id, checkout_id, producer, payload
+     FROM jsonb_to_recordset($1::jsonb) AS r(global_position bigint, event_id text, stream text, stream_position bigint, type text, schema_version integer,
+       occurred_at timestamptz, correlation_id text, causation_id text, checkout_id text, producer text, payload jsonb)`,
     [JSON.stringify(rows)],
   );
 }

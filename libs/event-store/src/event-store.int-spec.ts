@@ -6,7 +6,7 @@ import { EVENT_STORE_DATABASE } from './event-store.database.js';
 import { appendEvents } from './event-store.appender.js';
 import { eventsOfCheckout, readAll, readStream } from './event-store.reader.js';
 import { READ_MODELS, checkoutStatusModel, ordersByClientModel } from './read-models/read-model.definitions.js';
-import { projectEvents } from './read-models/read-model.projector.js';
+import { projectEvents, projectEventsWithChanges } from './read-models/read-model.projector.js';
 import { rebuildReadModel } from './read-models/read-model.rebuilder.js';
 
 const checkout = (n: number, client: string, succeed: boolean): AnyEvent[] => {
@@ -77,5 +77,34 @@ describe('event store and read models (PostgreSQL)', () => {
     expect(await rows('orders_by_client')).toEqual(live.clients);
     expect(await rows('checkout_view')).toEqual(live.checkouts);
     expect(READ_MODELS.map((m) => m.name)).toEqual(['checkout-status', 'orders-by-client', 'cart']);
+  });
+
+  it('reports the change of each event applied for the first time, and none for a redelivery', async () => {
+    const events = checkout(300, 'erin', true);
+    const summary = (view: unknown) => {
+      const v = view as { status?: string; totalOrders?: number } | undefined;
+      return v?.status ?? v?.totalOrders;
+    };
+    const statuses = (changes: Awaited<ReturnType<typeof projectEventsWithChanges>>) => changes.map((c) => [c.model, c.key, c.event.type, summary(c.before), summary(c.after)]);
+
+    expect(statuses(await projectEventsWithChanges(db, events))).toEqual([
+      ['checkout-status', 'c300', 'CheckoutInitiated', undefined, 'PENDING'],
+      ['checkout-status', 'c300', 'OrderCreated', 'PENDING', 'PENDING'],
+      ['checkout-status', 'c300', 'CheckoutSucceeded', 'PENDING', 'SUCCEEDED'],
+      ['orders-by-client', 'erin', 'CheckoutSucceeded', undefined, 1],
+    ]);
+    const late = checkout(300, 'erin', false)[2]!;
+    expect(statuses(await projectEventsWithChanges(db, [...events, late]))).toEqual([['checkout-status', 'c300', 'CheckoutFailed', 'SUCCEEDED', 'SUCCEEDED']]);
+  });
+
+  it('keeps global and stream positions gap-free across an append that failed and rolled back', async () => {
+    const [good, bad] = [checkout(150, 'fay', true), checkout(151, 'fay', true)];
+    // Valid events, then one the database refuses: the whole append rolls back.
+    const failing = [...bad.map((event) => ({ stream: 'rollback', event })), { stream: 'rollback-z', event: { ...good[0]!, eventId: 'x', occurredAt: 'not a date' } }];
+    await expect(appendEvents(db, failing)).rejects.toThrow();
+    await appendEvents(db, good.map((event) => ({ stream: 'rollback', event })));
+    const all = await readAll(db, 0, 10_000);
+    expect(all.map((s) => s.globalPosition)).toEqual(all.map((_, i) => i + 1));
+    expect((await readStream(db, 'rollback', 0, 100)).map((s) => [s.streamPosition, s.event.eventId])).toEqual(good.map((e, i) => [i + 1, e.eventId]));
   });
 });

@@ -3,13 +3,16 @@ import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { PinoNestLogger, createLogger } from '@app/observability';
+import { PinoNestLogger, createLogger, withCorrelation } from '@app/observability';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { DomainErrorFilter } from './domain-error.filter.js';
 import { createValidationPipe } from './validation.pipe.js';
 
 /** Largest request body accepted; beyond it the answer is 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
+
+/** What a caller may send as X-Correlation-Id: an id, nothing that could forge log fields. */
+const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 
 /** The providers that every HTTP app registers: the API-key guard and the error filter. */
 export const HTTP_APP_PROVIDERS = [
@@ -27,7 +30,8 @@ export interface HttpAppOptions {
 
 /**
  * Fastify with the limits every app shares. Fastify logs with pino natively; requests are logged at
- * debug (errors at error) so load tests stay cheap, with the caller's X-Correlation-Id if any.
+ * debug (errors at error) so load tests stay cheap, with the caller's X-Correlation-Id if any; that
+ * id is also the correlation id of every line logged while the request is handled.
  */
 export function createFastifyAdapter(logger: Logger): FastifyAdapter {
   const adapter = new FastifyAdapter({
@@ -35,6 +39,11 @@ export function createFastifyAdapter(logger: Logger): FastifyAdapter {
     routerOptions: { maxParamLength: 200 },
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
+  });
+  adapter.getInstance().addHook('onRequest', (request, _reply, done) => {
+    const correlationId = request.headers['x-correlation-id'];
+    if (typeof correlationId === 'string' && CORRELATION_ID.test(correlationId)) withCorrelation(correlationId, done);
+    else done();
   });
   adapter.getInstance().addHook('onResponse', (request, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : 'debug';

@@ -1,4 +1,5 @@
 export { Public, IS_PUBLIC } from './public.decorator.js';
+export { IdempotencyKey } from './idempotency-key.decorator.js';
 export { ApiKeyGuard } from './api-key.guard.js';
 export { DomainErrorFilter } from './domain-error.filter.js';
 export { createValidationPipe } from './validation.pipe.js';

@@ -39,6 +39,11 @@ describe('checkout projection, choreographed', () => {
     expect(late).not.toHaveProperty('failedStep');
   });
 
+  it('records when the checkout started, and keeps it to the end', () => {
+    expect(fold(happy)).toMatchObject({ startedAt: happy[0]!.occurredAt, updatedAt: happy[5]!.occurredAt });
+    expect(fold(happy.slice(1))).not.toHaveProperty('startedAt');
+  });
+
   it('ignores cart events', () => {
     expect(evolveCheckout(undefined, event('CartCreated', { cartId: 'k1', clientId: 'alice' }))).toBeUndefined();
   });
@@ -51,6 +56,11 @@ describe('checkout projection, orchestrated', () => {
   it('follows the saga states to SUCCEEDED', () => {
     const view = fold([t('EN_ATTENTE', 'VERIFICATION_STOCK'), t('COMMANDE_CREEE', 'AUTORISATION_PAIEMENT', { orderId: 'o9' }), t('CONFIRMATION_COMMANDE', 'SAGA_TERMINEE', { orderId: 'o9', totalCents: 700 })]);
     expect(view).toMatchObject({ style: 'orchestrated', status: 'SUCCEEDED', sagaId: 's1', sagaState: 'SAGA_TERMINEE', orderId: 'o9', totalCents: 700 });
+  });
+
+  it('starts when the saga leaves EN_ATTENTE', () => {
+    const first = t('EN_ATTENTE', 'VERIFICATION_STOCK');
+    expect(fold([first, t('VERIFICATION_STOCK', 'STOCK_VERIFIE')])).toMatchObject({ startedAt: first.occurredAt });
   });
 
   it('reports a compensated saga as FAILED with its step and reason', () => {

@@ -20,8 +20,11 @@ export interface CheckoutView {
   compensations: string[];
   lastEventType: string;
   updatedAt: string;
+  /** When the checkout started: its CheckoutInitiated, or the saga leaving EN_ATTENTE. */
+  startedAt?: string;
 }
 
+const SAGA_START = 'EN_ATTENTE';
 const SAGA_SUCCEEDED = 'SAGA_TERMINEE';
 const SAGA_FAILED = 'SAGA_ANNULEE';
 const SAGA_COMPENSATING = new Set(['COMPENSATION_EN_COURS', 'COMPENSATION_ECHOUEE']);
@@ -51,6 +54,7 @@ export function evolveCheckout(view: CheckoutView | undefined, event: AnyEvent):
   const terminal = current.status !== 'PENDING';
   switch (event.type) {
     case 'CheckoutInitiated':
+      return { ...next, startedAt: event.occurredAt };
     case 'PaymentAuthorized':
     case 'OrderConfirmed':
       return next;
@@ -81,6 +85,7 @@ export function evolveCheckout(view: CheckoutView | undefined, event: AnyEvent):
         ...(p.orderId !== undefined ? { orderId: p.orderId } : {}),
         ...(p.totalCents !== undefined ? { totalCents: p.totalCents } : {}),
         compensations: SAGA_COMPENSATING.has(p.to) ? [...current.compensations, p.to] : current.compensations,
+        ...(p.from === SAGA_START && { startedAt: event.occurredAt }),
       };
       if (terminal && p.to !== SAGA_FAILED) return saga;
       if (p.to === SAGA_SUCCEEDED) return { ...saga, status: 'SUCCEEDED' };

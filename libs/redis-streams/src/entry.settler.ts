@@ -54,6 +54,8 @@ export class EntrySettler {
       return this.failed(delivery, envelope, error);
     }
     metrics.consumed.inc({ topic: delivery.topic, type: envelope.type, consumer: options.group });
+    // At debug, one line per handled event (with its correlation id) traces a checkout across workers.
+    options.logger.debug({ eventId: envelope.eventId, type: envelope.type, topic: delivery.topic, attempt: delivery.attempt }, 'Event handled');
     if (Number.isFinite(latencySeconds)) metrics.latency.observe({ topic: delivery.topic, type: envelope.type }, Math.max(0, latencySeconds));
     await this.deps.acks.ack(delivery.stream, delivery.id);
   }

@@ -3,7 +3,7 @@ export { type RedisStreamsServerOptions, type TrimPolicy, type StreamsLogger, se
 export { RedisStreamsContext } from './redis-streams.context.js';
 export { RetriableError, PermanentError } from './delivery.errors.js';
 export { type ErrorPolicy, type ErrorDecision, defaultErrorPolicy } from './error.policy.js';
-export { OnEvent, type EventHandlerOf } from './on-event.decorator.js';
+export { OnEvent, OnAnyEvent, type EventHandlerOf, type AnyEventHandler } from './on-event.decorator.js';
 export { EventPublisher, type EventPublisherOptions, type PublishContext } from './event.publisher.js';
 export { RedisStreamsClient, type RedisStreamsClientOptions } from './redis-streams.client.js';
 export { RedisStreamsModule, type RedisStreamsModuleOptions } from './redis-streams.module.js';

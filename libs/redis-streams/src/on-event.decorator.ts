@@ -1,4 +1,4 @@
-import type { EventEnvelope, EventType } from '@app/contracts';
+import { type AnyEvent, EVENT_TYPES, type EventEnvelope, type EventType } from '@app/contracts';
 import { applyDecorators, type ArgumentsHost, Catch, type RpcExceptionFilter, UseFilters } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { type Observable, throwError } from 'rxjs';
@@ -31,4 +31,20 @@ export function OnEvent<T extends EventType>(
   type: T,
 ): <H extends EventHandlerOf<T>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<H>) => void {
   return applyDecorators(EventPattern<string>(type), UseFilters(new KeepOriginalErrorFilter()));
+}
+
+/** A handler of every event type: its first parameter, when it has one, receives any envelope. */
+export type AnyEventHandler = (event: AnyEvent, ...rest: never[]) => unknown;
+
+/**
+ * `@OnEvent` for every {@link EventType} at once, for subscribers that record or project the whole
+ * bus (audit, read models): the transport then reads every stream, and narrowing on `event.type`
+ * narrows the payload.
+ *
+ * @example
+ * @OnAnyEvent()
+ * async record(@Payload() event: AnyEvent, @Ctx() context: RedisStreamsContext) { ... }
+ */
+export function OnAnyEvent(): <H extends AnyEventHandler>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<H>) => void {
+  return applyDecorators(EventPattern<string[]>([...EVENT_TYPES]), UseFilters(new KeepOriginalErrorFilter()));
 }

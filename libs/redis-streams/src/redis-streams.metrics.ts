@@ -1,5 +1,5 @@
-import { LATENCY_BUCKETS } from '@app/observability';
-import { Counter, Histogram, register } from 'prom-client';
+import { counter, histogram } from '@app/observability';
+import type { Counter, Histogram } from 'prom-client';
 
 /**
  * The transport's metrics, on the default registry. Created on first use and looked up afterwards,
@@ -16,18 +16,25 @@ export interface StreamMetrics {
 
 export function streamMetrics(): StreamMetrics {
   return {
-    published: counter('events_published_total', 'Events appended to a stream', ['topic', 'type']),
-    consumed: counter('events_consumed_total', 'Events handled successfully and acknowledged', ['topic', 'type', 'consumer']),
-    latency: histogram('event_latency_seconds', 'From occurredAt to the start of handling', ['topic', 'type']),
-    redeliveries: counter('stream_redeliveries_total', 'Entries delivered again after a failure, crash or claim', ['topic', 'consumer']),
-    deadLetters: counter('stream_dead_letters_total', 'Entries moved to the dead-letter stream', ['topic', 'consumer']),
+    published: counter({ name: 'events_published_total', help: 'Events appended to a stream', labelNames: ['topic', 'type'] }),
+    consumed: counter({ name: 'events_consumed_total', help: 'Events handled successfully and acknowledged', labelNames: ['topic', 'type', 'consumer'] }),
+    latency: histogram({ name: 'event_latency_seconds', help: 'From occurredAt to the start of handling', labelNames: ['topic', 'type'] }),
+    redeliveries: counter({
+      name: 'stream_redeliveries_total',
+      help: 'Entries delivered again after a failure, crash or claim',
+      labelNames: ['topic', 'consumer'],
+    }),
+    deadLetters: counter({ name: 'stream_dead_letters_total', help: 'Entries moved to the dead-letter stream', labelNames: ['topic', 'consumer'] }),
   };
 }
 
-function counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {
-  return (register.getSingleMetric(name) as Counter<L> | undefined) ?? new Counter({ name, help, labelNames });
-}
-
-function histogram<L extends string>(name: string, help: string, labelNames: L[]): Histogram<L> {
-  return (register.getSingleMetric(name) as Histogram<L> | undefined) ?? new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS });
+/**
+ * Starts the redelivery and dead-letter series of a consumer group at 0, so a dashboard or an alert
+ * reads "none so far" rather than "no data" until the first one happens.
+ */
+export function initConsumerSeries(metrics: StreamMetrics, topics: Iterable<string>, consumer: string): void {
+  for (const topic of topics) {
+    metrics.redeliveries.inc({ topic, consumer }, 0);
+    metrics.deadLetters.inc({ topic, consumer }, 0);
+  }
 }

@@ -7,7 +7,7 @@ import { KeyedQueue } from './keyed.queue.js';
 import { type InFlightEntry, PendingClaimer, inFlightKey } from './pending.claimer.js';
 import { type PeriodicTask, settlesWithin, startPeriodic } from './periodic.task.js';
 import { closeConnection, createRedisConnection } from './redis.connection.js';
-import { streamMetrics } from './redis-streams.metrics.js';
+import { initConsumerSeries, streamMetrics } from './redis-streams.metrics.js';
 import type { ResolvedServerOptions } from './redis-streams.options.js';
 import { decodeEntry } from './stream-entry.codec.js';
 import type { Delivery } from './stream.delivery.js';
@@ -59,11 +59,13 @@ export class StreamConsumer {
     this.topics = new Map(options.streams.map((topic) => [`${keyPrefix}${topic}`, topic]));
     this.queue = new KeyedQueue((error) => logger.error({ err: error }, 'Unexpected failure while settling an entry'));
     this.acks = new AckBatcher(this.commands, group, logger);
+    const metrics = streamMetrics();
+    initConsumerSeries(metrics, options.streams, group);
     this.settler = new EntrySettler({
       options,
       commands: this.commands,
       acks: this.acks,
-      metrics: streamMetrics(),
+      metrics,
       handle: (envelope, delivery) => hooks.handle(envelope, delivery),
       onDeadLetter: (letter) => hooks.onDeadLetter(letter),
     });

@@ -1,6 +1,10 @@
 export { type TestDatabase, createTestDatabase, assertTestDatabaseName } from './test-database.js';
 export { eventually } from './eventually.js';
 export { TEST_API_KEY, testConfig } from './test-config.js';
-export { type TestApp, startTestApp } from './test-app.js';
+export { type TestApp, startTestApp, startTestWorker } from './test-app.js';
 export { ROOT, type ServiceName, ServiceProcess, ensureFreshBuild, freePort } from './processes/service-process.js';
 export { BOOT_TIMEOUT_MS, ORDER_LIMIT_CENTS, type Database, type ParticipantsOptions, Participants } from './processes/participants.js';
+export { type ChoreographyEnding, type SequenceOptions, choreographedCheckout, orchestratedCheckout, cartLifecycle, interleave } from './checkout-events.js';
+export { type ChoreographyOptions, type CheckoutOrder, type SagaWorkerApp, SAGA_WORKER_APPS, Choreography } from './processes/choreography.js';
+export { type TerminalEvent, CheckoutStream, isTerminal } from './processes/checkout-stream.js';
+export { seriesValue } from './metrics-text.js';

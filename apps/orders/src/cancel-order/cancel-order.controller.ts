@@ -1,8 +1,9 @@
-import { Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { CheckoutIdParam, type Order } from '@app/contracts';
 import { FaultInjectionInterceptor } from '@app/http-app';
 import { OrderIdParam } from '../order/order-id.dto.js';
 import type { CancelledCheckout } from '../order/order.mapper.js';
+import { CancelCheckoutDto } from './cancel-order.dto.js';
 import { CancelOrderHandler } from './cancel-order.handler.js';
 
 @Controller('orders')
@@ -16,10 +17,13 @@ export class CancelOrderController {
     return this.handler.byId(id);
   }
 
-  /** For a caller that lost the create's answer and so has no orderId. */
+  /**
+   * For a caller that lost the create's answer and so has no orderId. `{ "unlessConfirmed": true }`
+   * refuses a CONFIRMED order with 409 `ORDERS.ORDER_CONFIRMED` instead of cancelling it.
+   */
   @Post('by-checkout/:checkoutId/cancel')
   @HttpCode(200)
-  cancelCheckout(@Param() { checkoutId }: CheckoutIdParam): Promise<Order | CancelledCheckout> {
-    return this.handler.byCheckout(checkoutId);
+  cancelCheckout(@Param() { checkoutId }: CheckoutIdParam, @Body() { unlessConfirmed }: CancelCheckoutDto): Promise<Order | CancelledCheckout> {
+    return this.handler.byCheckout(checkoutId, { unlessConfirmed });
   }
 }

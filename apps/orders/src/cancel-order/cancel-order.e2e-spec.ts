@@ -103,6 +103,36 @@ describe('orders: confirm, cancel and cancel by checkout', () => {
     expect(settled).toEqual([{ n: 20 }]);
   });
 
+  it('with unlessConfirmed, refuses a CONFIRMED order (409) and leaves it confirmed, but still cancels a PENDING one and tombstones a missing one', async () => {
+    const { orderId } = await place('k-7');
+    await post(`/orders/${orderId}/confirm`).expect(200);
+    const refused = await post('/orders/by-checkout/k-7/cancel', { unlessConfirmed: true }).expect(409);
+    expect(refused.body).toMatchObject({ code: 'ORDERS.ORDER_CONFIRMED', orderId, checkoutId: 'k-7' });
+    expect(await statusOf('k-7')).toBe('CONFIRMED');
+
+    const pending = await place('k-8');
+    expect((await post('/orders/by-checkout/k-8/cancel', { unlessConfirmed: true }).expect(200)).body).toMatchObject({
+      orderId: pending.orderId,
+      status: 'CANCELLED',
+    });
+    await post('/orders/by-checkout/k-9/cancel', { unlessConfirmed: true }).expect(200, { checkoutId: 'k-9', status: 'CANCELLED' });
+    await post('/orders', orderFor('k-9')).expect(409);
+    expect((await post('/orders/by-checkout/k-9/cancel', { unlessConfirmed: 'yes' }).expect(400)).body.fields).toEqual(['unlessConfirmed']);
+  });
+
+  it('never cancels a confirmed order when a confirm and an unlessConfirmed cancel race', async () => {
+    const placed = await Promise.all(Array.from({ length: 10 }, (_, i) => place(`dl-race-${i}`)));
+    const results = await Promise.all(
+      placed.flatMap(({ orderId }, i) => [post(`/orders/${orderId}/confirm`), post(`/orders/by-checkout/dl-race-${i}/cancel`, { unlessConfirmed: true })]),
+    );
+    for (let i = 0; i < placed.length; i += 1) {
+      const [confirm, cancel] = [results[2 * i]!, results[2 * i + 1]!];
+      // Exactly one of the two won, and the order is in the state of the winner.
+      expect([confirm.status, cancel.status].sort()).toEqual([200, 409]);
+      expect(await statusOf(`dl-race-${i}`)).toBe(confirm.status === 200 ? 'CONFIRMED' : 'CANCELLED');
+    }
+  });
+
   it('rejects malformed ids with a 400 naming the parameter', async () => {
     expect((await post('/orders/nope/confirm').expect(400)).body.fields).toEqual(['id']);
     expect((await post('/orders/by-checkout/a%20b/cancel').expect(400)).body.fields).toEqual(['checkoutId']);

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Order } from '@app/contracts';
 import { rowsOf } from '@app/database';
 import { lockCheckout } from '../order/checkout.lock.js';
-import { orderNotFound } from '../order/order.errors.js';
+import { orderConfirmed, orderNotFound } from '../order/order.errors.js';
 import { type CancelledCheckout, type OrderRow, toOrder } from '../order/order.mapper.js';
 
 /**
@@ -25,13 +25,17 @@ export class CancelOrderHandler {
 
   /**
    * Cancels the checkout's order, or, when the compensation overtook a create whose answer was
-   * lost, leaves a tombstone so the late create is refused instead of opening a live order.
+   * lost, leaves a tombstone so the late create is refused instead of opening a live order. With
+   * `unlessConfirmed`, a CONFIRMED order is left as it is and refused (a deadline compensation must
+   * not undo a checkout that in fact succeeded); the decision is taken under the checkout's lock.
+   * @throws ConflictError `ORDERS.ORDER_CONFIRMED` (only with `unlessConfirmed`).
    */
-  byCheckout(checkoutId: string): Promise<Order | CancelledCheckout> {
+  byCheckout(checkoutId: string, { unlessConfirmed = false }: { unlessConfirmed?: boolean } = {}): Promise<Order | CancelledCheckout> {
     return this.db.transaction(async (tx) => {
       // The same lock as the create: the create either ran before (we cancel it) or sees the tombstone.
       await lockCheckout(tx, checkoutId);
       const [row] = await rowsOf<OrderRow>(tx, 'SELECT * FROM orders WHERE checkout_id = $1 FOR UPDATE', [checkoutId]);
+      if (row?.status === 'CONFIRMED' && unlessConfirmed) throw orderConfirmed(row.order_id, checkoutId);
       if (row !== undefined) return this.cancel(tx, row);
       await tx.query('INSERT INTO cancelled_checkouts (checkout_id) VALUES ($1) ON CONFLICT (checkout_id) DO NOTHING', [checkoutId]);
       return { checkoutId, status: 'CANCELLED' as const };

@@ -4,6 +4,9 @@ export const orderNotFound = (orderId: string): NotFoundError => new NotFoundErr
 
 export const orderCancelled = (orderId: string): ConflictError => new ConflictError(ErrorCode.OrderCancelled, `Order ${orderId} was cancelled`, { orderId });
 
+export const orderConfirmed = (orderId: string, checkoutId: string): ConflictError =>
+  new ConflictError(ErrorCode.OrderConfirmed, `Order ${orderId} is confirmed: its checkout succeeded`, { orderId, checkoutId });
+
 export const checkoutCancelled = (checkoutId: string): ConflictError =>
   new ConflictError(ErrorCode.OrderCancelled, `Checkout ${checkoutId} was cancelled before its order was created`, { checkoutId });
 

@@ -1,10 +1,9 @@
-import { BadRequestException, Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CheckoutRequestDto } from '@app/contracts';
+import { IdempotencyKey } from '@app/http-app';
 import { checkoutAnswerOf } from './checkout-answer.mapper.js';
 import { RunCheckoutHandler } from './run-checkout.handler.js';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 @Controller('api/saga')
 export class RunCheckoutController {
@@ -18,17 +17,9 @@ export class RunCheckoutController {
   @Post('checkout')
   async checkout(
     @Body() body: CheckoutRequestDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @IdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: ['Idempotency-Key must be 1-255 visible ASCII characters'],
-        fields: ['Idempotency-Key'],
-      });
-    }
     const saga = await this.handler.execute(body, idempotencyKey);
     const answer = checkoutAnswerOf(saga);
     void reply.status(answer.status);

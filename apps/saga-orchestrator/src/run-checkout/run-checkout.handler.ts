@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
 import { type CheckoutRequestDto, mergeLineItems } from '@app/contracts';
+import { checkoutMetrics } from '@app/observability';
 import { idempotencyKeyReused } from '../saga/saga.errors.js';
 import { isTerminal } from '../saga/saga.machine.js';
 import type { SagaRecord } from '../saga/saga.mapper.js';
-import { sagaMetrics } from '../saga/saga.metrics.js';
 import { SagaRunner } from '../saga/saga.runner.js';
 import { sameCheckout } from './checkout-answer.mapper.js';
 
@@ -14,7 +14,7 @@ import { sameCheckout } from './checkout-answer.mapper.js';
  */
 @Injectable()
 export class RunCheckoutHandler {
-  private readonly metrics = sagaMetrics();
+  private readonly metrics = checkoutMetrics();
 
   constructor(private readonly runner: SagaRunner) {}
 
@@ -29,8 +29,10 @@ export class RunCheckoutHandler {
     const ran = await this.runner.drive(saga);
     // Taken over midway (a forced compensation): answer with how it ends.
     const done = isTerminal(ran.state) ? ran : await this.runner.awaitTerminal(ran.id);
-    const outcome = done.state === 'SAGA_TERMINEE' ? 'succeeded' : isTerminal(done.state) ? 'failed' : 'pending';
-    this.metrics.checkout.observe({ pattern: 'orchestrated', outcome }, (performance.now() - started) / 1_000);
+    if (isTerminal(done.state)) {
+      const outcome = done.state === 'SAGA_TERMINEE' ? 'succeeded' : 'failed';
+      this.metrics.duration.observe({ pattern: 'orchestrated', outcome }, (performance.now() - started) / 1_000);
+    }
     return done;
   }
 }

@@ -1,10 +1,10 @@
-import { counter, histogram } from '@app/observability';
-import type { Decision, SagaState } from './saga.machine.js';
+import { checkoutMetrics, counter, histogram } from '@app/observability';
+import { type Decision, STATES, type SagaState } from './saga.machine.js';
 import type { SagaFailure } from './saga.model.js';
 
 const OUTCOME_OF: Partial<Record<SagaState, string>> = { SAGA_TERMINEE: 'completed', SAGA_ANNULEE: 'cancelled', COMPENSATION_ECHOUEE: 'compensation_failed' };
 
-/** The orchestrator's metrics (seed names kept), on the default registry. */
+/** The orchestrator's metrics (seed names kept) and its side of the comparison metrics, on the default registry. */
 export const sagaMetrics = () => ({
   started: counter({ name: 'saga_started_total', help: 'Orchestrated sagas started' }),
   completed: counter({ name: 'saga_completed_total', help: 'Orchestrated sagas that reached SAGA_TERMINEE' }),
@@ -15,11 +15,7 @@ export const sagaMetrics = () => ({
   }),
   execution: histogram<'outcome'>({ name: 'saga_execution_duration_seconds', help: 'From the start of a saga to its terminal state', labelNames: ['outcome'] }),
   stateDuration: histogram<'state'>({ name: 'saga_state_duration_seconds', help: 'Time a saga spent in a state before leaving it', labelNames: ['state'] }),
-  checkout: histogram<'pattern' | 'outcome'>({
-    name: 'checkout_duration_seconds',
-    help: 'End-to-end checkout duration by saga style and outcome',
-    labelNames: ['pattern', 'outcome'],
-  }),
+  checkout: checkoutMetrics(),
 });
 
 export type SagaMetrics = ReturnType<typeof sagaMetrics>;
@@ -27,21 +23,42 @@ export type SagaMetrics = ReturnType<typeof sagaMetrics>;
 /** The saga a decision was taken on: since when it is in its state, since when it runs, why it failed. */
 export interface DecisionContext {
   enteredAt: Date;
+  /** When the checkout was requested. */
   createdAt: Date;
   failure?: SagaFailure;
 }
 
-/** Counts what a recorded decision means: time spent in the state left, completions, failures. */
-export function observeDecision(metrics: SagaMetrics, decision: Decision, { enteredAt, createdAt, failure }: DecisionContext, now = Date.now()): void {
+/**
+ * Counts what a recorded decision means: time spent in the state left, time spent in the business
+ * step left, completions, failures.
+ */
+export function observeDecision(metrics: SagaMetrics, decision: Decision, context: DecisionContext, now = Date.now()): void {
   const [first] = decision.transitions;
-  if (first !== undefined) metrics.stateDuration.observe({ state: first.from }, (now - enteredAt.getTime()) / 1_000);
+  if (first === undefined) return;
+  metrics.stateDuration.observe({ state: first.from }, (now - context.enteredAt.getTime()) / 1_000);
+  observeStep(metrics, decision, first.from, context, now);
   for (const { from, to } of decision.transitions) {
     if (to === 'SAGA_TERMINEE') metrics.completed.inc();
     // A forced compensation of a finished saga or the retry of a parked one is no new failure.
     if (to === 'COMPENSATION_EN_COURS' && from !== 'SAGA_TERMINEE' && from !== 'COMPENSATION_ECHOUEE') {
-      metrics.failed.inc({ reason: failure?.code ?? 'UNKNOWN', step: failure?.step ?? 'unknown' });
+      metrics.failed.inc({ reason: context.failure?.code ?? 'UNKNOWN', step: context.failure?.step ?? 'unknown' });
     }
     const outcome = OUTCOME_OF[to];
-    if (outcome !== undefined) metrics.execution.observe({ outcome }, (now - createdAt.getTime()) / 1_000);
+    if (outcome !== undefined) metrics.execution.observe({ outcome }, (now - context.createdAt.getTime()) / 1_000);
   }
+}
+
+/**
+ * `checkout_step_duration_seconds{pattern="orchestrated"}` when a decision ends the business step
+ * whose call was in flight, as the choreography measures it between the events that open and close
+ * a step. The stock step spans two calls (availability, then reservation), so it starts with the
+ * request; every later step starts when the saga entered the state running its call.
+ */
+function observeStep(metrics: SagaMetrics, decision: Decision, left: SagaState, { enteredAt, createdAt }: DecisionContext, now: number): void {
+  const { runs, stage } = STATES[left];
+  if (runs === undefined || stage === undefined) return;
+  const next = STATES[decision.state];
+  if (next.stage === stage && next.runs !== undefined) return;
+  const since = stage === 'stock' ? createdAt : enteredAt;
+  metrics.checkout.stepDuration.observe({ pattern: 'orchestrated', step: stage }, (now - since.getTime()) / 1_000);
 }

@@ -47,8 +47,9 @@ const RECORD_MOVES = `
 
 const CREATE = `
   WITH saga AS (
-    INSERT INTO sagas (id, checkout_id, client_id, state, data, transitions, idempotency_key, lease_owner, lease_until, deadline_at)
-    VALUES ($2, $3, $4, $5, $6, jsonb_array_length($1::jsonb), $7, $8, now() + $9::int * interval '1 millisecond', now() + $10::int * interval '1 millisecond')
+    INSERT INTO sagas (id, checkout_id, client_id, state, data, transitions, idempotency_key, lease_owner, lease_until, deadline_at, created_at)
+    VALUES ($2, $3, $4, $5, $6, jsonb_array_length($1::jsonb), $7, $8, now() + $9::int * interval '1 millisecond', now() + $10::int * interval '1 millisecond',
+      COALESCE(($1::jsonb->0->'envelope'->>'occurredAt')::timestamptz, now()))
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING *
   ), ${RECORD_MOVES}`;
@@ -81,7 +82,8 @@ export class SagaRepository {
 
   /**
    * Creates a saga with its first transitions (under the lease, unless it already ended), or
-   * returns undefined when the idempotency key is taken.
+   * returns undefined when the idempotency key is taken. Its `created_at` is the time of its first
+   * event, when the checkout was requested, so durations include the availability check run before.
    */
   async create(saga: NewSaga, decision: Decision, envelopes: readonly EventEnvelope[], lease: Lease): Promise<SagaRecord | undefined> {
     const [row] = await this.prepared<SagaRow>('saga_create', CREATE, [

@@ -142,6 +142,7 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
         const outcome = overdueOutcome(current, current.deadlineAt, new Date()) ?? (await this.executor.execute(command, current));
         current = await this.record(current, decide(current, outcome));
       }
+      this.logger.debug(`Saga ${current.id} stopped in ${current.state}`);
       return current;
     } catch (error) {
       if (!(error instanceof StaleSagaError)) throw error;

@@ -125,12 +125,17 @@ export class ServiceProcess {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  async restart(): Promise<void> {
-    const child = spawn(process.execPath, [mainOf(this.name)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...this.env, [portVariableOf(this.name)]: String(this.port) },
-    });
+  /** Starts the app again on its port; `overrides` change its settings for this run only (fault injection...). */
+  async restart(overrides: Record<string, string> = {}): Promise<void> {
+    const env = {
+      PATH: process.env['PATH'] ?? '',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      ...this.env,
+      ...overrides,
+      [portVariableOf(this.name)]: String(this.port),
+    };
+    const child = spawn(process.execPath, [mainOf(this.name)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
     this.child = child;
     // Never outlive the test process, even when a failing test skips its cleanup.
     const orphan = () => child.kill('SIGKILL');
@@ -153,6 +158,16 @@ export class ServiceProcess {
   /** A crash: SIGKILL, nothing flushed, nothing released. */
   kill(): Promise<void> {
     return this.signal('SIGKILL');
+  }
+
+  /** Freezes the process (SIGSTOP): it keeps its connections and its claimed work but does nothing until {@link resume}. */
+  pause(): void {
+    if (this.running) this.child?.kill('SIGSTOP');
+  }
+
+  /** Thaws a paused process (SIGCONT). */
+  resume(): void {
+    if (this.running) this.child?.kill('SIGCONT');
   }
 
   /** What the process wrote, for the message of a failing test. */

@@ -1,0 +1,37 @@
+import { Body, Controller, Param, Post, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { IdParam } from '@app/contracts';
+import { statusLocationOf } from '../start-checkout/start-checkout.controller.js';
+import { CheckoutCartDto, CheckoutCartQuery } from './checkout-cart.dto.js';
+import { CheckoutCartHandler } from './checkout-cart.handler.js';
+import { SagaOrchestratorUnavailableError } from './saga-orchestrator.client.js';
+
+@Controller('carts')
+export class CheckoutCartController {
+  constructor(private readonly handler: CheckoutCartHandler) {}
+
+  /**
+   * `?mode=choreographed`: 202 `{ checkoutId, status: "PENDING" }` with a Location, as
+   * `POST /checkout/choreo`. `?mode=orchestrated`: the orchestrator's answer, 201 or 409, with the
+   * checkoutId and sagaId. A repeated checkout answers with the same checkout; 404 unknown cart,
+   * 422 empty cart, 409 checked out in the other style, 503 orchestrator unreachable.
+   */
+  @Post(':id/checkout')
+  async checkout(
+    @Param() { id }: IdParam,
+    @Query() { mode }: CheckoutCartQuery,
+    @Body() { payment }: CheckoutCartDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
+    try {
+      const answer = await this.handler.execute(id, mode, payment.token);
+      void reply.status(answer.status);
+      if (answer.checkoutId !== undefined) void reply.header('location', statusLocationOf(answer.checkoutId));
+      return answer.body;
+    } catch (error) {
+      if (error instanceof SagaOrchestratorUnavailableError)
+        throw new ServiceUnavailableException({ statusCode: 503, code: error.code, message: error.message });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import type { AppConfig } from '@app/config';
+import { type AnyEvent, STREAMS } from '@app/contracts';
+import {
+  BOOT_TIMEOUT_MS,
+  Participants,
+  ServiceProcess,
+  TEST_API_KEY,
+  type TestApp,
+  type TestDatabase,
+  createTestDatabase,
+  eventually,
+  startTestApp,
+  testConfig,
+} from '@app/testing';
+import { CheckoutModule } from '../checkout.module.js';
+
+const visa = { token: 'tok_visa' };
+
+/** Carts checked out through the real orchestrator, in its own process, over the real participants. */
+describe('checkout: POST /carts/:id/checkout?mode=orchestrated', () => {
+  let participants: Participants;
+  let sagaDb: TestDatabase;
+  let checkoutDb: TestDatabase;
+  let orchestrator: ServiceProcess;
+  let config: AppConfig;
+  let app: TestApp;
+  let redis: Redis;
+
+  const api = () => request(app.url);
+  const cartWith = async (clientId: string, lines: [string, number][]) => {
+    const cartId = (await api().post('/carts').set('X-API-Key', TEST_API_KEY).send({ clientId }).expect(201)).body.cartId as string;
+    for (const [sku, quantity] of lines) await api().post(`/carts/${cartId}/items`).set('X-API-Key', TEST_API_KEY).send({ sku, quantity }).expect(200);
+    return cartId;
+  };
+  const checkout = (cartId: string, mode = 'orchestrated') =>
+    api().post(`/carts/${cartId}/checkout`).query({ mode }).set('X-API-Key', TEST_API_KEY).send({ payment: visa });
+  const cartOf = async (cartId: string) => (await api().get(`/carts/${cartId}`).set('X-API-Key', TEST_API_KEY).expect(200)).body;
+  const eventsOn = async (stream: string): Promise<AnyEvent[]> =>
+    (await redis.xrange(`${config.REDIS_KEY_PREFIX}${stream}`, '-', '+')).map(([, fields]) => JSON.parse(fields[1]!) as AnyEvent);
+
+  beforeAll(async () => {
+    participants = await Participants.start({ label: 'checkout_orch', apiKey: TEST_API_KEY, createDatabase: createTestDatabase });
+    [sagaDb, checkoutDb] = await Promise.all([createTestDatabase('checkout_orch_saga'), createTestDatabase('checkout_orch_checkout')]);
+    config = testConfig({ CHECKOUT_DATABASE_URL: checkoutDb.url, EVENT_STORE_DATABASE_URL: checkoutDb.url, ...participants.urls });
+    orchestrator = await ServiceProcess.start('saga-orchestrator', {
+      SAGA_DATABASE_URL: sagaDb.url,
+      ...participants.urls,
+      API_KEYS: TEST_API_KEY,
+      INTERNAL_API_KEY: TEST_API_KEY,
+      REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
+    });
+    app = await startTestApp(CheckoutModule.register({ ...config, SAGA_ORCHESTRATOR_URL: orchestrator.url }), 'checkout');
+    redis = new Redis(config.REDIS_URL);
+  }, BOOT_TIMEOUT_MS);
+
+  afterAll(async () => {
+    redis?.disconnect();
+    await app?.close();
+    await orchestrator?.stop();
+    await participants?.stop();
+    await Promise.all([sagaDb?.drop(), checkoutDb?.drop()]);
+  });
+
+  it('runs the saga and answers 201 with its outcome; the cart records the checkout under the id the saga and the replay use', async () => {
+    await participants.product('OC-1', 10, 1_200);
+    await participants.product('OC-2', 10, 300);
+    const cartId = await cartWith('ann', [
+      ['OC-2', 1],
+      ['OC-1', 2],
+    ]);
+    const res = await checkout(cartId).expect(201);
+    expect(res.body).toMatchObject({ state: 'SAGA_TERMINEE', clientId: 'ann', totalCents: 2_700, orderId: expect.any(String), cartId, mode: 'orchestrated' });
+    const { checkoutId, sagaId, orderId } = res.body as { checkoutId: string; sagaId: string; orderId: string };
+    expect(res.headers['location']).toBe(`/checkout/${checkoutId}`);
+    expect(await participants.ordersOf(checkoutId)).toEqual([expect.objectContaining({ orderId, status: 'CONFIRMED', totalCents: 2_700 })]);
+    expect(await cartOf(cartId)).toMatchObject({ status: 'CHECKED_OUT', checkoutId, mode: 'orchestrated' });
+
+    const checkedOut = await eventually(async () => {
+      const found = (await eventsOn(STREAMS.carts)).find((e) => e.type === 'CartCheckedOut' && e.correlationId === cartId);
+      expect(found).toBeDefined();
+      return found!;
+    });
+    expect(checkedOut.payload).toEqual({ cartId, checkoutId, mode: 'orchestrated' });
+    // The saga's own events name that checkout, which is how the replay finds it.
+    await eventually(async () => {
+      const saga = (await eventsOn(STREAMS.saga)).filter((e) => e.type === 'SagaTransitioned' && e.payload.sagaId === sagaId);
+      expect(saga.at(-1)?.payload).toMatchObject({ checkoutId, to: 'SAGA_TERMINEE' });
+    });
+  });
+
+  it('answers a repeated checkout, even several at once, with the same saga, and never runs a second one', async () => {
+    await participants.product('OC-3', 10);
+    const cartId = await cartWith('bob', [['OC-3', 3]]);
+    const answers = await Promise.all(Array.from({ length: 3 }, () => checkout(cartId)));
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
+    expect(new Set(answers.map((a) => a.body.sagaId)).size).toBe(1);
+    const again = await checkout(cartId).expect(201);
+    expect(again.body).toMatchObject({ sagaId: answers[0]!.body.sagaId, checkoutId: answers[0]!.body.checkoutId, state: 'SAGA_TERMINEE', cartId });
+    expect(await participants.stockOf('OC-3')).toMatchObject({ available: 7, reserved: 0 });
+    expect(await participants.ordersOf(answers[0]!.body.checkoutId)).toHaveLength(1);
+    expect((await cartOf(cartId)).version).toBe(3);
+  });
+
+  it('passes a compensated saga through as 409 with its checkoutId and sagaId, and answers its repeat the same way', async () => {
+    await participants.product('OC-4', 1);
+    const cartId = await cartWith('cid', [['OC-4', 2]]);
+    const res = await checkout(cartId).expect(409);
+    expect(res.body).toMatchObject({ state: 'SAGA_ANNULEE', failedStep: 'stock', code: 'INVENTORY.INSUFFICIENT_STOCK', cartId, sagaId: expect.any(String) });
+    expect(await cartOf(cartId)).toMatchObject({ status: 'CHECKED_OUT', checkoutId: res.body.checkoutId });
+    const again = await checkout(cartId).expect(409);
+    expect(again.body).toMatchObject({
+      sagaId: res.body.sagaId,
+      checkoutId: res.body.checkoutId,
+      state: 'SAGA_ANNULEE',
+      failedStep: 'stock',
+      reason: res.body.reason,
+    });
+    expect((await checkout(cartId, 'choreographed').expect(409)).body).toMatchObject({
+      code: 'CART.CHECKED_OUT',
+      checkoutId: res.body.checkoutId,
+      mode: 'orchestrated',
+    });
+  });
+});

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AnyEvent, CheckoutRequest, EventEnvelope } from '@app/contracts';
+import { rowsOf } from '@app/database';
+import { type AcceptedCheckout, type CheckoutRow, type CompensationRecord, toAcceptedCheckout } from './accepted-checkout.mapper.js';
+
+/** A checkout to record, with the CheckoutInitiated that announces it. */
+export interface NewCheckout {
+  request: CheckoutRequest;
+  initiated: EventEnvelope<'CheckoutInitiated'>;
+  cartId?: string;
+  idempotencyKey?: string;
+}
+
+// One statement: the checkout and its event are recorded together or not at all, and a taken
+// idempotency key records neither.
+const ACCEPT = `
+  WITH accepted AS (
+    INSERT INTO checkouts (checkout_id, client_id, request, cart_id, idempotency_key, initiated_event_id)
+    VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING *
+  ), queued AS (
+    INSERT INTO checkout_outbox (envelope) SELECT $7::jsonb FROM accepted
+  )
+  SELECT * FROM accepted`;
+
+/** The accepted choreographed checkouts (schema `checkout`) and the outbox their events go through. */
+@Injectable()
+export class CheckoutRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Records the checkout and queues its CheckoutInitiated; undefined when the idempotency key is taken. */
+  async accept(checkout: NewCheckout, tx: EntityManager = this.db.manager): Promise<AcceptedCheckout | undefined> {
+    const { initiated } = checkout;
+    const [row] = await rowsOf<CheckoutRow>(tx, ACCEPT, [
+      initiated.payload.checkoutId,
+      initiated.payload.clientId,
+      JSON.stringify(checkout.request),
+      checkout.cartId ?? null,
+      checkout.idempotencyKey ?? null,
+      initiated.eventId,
+      JSON.stringify(initiated),
+    ]);
+    return row === undefined ? undefined : toAcceptedCheckout(row);
+  }
+
+  async find(checkoutId: string, tx: EntityManager = this.db.manager): Promise<AcceptedCheckout | undefined> {
+    const [row] = await rowsOf<CheckoutRow>(tx, 'SELECT * FROM checkouts WHERE checkout_id = $1', [checkoutId]);
+    return row === undefined ? undefined : toAcceptedCheckout(row);
+  }
+
+  async findByIdempotencyKey(key: string): Promise<AcceptedCheckout | undefined> {
+    const [row] = await rowsOf<CheckoutRow>(this.db.manager, 'SELECT * FROM checkouts WHERE idempotency_key = $1', [key]);
+    return row === undefined ? undefined : toAcceptedCheckout(row);
+  }
+
+  /** Locks the checkout until `tx` ends: one compensation of a checkout at a time, across instances. */
+  async lock(tx: EntityManager, checkoutId: string): Promise<AcceptedCheckout | undefined> {
+    const [row] = await rowsOf<CheckoutRow>(tx, 'SELECT * FROM checkouts WHERE checkout_id = $1 FOR UPDATE', [checkoutId]);
+    return row === undefined ? undefined : toAcceptedCheckout(row);
+  }
+
+  /** Records a compensation and queues its events, in the caller's transaction; returns when it was recorded. */
+  async recordCompensation(tx: EntityManager, checkoutId: string, compensation: CompensationRecord, envelopes: readonly AnyEvent[]): Promise<Date> {
+    const [row] = await rowsOf<{ compensated_at: Date }>(
+      tx,
+      `WITH done AS (UPDATE checkouts SET compensated_at = now(), compensation = $2 WHERE checkout_id = $1 RETURNING compensated_at),
+       queued AS (INSERT INTO checkout_outbox (envelope) SELECT e FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n)
+       SELECT compensated_at FROM done`,
+      [checkoutId, JSON.stringify(compensation), JSON.stringify(envelopes)],
+    );
+    return row!.compensated_at;
+  }
+
+  /** Remembers why a checkout cannot be compensated (its order is confirmed), so the scan stops trying. */
+  async recordRefusal(checkoutId: string, code: string): Promise<void> {
+    await this.db.query('UPDATE checkouts SET compensation_refused = $2 WHERE checkout_id = $1', [checkoutId, code]);
+  }
+}

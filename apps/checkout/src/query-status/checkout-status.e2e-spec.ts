@@ -1,0 +1,116 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { type AnyEvent, createEnvelope } from '@app/contracts';
+import { dataSourceOptions, ensureSchema, migrate } from '@app/database';
+import { EVENT_STORE_DATABASE, projectEvents } from '@app/event-store';
+import { TEST_API_KEY, type TestApp, type TestDatabase, createTestDatabase, startTestApp, testConfig } from '@app/testing';
+import { CheckoutModule } from '../checkout.module.js';
+
+/**
+ * The status comes from the read model in the event store, which lives in a database of its own
+ * here: the app must read it over its own connection. The rows are written as the projection worker
+ * writes them, with `projectEvents`.
+ */
+describe('checkout: GET /checkout/:checkoutId', () => {
+  let checkoutDb: TestDatabase;
+  let storeDb: TestDatabase;
+  let store: DataSource;
+  let app: TestApp;
+
+  const get = (id: string) => request(app.url).get(`/checkout/${id}`).set('X-API-Key', TEST_API_KEY);
+  const start = async (clientId: string) =>
+    (
+      await request(app.url)
+        .post('/checkout/choreo')
+        .set('X-API-Key', TEST_API_KEY)
+        .send({ clientId, items: [{ sku: 'S-1', quantity: 1 }], payment: { token: 'tok_visa' } })
+        .expect(202)
+    ).body.checkoutId as string;
+  const project = (checkoutId: string, clientId: string, build: (ref: { checkoutId: string; clientId: string }) => AnyEvent[]) =>
+    projectEvents(store, build({ checkoutId, clientId }));
+  const ctx = (checkoutId: string) => ({ correlationId: checkoutId, producer: 'test' });
+
+  beforeAll(async () => {
+    [checkoutDb, storeDb] = await Promise.all([createTestDatabase('checkout_status'), createTestDatabase('checkout_status_store')]);
+    const config = testConfig({ CHECKOUT_DATABASE_URL: checkoutDb.url, EVENT_STORE_DATABASE_URL: storeDb.url });
+    await ensureSchema(storeDb.url, EVENT_STORE_DATABASE.schema);
+    store = await new DataSource(dataSourceOptions(EVENT_STORE_DATABASE, config)).initialize();
+    await migrate(store, EVENT_STORE_DATABASE.schema);
+    app = await startTestApp(CheckoutModule.register(config), 'checkout');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await store?.destroy();
+    await Promise.all([checkoutDb?.drop(), storeDb?.drop()]);
+  });
+
+  it('is PENDING once accepted, before the read model has seen it, and while its events are not terminal', async () => {
+    const checkoutId = await start('ann');
+    expect((await get(checkoutId).expect(200)).body).toMatchObject({ checkoutId, status: 'PENDING', clientId: 'ann', acceptedAt: expect.any(String) });
+    await project(
+      checkoutId,
+      'ann',
+      (ref) =>
+        [
+          createEnvelope('CheckoutInitiated', { ...ref, items: [{ sku: 'S-1', quantity: 1 }], paymentToken: 'tok_visa' }, ctx(ref.checkoutId)),
+          createEnvelope('OrderCreated', { ...ref, orderId: 'o-1', totalCents: 900, paymentToken: 'tok_visa' }, ctx(ref.checkoutId)),
+        ] as AnyEvent[],
+    );
+    expect((await get(checkoutId).expect(200)).body).toMatchObject({ checkoutId, status: 'PENDING', orderId: 'o-1', lastEventType: 'OrderCreated' });
+  });
+
+  it('is SUCCEEDED with its order and total once CheckoutSucceeded is projected', async () => {
+    const checkoutId = await start('ben');
+    await project(
+      checkoutId,
+      'ben',
+      (ref) => [createEnvelope('CheckoutSucceeded', { ...ref, orderId: 'o-2', totalCents: 1_500 }, ctx(ref.checkoutId))] as AnyEvent[],
+    );
+    expect((await get(checkoutId).expect(200)).body).toMatchObject({
+      checkoutId,
+      status: 'SUCCEEDED',
+      orderId: 'o-2',
+      totalCents: 1_500,
+      style: 'choreographed',
+    });
+  });
+
+  it('is FAILED with the step, code and reason once CheckoutFailed is projected', async () => {
+    const checkoutId = await start('cid');
+    await project(
+      checkoutId,
+      'cid',
+      (ref) =>
+        [
+          createEnvelope('PaymentFailed', { ...ref, orderId: 'o-3', code: 'PAYMENTS.CARD_DECLINED', reason: 'Card declined' }, ctx(ref.checkoutId)),
+          createEnvelope('CheckoutFailed', { ...ref, failedStep: 'payment', code: 'PAYMENTS.CARD_DECLINED', reason: 'Card declined' }, ctx(ref.checkoutId)),
+        ] as AnyEvent[],
+    );
+    expect((await get(checkoutId).expect(200)).body).toMatchObject({
+      checkoutId,
+      status: 'FAILED',
+      failedStep: 'payment',
+      code: 'PAYMENTS.CARD_DECLINED',
+      reason: 'Card declined',
+    });
+  });
+
+  it('finds a checkout the read model knows even if this app did not accept it (an orchestrated one)', async () => {
+    const ref = { checkoutId: 'saga-1', clientId: 'dee' };
+    await projectEvents(store, [
+      createEnvelope(
+        'SagaTransitioned',
+        { sagaId: 'saga-1', ...ref, from: 'CONFIRMATION_COMMANDE', to: 'SAGA_TERMINEE', terminal: true, orderId: 'o-4' },
+        ctx('saga-1'),
+      ),
+    ] as AnyEvent[]);
+    expect((await get('saga-1').expect(200)).body).toMatchObject({ checkoutId: 'saga-1', status: 'SUCCEEDED', style: 'orchestrated', orderId: 'o-4' });
+  });
+
+  it('answers 404 CHECKOUT.NOT_FOUND for an unknown checkout, 400 for a malformed id, 401 without a key', async () => {
+    expect((await get('00000000-0000-4000-8000-000000000000').expect(404)).body).toMatchObject({ code: 'CHECKOUT.NOT_FOUND' });
+    expect((await get('a%20b').expect(400)).body.fields).toEqual(['checkoutId']);
+    await request(app.url).get('/checkout/anything').expect(401);
+  });
+});

@@ -1,0 +1,27 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type AppConfig, ConfigModule } from '@app/config';
+import { databaseModule } from '@app/database';
+import { EVENT_STORE_DATABASE } from '@app/event-store';
+import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
+import { ProjectEventsHandler } from './project-events/project-events.handler.js';
+
+/** The projection worker's name and consumer group. */
+export const CQRS_PROJECTION_WORKER = { name: 'cqrs-projection-worker', group: 'cqrs-projection' } as const;
+
+/** Keeps the read models (checkout_view, orders_by_client, cart_view) up to date from the live bus. */
+@Module({})
+export class CqrsProjectionWorkerModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: CqrsProjectionWorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        MetricsModule.forRoot(CQRS_PROJECTION_WORKER.name),
+        databaseModule(EVENT_STORE_DATABASE),
+        HealthModule.forRoot({ postgres: true }),
+      ],
+      controllers: [ProjectEventsHandler],
+      providers: [...HTTP_APP_PROVIDERS],
+    };
+  }
+}

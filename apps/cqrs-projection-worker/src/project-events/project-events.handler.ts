@@ -1,0 +1,33 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { AnyEvent } from '@app/contracts';
+import { type StoreBatcher, projectEventsWithChanges, storeBatcher } from '@app/event-store';
+import { OnAnyEvent } from '@app/redis-streams';
+import { projectionMetrics, recordObservation } from '../choreography-metrics/choreography.metrics.js';
+import { observationsOf } from '../choreography-metrics/choreography.observations.js';
+
+/**
+ * Applies every event of every stream to the read models, the handlers of the entries in flight
+ * sharing one transaction (with its checkpoint). Once it committed, what the events changed feeds
+ * the choreography's comparison metrics: a redelivered event changes nothing, so counts nothing.
+ */
+@Controller()
+export class ProjectEventsHandler {
+  private readonly batcher: StoreBatcher<AnyEvent>;
+
+  constructor(@InjectDataSource() db: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
+    const metrics = projectionMetrics();
+    this.batcher = storeBatcher<AnyEvent>(config, 'Projecting into the read models', async (events) => {
+      const changes = await projectEventsWithChanges(db, events);
+      for (const observation of changes.flatMap(observationsOf)) recordObservation(metrics, observation);
+    });
+  }
+
+  @OnAnyEvent()
+  project(@Payload() event: AnyEvent): Promise<void> {
+    return this.batcher.add(event);
+  }
+}

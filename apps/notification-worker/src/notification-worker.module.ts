@@ -1,0 +1,29 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type AppConfig, ConfigModule } from '@app/config';
+import { type DatabaseOptions, databaseModule } from '@app/database';
+import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
+import { CreateNotifications1732400000000 } from './migrations/1732400000000-create-notifications.js';
+import { NotifyClientHandler } from './notify-client/notify-client.handler.js';
+
+/** The notification worker's name and consumer group. */
+export const NOTIFICATION_WORKER = { name: 'notification-worker', group: 'notification' } as const;
+
+export const NOTIFICATION_DATABASE: DatabaseOptions = {
+  url: (config: AppConfig) => config.NOTIFICATIONS_DATABASE_URL,
+  schema: 'notification',
+  entities: [],
+  migrations: [CreateNotifications1732400000000],
+};
+
+/** Tells the client how their checkout ended, once per checkout. */
+@Module({})
+export class NotificationWorkerModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: NotificationWorkerModule,
+      imports: [ConfigModule.forRoot(config), MetricsModule.forRoot(NOTIFICATION_WORKER.name), databaseModule(NOTIFICATION_DATABASE), HealthModule.forRoot({ postgres: true })],
+      controllers: [NotifyClientHandler],
+      providers: [...HTTP_APP_PROVIDERS],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { InventoryClient, OrdersClient, PaymentsClient, cancelOrder, confirmOrder } from '@app/checkout-steps';
+import { orderConfirmationReaction, redeliverIfUnavailable } from '@app/choreography';
+import type { CheckoutEvents, EventEnvelope } from '@app/contracts';
+import { EventPublisher, OnEvent } from '@app/redis-streams';
+
+/** Step 5 of the checkout: the reservation becomes a sale and the order is confirmed. */
+@Controller()
+export class ConfirmOrderHandler {
+  constructor(
+    private readonly inventory: InventoryClient,
+    private readonly orders: OrdersClient,
+    private readonly payments: PaymentsClient,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  @OnEvent('PaymentAuthorized')
+  async handle(@Payload() event: EventEnvelope<'PaymentAuthorized'>): Promise<void> {
+    const outcome = await redeliverIfUnavailable(() => this.confirm(event.payload));
+    await this.publisher.publishMany(orderConfirmationReaction(event, outcome));
+  }
+
+  private async confirm({ checkoutId, orderId }: CheckoutEvents['PaymentAuthorized']) {
+    const outcome = await confirmOrder({ inventory: this.inventory, orders: this.orders }, { checkoutId, orderId });
+    if (!outcome.ok) {
+      // A compensation (the checkout's deadline) got there first: nobody downstream would undo the
+      // authorization, and the OrderCancelled published next must be true. Both are idempotent.
+      await cancelOrder(this.orders, checkoutId);
+    }
+    return outcome;
+  }
+}

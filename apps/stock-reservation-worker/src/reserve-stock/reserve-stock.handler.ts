@@ -1,0 +1,32 @@
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { InventoryClient, type PricedItems, type StepOutcome, priceItems, reserveStock } from '@app/checkout-steps';
+import { redeliverIfUnavailable, stockReservationReaction } from '@app/choreography';
+import type { CheckoutEvents, EventEnvelope } from '@app/contracts';
+import { EventPublisher, OnEvent } from '@app/redis-streams';
+
+/** Steps 1 and 2 of the checkout: the lines priced, then their stock reserved. */
+@Controller()
+export class ReserveStockHandler {
+  constructor(
+    private readonly inventory: InventoryClient,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  @OnEvent('CheckoutInitiated')
+  async handle(@Payload() event: EventEnvelope<'CheckoutInitiated'>): Promise<void> {
+    const outcome = await redeliverIfUnavailable(() => this.reserve(event.payload));
+    await this.publisher.publishMany(stockReservationReaction(event, outcome));
+  }
+
+  /**
+   * Prices before reserving, but lets only the reservation decide on stock: on a redelivery the
+   * checkout's own hold already counts against the stock an availability check would see.
+   */
+  private async reserve({ checkoutId, items }: CheckoutEvents['CheckoutInitiated']): Promise<StepOutcome<PricedItems>> {
+    const priced = await priceItems(this.inventory, items);
+    if (!priced.ok) return priced;
+    const reserved = await reserveStock(this.inventory, checkoutId, items);
+    return reserved.ok ? priced : reserved;
+  }
+}

@@ -1,0 +1,12 @@
+export {
+  type SagaWorker,
+  SAGA_WORKERS,
+  stockReservationReaction,
+  orderCreationReaction,
+  paymentReaction,
+  orderConfirmationReaction,
+  orderCompensationReaction,
+  stockCompensationReaction,
+} from './choreography.reactions.js';
+export { redeliverIfUnavailable } from './delivery.policy.js';
+export { sagaWorkerModule } from './saga-worker.module.js';

@@ -1,0 +1,93 @@
+import { Redis } from 'ioredis';
+import { type AnyEvent, type EventEnvelope, STREAMS } from '@app/contracts';
+import { decodeEntry } from '@app/redis-streams';
+import { eventually } from '../eventually.js';
+
+/** How a checkout ends on the bus. */
+export type TerminalEvent = EventEnvelope<'CheckoutSucceeded'> | EventEnvelope<'CheckoutFailed'>;
+
+export const isTerminal = (event: AnyEvent): event is TerminalEvent => event.type === 'CheckoutSucceeded' || event.type === 'CheckoutFailed';
+
+const PAGE = 1_000;
+
+/**
+ * The checkout stream as a test reads it: every entry in order, with XRANGE and no consumer group,
+ * so reading it changes nothing for the workers. Entries are indexed by checkout (correlation id),
+ * duplicates included: a redelivered event appears once per entry.
+ */
+export class CheckoutStream {
+  readonly key: string;
+  private readonly redis: Redis;
+  private readonly byCheckout = new Map<string, AnyEvent[]>();
+  private readonly firstTerminals = new Map<string, TerminalEvent>();
+  private lastId: string | undefined;
+  private reading: Promise<void> = Promise.resolve();
+
+  constructor(redisUrl: string, keyPrefix: string) {
+    this.redis = new Redis(redisUrl);
+    this.key = `${keyPrefix}${STREAMS.checkout}`;
+  }
+
+  /** Every event of the checkout so far, in stream order. */
+  async eventsOf(checkoutId: string): Promise<AnyEvent[]> {
+    await this.refresh();
+    return [...(this.byCheckout.get(checkoutId) ?? [])];
+  }
+
+  /** The checkouts that have ended so far, each with its first terminal event. */
+  async ended(): Promise<ReadonlyMap<string, TerminalEvent>> {
+    await this.refresh();
+    return new Map(this.firstTerminals);
+  }
+
+  /** The checkout's first terminal event, once there is one (fails with the events seen at the deadline). */
+  terminalOf(checkoutId: string, { timeoutMs = 15_000 } = {}): Promise<TerminalEvent> {
+    return eventually(
+      async () => {
+        await this.refresh();
+        const terminal = this.firstTerminals.get(checkoutId);
+        if (terminal !== undefined) return terminal;
+        const seen = (this.byCheckout.get(checkoutId) ?? []).map((e) => e.type).join(', ');
+        throw new Error(`Checkout ${checkoutId} has no terminal event yet: ${seen || 'no event'}`);
+      },
+      { timeoutMs, intervalMs: 50 },
+    );
+  }
+
+  /** The first terminal event of each checkout, once every one has one. */
+  async terminalsOf(checkoutIds: readonly string[], { timeoutMs = 30_000 } = {}): Promise<Map<string, TerminalEvent>> {
+    const deadline = Date.now() + timeoutMs;
+    const terminals = new Map<string, TerminalEvent>();
+    for (const checkoutId of checkoutIds) terminals.set(checkoutId, await this.terminalOf(checkoutId, { timeoutMs: Math.max(0, deadline - Date.now()) }));
+    return terminals;
+  }
+
+  async close(): Promise<void> {
+    await this.reading.catch(() => undefined);
+    this.redis.disconnect();
+  }
+
+  /** Reads what was appended since the last read; concurrent callers share one read at a time. */
+  private refresh(): Promise<void> {
+    // A failed read fails its callers only, not every read after it.
+    this.reading = this.reading.catch(() => undefined).then(() => this.readNew());
+    return this.reading;
+  }
+
+  private async readNew(): Promise<void> {
+    for (;;) {
+      const entries = await this.redis.xrange(this.key, this.lastId === undefined ? '-' : `(${this.lastId}`, '+', 'COUNT', PAGE);
+      for (const [id, fields] of entries) {
+        this.lastId = id;
+        const entry = decodeEntry(fields);
+        if (entry.kind !== 'event') continue;
+        const { envelope } = entry;
+        const events = this.byCheckout.get(envelope.correlationId) ?? [];
+        events.push(envelope);
+        this.byCheckout.set(envelope.correlationId, events);
+        if (isTerminal(envelope) && !this.firstTerminals.has(envelope.correlationId)) this.firstTerminals.set(envelope.correlationId, envelope);
+      }
+      if (entries.length < PAGE) return;
+    }
+  }
+}

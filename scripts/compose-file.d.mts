@@ -1,0 +1,2 @@
+export declare const COMPOSE_PATH: string;
+export declare function composeYaml(): string;

@@ -1,0 +1,173 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { AppConfig } from '@app/config';
+import {
+  BOOT_TIMEOUT_MS,
+  Choreography,
+  Participants,
+  ROOT,
+  SAGA_WORKER_APPS,
+  ServiceProcess,
+  TEST_API_KEY,
+  type TestDatabase,
+  createTestDatabase,
+  ensureFreshBuild,
+  testConfig,
+} from '@app/testing';
+import { wellFormedSvg } from './svg.check.js';
+
+/** The choreography's apps besides the six saga workers: its entry point, and the workers that store and project its events. */
+const CHOREOGRAPHY_APPS = ['checkout', 'audit-worker', 'cqrs-projection-worker'];
+const SMOKE_DEADLINE_MS = 60_000;
+
+const built = (app: string): boolean => existsSync(join(ROOT, 'dist/apps', app, 'src/main.js'));
+
+/** Runs the bench as `npm run bench -- --smoke ...` does, and resolves with its exit code and output. */
+function runBench(args: string[]): Promise<{ code: number | null; output: string; ms: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['test/bench/bench.mjs', '--smoke', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = setTimeout(() => child.kill('SIGKILL'), SMOKE_DEADLINE_MS * 2);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(deadline);
+      resolve({ code, output, ms: Date.now() - started });
+    }),
+  );
+}
+
+/**
+ * The benchmark in smoke mode against the system started as processes (own databases, own Redis
+ * prefix): both styles once the choreography's apps are built, the orchestrated one until then.
+ */
+describe('npm run bench -- --smoke', () => {
+  let participants: Participants;
+  let database: TestDatabase;
+  let config: AppConfig;
+  let choreography: Choreography | undefined;
+  const apps: ServiceProcess[] = [];
+  let outDir: string;
+  let withChoreography = false;
+
+  beforeAll(async () => {
+    await ensureFreshBuild();
+    withChoreography = [...CHOREOGRAPHY_APPS, ...SAGA_WORKER_APPS].every(built);
+    config = testConfig();
+    outDir = await mkdtemp(join(tmpdir(), 'bench-report-'));
+    participants = await Participants.start({ label: 'bench', apiKey: TEST_API_KEY, createDatabase: createTestDatabase });
+    database = await createTestDatabase('bench_system');
+    const common = {
+      API_KEYS: TEST_API_KEY,
+      INTERNAL_API_KEY: TEST_API_KEY,
+      REDIS_URL: config.REDIS_URL,
+      REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
+      ...participants.urls,
+      SAGA_DATABASE_URL: database.url,
+      CHECKOUT_DATABASE_URL: database.url,
+      EVENT_STORE_DATABASE_URL: database.url,
+    };
+    // One at a time: they share a database and each migrates its own schema at start.
+    apps.push(await ServiceProcess.start('saga-orchestrator', common));
+    apps.push(await ServiceProcess.start('event-store', common));
+    if (withChoreography) {
+      const env = { ...common, SAGA_ORCHESTRATOR_URL: apps[0]!.url };
+      for (const app of CHOREOGRAPHY_APPS) apps.push(await ServiceProcess.start(app, env));
+      choreography = await Choreography.start({ participants, apiKey: TEST_API_KEY, config });
+    }
+  }, BOOT_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await choreography?.stop();
+    await Promise.all(apps.map((app) => app.stop()));
+    await participants?.stop();
+    await database?.drop();
+    await rm(outDir, { recursive: true, force: true });
+    const redis = new Redis(config.REDIS_URL);
+    const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  const urlOf = (name: string): string => apps.find((app) => app.name === name)?.url ?? 'http://127.0.0.1:9';
+
+  it(
+    'drives every built style, checks the invariants and writes the report with its charts, in under a minute',
+    async () => {
+      const styles = withChoreography ? ['orchestrated', 'choreographed'] : ['orchestrated'];
+      const workers = choreography === undefined ? [] : SAGA_WORKER_APPS.map((name) => choreography!.worker(name));
+      const metrics = [participants.inventory, participants.orders, participants.payments, ...apps, ...workers].map((app) => `${app.url}/metrics`);
+      const { code, output, ms } = await runBench(
+        [
+          ['--styles', styles.join(',')],
+          ['--api-key', TEST_API_KEY],
+          ['--orchestrator-url', urlOf('saga-orchestrator')],
+          ['--checkout-url', urlOf('checkout')],
+          ['--event-store-url', urlOf('event-store')],
+          ['--inventory-url', participants.inventory.url],
+          ['--orders-url', participants.orders.url],
+          ['--payments-url', participants.payments.url],
+          ['--metrics-urls', metrics.join(',')],
+          ['--redis-url', config.REDIS_URL],
+          ['--redis-key-prefix', config.REDIS_KEY_PREFIX],
+          ['--out', outDir],
+        ].flat(),
+      );
+      expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('Report:') });
+      expect(ms).toBeLessThan(SMOKE_DEADLINE_MS);
+
+      const [folder, ...others] = await readdir(outDir);
+      expect(others).toEqual([]);
+      const dir = join(outDir, folder!);
+      const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+      const markdown = await readFile(join(dir, 'report.md'), 'utf8');
+
+      expect(report.styles.map((s: { style: string }) => s.style)).toEqual(styles);
+      expect(report.invariants.passed).toBe(true);
+      expect(report.invariants.checks).toHaveLength(4 * styles.length);
+      expect(markdown).toContain('## Invariants: PASSED');
+      for (const style of report.styles) {
+        expect(style.closed.completed).toBeGreaterThan(0);
+        expect(style.sweep.steps.length).toBeGreaterThan(0);
+        expect(style.outcomes).toMatchObject({ error: 0, unfinished: 0, otherFailure: 0 });
+        // The mix comes from real causes: each planned outcome happened, and ended the way it was planned.
+        expect(style.outcomes.succeeded).toBeGreaterThan(style.outcomes.insufficientStock + style.outcomes.declined);
+        expect(style.outcomes.insufficientStock).toBeGreaterThan(0);
+        expect(style.outcomes.declined).toBeGreaterThan(0);
+        expect(style.sweep.steps.every((s: { mismatched: number }) => s.mismatched === 0)).toBe(true);
+        expect(style.closed.endToEnd.count).toBe(style.closed.completed);
+        expect(style.serviceMetrics.scraped).toBe(metrics.length);
+      }
+      if (withChoreography) {
+        const choreographed = report.styles[1];
+        expect(choreographed.closed.ack.count).toBe(choreographed.closed.sent);
+        expect(report.replay.events).toBeGreaterThan(0);
+      }
+      expect(report.replay).toEqual(expect.objectContaining({ projection: 'checkout-status', eventsPerSecond: expect.any(Number) }));
+      expect(report.targets.map((t: { subject: string }) => t.subject)).toEqual([...styles.flatMap((s) => [s, s]), 'event store']);
+      expect(report.versions.node).toBe(process.version);
+      expect(report.machine.cores).toBeGreaterThan(0);
+      expect(report.command).toContain('--smoke');
+
+      const charts: string[] = report.charts.map((c: { file: string }) => c.file);
+      // Time per step is charted when the services measure it, and said to be missing when they do not.
+      const measured = report.styles.some((s: { serviceMetrics: { stepTimes: unknown[] } }) => s.serviceMetrics.stepTimes.length > 0);
+      expect({ measured, charted: charts.includes('step-times.svg'), saidMissing: markdown.includes('No `checkout_step_duration_seconds`') }).toEqual({
+        measured,
+        charted: measured,
+        saidMissing: !measured,
+      });
+      expect(charts).toEqual(expect.arrayContaining(['latency-vs-rate.svg', 'throughput.svg', 'outcome-shares.svg', 'closed-model-latency.svg']));
+      for (const chart of charts) {
+        expect(markdown).toContain(`](${chart})`);
+        expect(wellFormedSvg(await readFile(join(dir, chart), 'utf8'))).toEqual({ ok: true, problem: undefined });
+      }
+    },
+    BOOT_TIMEOUT_MS,
+  );
+});

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// @ts-check
+// Plain ESM with JSDoc types, run by node as scripts/*.mjs are: the bench needs no build step, runs
+// the same from `npm run bench` and from its test, and imports nothing of the apps, only their HTTP
+// APIs and the Redis stream, as any client of the system would.
+import { performance } from 'node:perf_hooks';
+import { isUp } from './api.client.mjs';
+import { parseBenchOptions } from './bench.options.mjs';
+import { runStyle } from './bench.run.mjs';
+import { evaluateTargets } from './bench.targets.mjs';
+import { describeMachine } from './machine.info.mjs';
+import { ProgressDisplay } from './progress.display.mjs';
+import { measureReplay } from './replay.measure.mjs';
+import { writeReport } from './report.writer.mjs';
+
+/** @param {import('./bench.options.mjs').BenchOptions} options */
+async function styleUrls(options) {
+  /** @type {import('./bench.options.mjs').Style[]} */
+  const run = [];
+  const skipped = [];
+  for (const style of options.styles) {
+    const url = style === 'orchestrated' ? options.orchestratorUrl : options.checkoutUrl;
+    if (await isUp(url)) run.push(style);
+    else if (options.stylesExplicit) throw new Error(`The ${style} style was asked for but nothing answers at ${url}/health/live`);
+    else skipped.push({ style, reason: `nothing answers at ${url} (its app is not running)` });
+  }
+  return { run, skipped };
+}
+
+function commandLine() {
+  const args = process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
+  if (process.env['npm_lifecycle_event'] === 'bench') return ['npm run bench', ...(args.length > 0 ? ['--', ...args] : [])].join(' ');
+  return ['node test/bench/bench.mjs', ...args].join(' ');
+}
+
+async function main() {
+  const options = parseBenchOptions(process.argv.slice(2), process.env);
+  if (options === undefined) return 0;
+  const started = performance.now();
+  const generatedAt = new Date().toISOString();
+  const runTag = Date.now().toString(36).toUpperCase();
+  if (!(await isUp(options.inventoryUrl))) throw new Error(`The inventory does not answer at ${options.inventoryUrl}: start the system first (npm start)`);
+  const { run, skipped } = await styleUrls(options);
+  if (run.length === 0) throw new Error(`No style to run: ${skipped.map((s) => `${s.style}, ${s.reason}`).join('; ')}`);
+  for (const s of skipped) console.log(`Skipping ${s.style}: ${s.reason}`);
+
+  const environment = await describeMachine(options);
+  const progress = new ProgressDisplay();
+  const styles = [];
+  for (const style of run) styles.push(await runStyle(style, options, { runTag, progress }));
+  const replay = options.replay ? await measureReplay(options) : { skipped: 'not asked for (--no-replay)' };
+  const checks = styles.flatMap((s) => s.invariants);
+  const folder = await writeReport(
+    options.outDir,
+    {
+      generatedAt,
+      command: commandLine(),
+      durationSeconds: Math.round((performance.now() - started) / 100) / 10,
+      options: { ...options, apiKey: '(not shown)' },
+      ...environment,
+      styles,
+      skipped,
+      replay,
+      targets: evaluateTargets(styles, 'skipped' in replay ? null : replay),
+      invariants: { passed: checks.every((c) => c.passed), checks },
+    },
+    options.p99LimitMs,
+  );
+  console.log(`\nReport: ${folder}/report.md`);
+  if (!checks.every((c) => c.passed)) {
+    console.error('Invariant check FAILED (see the report).');
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  },
+);

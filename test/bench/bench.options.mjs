@@ -1,0 +1,198 @@
+// @ts-check
+import { parseArgs } from 'node:util';
+import { HTTP_APPS, WORKERS } from '../../scripts/system.mjs';
+
+/** @typedef {'orchestrated' | 'choreographed'} Style */
+
+/**
+ * @typedef {object} BenchOptions
+ * @property {boolean} smoke
+ * @property {Style[]} styles Styles to run; `auto` resolves to the orchestrated one plus the choreographed one when its app answers.
+ * @property {boolean} stylesExplicit Whether `--styles` named them (then an unreachable style is an error, not a skip).
+ * @property {number} users Closed model: concurrent users, no think time (the seed's scenario P1/P2 has 50).
+ * @property {number} closedSeconds
+ * @property {number[]} rates Open model: arrival rates (checkouts/s) of the sweep, ascending.
+ * @property {number} stepSeconds
+ * @property {number} warmupSeconds
+ * @property {number} drainSeconds How long to wait, after a step, for its checkouts to reach a terminal state.
+ * @property {{ success: number, insufficientStock: number, declined: number }} mix Shares of planned outcomes (sum 1).
+ * @property {number} connections Size of each undici pool driving a style.
+ * @property {number} p99LimitMs A rate is sustained only with an end-to-end p99 under this.
+ * @property {number} verifySuccesses How many succeeded checkouts per style the invariant check inspects one by one (every failed one is).
+ * @property {string} apiKey
+ * @property {string} orchestratorUrl
+ * @property {string} checkoutUrl
+ * @property {string} inventoryUrl
+ * @property {string} ordersUrl
+ * @property {string} paymentsUrl
+ * @property {string} eventStoreUrl
+ * @property {string[]} metricsUrls Every /metrics to scrape for the time per step.
+ * @property {string} redisUrl
+ * @property {string} redisKeyPrefix
+ * @property {string} databaseUrl Only read for the PostgreSQL version of the report.
+ * @property {string} outDir Reports go to `<outDir>/<timestamp>/`.
+ * @property {boolean} replay
+ */
+
+/** @param {number} port */
+const local = (port) => `http://127.0.0.1:${port}`;
+/** @param {string} name */
+const portOf = (name) => HTTP_APPS.find((app) => app.name === name)?.port ?? 0;
+
+/** The quick profile used by the test: seconds, not minutes, every phase still exercised. */
+const SMOKE = { users: 10, closedSeconds: 2, rates: [10, 20], stepSeconds: 2, warmupSeconds: 0.5, drainSeconds: 20, verifySuccesses: 1_000 };
+
+const USAGE = `Usage: npm run bench -- [options]
+
+Drives the orchestrated and the choreographed checkout of the running system (npm start) one style at a
+time: a closed model (N users, no think time), then an open-model rate sweep finding each style's knee,
+then an invariant check, a replay measure, and a report in <out>/<timestamp>/report.{md,json} with SVG charts.
+
+  --smoke                  quick run (under a minute), used by the test
+  --styles LIST            orchestrated,choreographed (default: auto, the choreography when its app answers)
+  --users N                closed model users (default 50)
+  --closed-seconds S       closed model duration (default 15)
+  --rates LIST             open model sweep rates in checkouts/s (default 25,50,100,150,200,250,300,400)
+  --step-seconds S         duration of each sweep step (default 10)
+  --warmup-seconds S       unrecorded warm-up per style (default 5)
+  --drain-seconds S        wait for outstanding checkouts after a step (default 30)
+  --mix S,I,D              % success, insufficient stock, declined card (default 80,10,10)
+  --connections N          HTTP pool size per style (default 128)
+  --p99-limit-ms MS        p99 bound of a sustained rate (default 250)
+  --verify-successes N     succeeded checkouts inspected per style by the invariant check (default 1000)
+  --api-key KEY            X-API-Key (default: API_KEYS' first key, else dev-key)
+  --orchestrator-url URL   --checkout-url URL --inventory-url URL --orders-url URL --payments-url URL
+  --event-store-url URL    base URLs (default: the local ports of scripts/system.mjs)
+  --metrics-urls LIST      /metrics endpoints to scrape (default: every app and worker of scripts/system.mjs)
+  --redis-url URL          (default redis://127.0.0.1:6379)  --redis-key-prefix P (default REDIS_KEY_PREFIX or none)
+  --database-url URL       for the PostgreSQL version in the report
+  --out DIR                (default reports)
+  --no-replay              skip the projection rebuild measure
+  --help`;
+
+/** @param {string} value @returns {string[]} */
+const list = (value) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+/** @param {string} name @param {string} value */
+function positive(name, value) {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${value}"`);
+  return n;
+}
+
+/** @param {string} value */
+function mixOf(value) {
+  const parts = list(value).map((p) => Number(p));
+  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p < 0) || parts.reduce((a, b) => a + b, 0) <= 0) {
+    throw new Error(`--mix must be three non-negative shares "success,insufficientStock,declined", got "${value}"`);
+  }
+  const total = parts.reduce((a, b) => a + b, 0);
+  const [success = 0, insufficientStock = 0, declined = 0] = parts.map((p) => p / total);
+  return { success, insufficientStock, declined };
+}
+
+/** @param {string} value */
+function stylesOf(value) {
+  if (value === 'auto') return { styles: /** @type {Style[]} */ (['orchestrated', 'choreographed']), explicit: false };
+  const styles = list(value);
+  for (const style of styles) {
+    if (style !== 'orchestrated' && style !== 'choreographed') throw new Error(`--styles takes orchestrated and/or choreographed, got "${style}"`);
+  }
+  if (styles.length === 0) throw new Error('--styles is empty');
+  return { styles: /** @type {Style[]} */ (styles), explicit: true };
+}
+
+/**
+ * Reads the command line (and, like the apps' defaults, API_KEYS / REDIS_KEY_PREFIX / DATABASE_URL).
+ * @param {string[]} argv
+ * @param {Record<string, string | undefined>} env
+ * @returns {BenchOptions | undefined} undefined when only the usage was asked for
+ */
+export function parseBenchOptions(argv, env) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      smoke: { type: 'boolean', default: false },
+      styles: { type: 'string', default: 'auto' },
+      users: { type: 'string' },
+      'closed-seconds': { type: 'string' },
+      rates: { type: 'string' },
+      'step-seconds': { type: 'string' },
+      'warmup-seconds': { type: 'string' },
+      'drain-seconds': { type: 'string' },
+      mix: { type: 'string', default: '80,10,10' },
+      connections: { type: 'string', default: '128' },
+      'p99-limit-ms': { type: 'string', default: '250' },
+      'verify-successes': { type: 'string' },
+      'api-key': { type: 'string' },
+      'orchestrator-url': { type: 'string', default: local(portOf('saga-orchestrator')) },
+      'checkout-url': { type: 'string', default: local(portOf('checkout')) },
+      'inventory-url': { type: 'string', default: local(portOf('inventory')) },
+      'orders-url': { type: 'string', default: local(portOf('orders')) },
+      'payments-url': { type: 'string', default: local(portOf('payments')) },
+      'event-store-url': { type: 'string', default: local(portOf('event-store')) },
+      'metrics-urls': { type: 'string' },
+      'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
+      'redis-key-prefix': { type: 'string', default: env['REDIS_KEY_PREFIX'] ?? '' },
+      'database-url': { type: 'string', default: env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+      out: { type: 'string', default: 'reports' },
+      'no-replay': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return undefined;
+  }
+  const profile = values.smoke
+    ? SMOKE
+    : {
+        users: 50,
+        closedSeconds: 15,
+        rates: [25, 50, 100, 150, 200, 250, 300, 400],
+        stepSeconds: 10,
+        warmupSeconds: 5,
+        drainSeconds: 30,
+        verifySuccesses: 1_000,
+      };
+  const { styles, explicit } = stylesOf(values.styles);
+  const defaultMetrics = [...HTTP_APPS.map((app) => app.port), ...WORKERS.map((worker) => worker.port)].map((port) => `${local(port)}/metrics`);
+  return {
+    smoke: values.smoke,
+    styles,
+    stylesExplicit: explicit,
+    users: values.users === undefined ? profile.users : Math.round(positive('users', values.users)),
+    closedSeconds: values['closed-seconds'] === undefined ? profile.closedSeconds : positive('closed-seconds', values['closed-seconds']),
+    rates:
+      values.rates === undefined
+        ? profile.rates
+        : list(values.rates)
+            .map((r) => positive('rates', r))
+            .sort((a, b) => a - b),
+    stepSeconds: values['step-seconds'] === undefined ? profile.stepSeconds : positive('step-seconds', values['step-seconds']),
+    warmupSeconds: values['warmup-seconds'] === undefined ? profile.warmupSeconds : Number(values['warmup-seconds']),
+    drainSeconds: values['drain-seconds'] === undefined ? profile.drainSeconds : positive('drain-seconds', values['drain-seconds']),
+    mix: mixOf(values.mix),
+    connections: Math.round(positive('connections', values.connections)),
+    p99LimitMs: positive('p99-limit-ms', values['p99-limit-ms']),
+    verifySuccesses: values['verify-successes'] === undefined ? profile.verifySuccesses : Math.round(Number(values['verify-successes'])),
+    apiKey: values['api-key'] ?? (env['API_KEYS'] ?? 'dev-key').split(',')[0]?.trim() ?? 'dev-key',
+    orchestratorUrl: values['orchestrator-url'],
+    checkoutUrl: values['checkout-url'],
+    inventoryUrl: values['inventory-url'],
+    ordersUrl: values['orders-url'],
+    paymentsUrl: values['payments-url'],
+    eventStoreUrl: values['event-store-url'],
+    metricsUrls: values['metrics-urls'] === undefined ? defaultMetrics : list(values['metrics-urls']),
+    redisUrl: values['redis-url'],
+    redisKeyPrefix: values['redis-key-prefix'],
+    databaseUrl: values['database-url'],
+    outDir: values.out,
+    replay: !values['no-replay'],
+  };
+}

@@ -1,0 +1,247 @@
+// @ts-check
+
+/**
+ * @typedef {object} BenchReport
+ * @property {string} generatedAt
+ * @property {string} command
+ * @property {number} durationSeconds
+ * @property {Record<string, unknown>} options
+ * @property {Awaited<ReturnType<typeof import('./machine.info.mjs').describeMachine>>['machine']} machine
+ * @property {Awaited<ReturnType<typeof import('./machine.info.mjs').describeMachine>>['versions']} versions
+ * @property {import('./bench.run.mjs').StyleReport[]} styles
+ * @property {{ style: string, reason: string }[]} skipped
+ * @property {import('./replay.measure.mjs').ReplayReport | { skipped: string }} replay
+ * @property {import('./bench.targets.mjs').TargetResult[]} targets
+ * @property {{ passed: boolean, checks: import('./invariant.check.mjs').InvariantCheck[] }} invariants
+ * @property {{ file: string, title: string }[]} charts
+ */
+
+/** @param {unknown[]} cells */
+const row = (cells) => `| ${cells.map((c) => String(c ?? '')).join(' | ')} |`;
+/** @param {string[]} headers */
+const head = (headers) => [row(headers), row(headers.map(() => '---'))];
+/** @param {number} part @param {number} whole */
+const pct = (part, whole) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
+/** @param {boolean | null} met */
+const verdict = (met) => (met === null ? 'NOT MEASURED' : met ? 'met' : '**MISSED**');
+
+/** @param {BenchReport} r */
+function targets(r) {
+  const missed = r.targets.filter((t) => t.met === false);
+  return [
+    '## Targets',
+    '',
+    ...head(['target', 'style', 'measured', 'result']),
+    ...r.targets.map((t) => row([t.target, t.subject, t.measured, verdict(t.met)])),
+    '',
+    missed.length === 0 ? 'No target missed.' : `Missed: ${missed.map((t) => `${t.subject} ${t.target} (${t.measured})`).join('; ')}.`,
+  ];
+}
+
+/** @param {BenchReport} r */
+function invariants(r) {
+  return [
+    `## Invariants: ${r.invariants.passed ? 'PASSED' : '**FAILED**'}`,
+    '',
+    ...head(['style', 'invariant', 'checked', 'result', 'notes']),
+    ...r.invariants.checks.map((c) =>
+      row([c.style, c.name, c.checked, c.passed ? 'passed' : '**FAILED**', [c.note, ...c.violations].filter(Boolean).join('<br>')]),
+    ),
+  ];
+}
+
+/** @param {BenchReport} r */
+function closedModel(r) {
+  const users = r.options['users'];
+  return [
+    `## Closed model: ${users} concurrent users, no think time, ${r.options['closedSeconds']} s`,
+    '',
+    "The seed's scenarios P1/P2 (50 simultaneous users).",
+    '',
+    ...head(['style', 'checkouts', 'checkouts/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', '202 ack p50 / p99 ms', 'errors', 'unfinished']),
+    ...r.styles.map((s) => {
+      const c = s.closed;
+      return row([
+        s.style,
+        c.completed,
+        c.throughput,
+        c.endToEnd.p50,
+        c.endToEnd.p95,
+        c.endToEnd.p99,
+        c.endToEnd.max,
+        c.ack === null ? '-' : `${c.ack.p50} / ${c.ack.p99}`,
+        c.outcomes['error'],
+        c.outcomes['unfinished'],
+      ]);
+    }),
+  ];
+}
+
+/** @param {BenchReport} r */
+function sweep(r) {
+  const lines = [`## Rate sweep (open model, ${r.options['stepSeconds']} s per rate)`, ''];
+  lines.push(
+    `A rate is sustained when the end-to-end p99 is under ${r.options['p99LimitMs']} ms, the completed rate is within 5% of the arrival rate, neither the outstanding checkouts nor the checkout stream's lag grow, and under 1% of checkouts error or never end. The sweep stops at the first rate not sustained; the knee is the highest rate sustained.`,
+    '',
+  );
+  for (const s of r.styles) {
+    lines.push(`### ${s.style}: knee ${s.sweep.knee === null ? 'none (no rate sustained)' : `${s.sweep.knee} checkouts/s`}`, '');
+    lines.push(
+      ...head([
+        'rate/s',
+        'achieved/s',
+        'sent',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        '202 p99 ms',
+        'max outstanding',
+        'outstanding growth/s',
+        'max stream lag',
+        'verdict',
+      ]),
+    );
+    for (const step of s.sweep.steps) {
+      const b = step.backlog;
+      lines.push(
+        row([
+          step.load.kind === 'open' ? step.load.rate : '-',
+          step.throughput,
+          step.sent,
+          step.endToEnd.p50,
+          step.endToEnd.p95,
+          step.endToEnd.p99,
+          step.ack === null ? '-' : step.ack.p99,
+          b.maxOutstanding,
+          b.outstandingGrowthPerSecond,
+          b.maxStreamLag ?? '-',
+          step.verdict.sustained ? 'sustained' : `not sustained: ${step.verdict.reasons.join('; ')}`,
+        ]),
+      );
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
+/** @param {BenchReport} r */
+function outcomes(r) {
+  const mix = /** @type {Record<string, number>} */ (r.options['mix']);
+  const names = ['succeeded', 'insufficientStock', 'declined', 'otherFailure', 'error', 'unfinished'];
+  return [
+    '## Outcome shares',
+    '',
+    `Planned mix: ${Object.entries(mix)
+      .map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`)
+      .join(', ')} (closed model and sweep together; the warm-up is left out).`,
+    '',
+    ...head(['style', ...names, 'mismatched']),
+    ...r.styles.map((s) => {
+      const total = Object.values(s.outcomes).reduce((a, b) => a + b, 0);
+      const mismatched = [s.closed, ...s.sweep.steps].reduce((sum, step) => sum + step.mismatched, 0);
+      return row([s.style, ...names.map((n) => `${s.outcomes[n] ?? 0} (${pct(s.outcomes[n] ?? 0, total)})`), mismatched]);
+    }),
+  ];
+}
+
+/** @param {BenchReport} r */
+function stepTimes(r) {
+  const lines = ["## Time per step (from the services' /metrics)", ''];
+  const deltas = r.styles.flatMap((s) => [...s.serviceMetrics.stepTimes, ...s.serviceMetrics.checkoutDurations]);
+  const scraped = r.styles.map((s) => `${s.style}: ${s.serviceMetrics.scraped} endpoints answered`).join('; ');
+  if (r.styles.every((s) => s.serviceMetrics.stepTimes.length === 0)) {
+    lines.push(`No \`checkout_step_duration_seconds\` histogram was found on the services' /metrics (${scraped}), so there is no time per step.`, '');
+  }
+  if (deltas.length > 0) {
+    lines.push("Between the start and the end of each style's run; percentiles interpolated within the buckets, as `histogram_quantile` does.", '');
+    lines.push(...head(['metric', 'labels', 'count', 'mean ms', 'p50 ms', 'p95 ms']));
+    for (const d of deltas)
+      lines.push(
+        row([
+          d.metric,
+          Object.entries(d.labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', '),
+          d.count,
+          d.meanMs,
+          d.p50Ms ?? '-',
+          d.p95Ms ?? '-',
+        ]),
+      );
+  }
+  return lines;
+}
+
+/** @param {BenchReport} r */
+function replay(r) {
+  const p = r.replay;
+  if ('skipped' in p) return ['## Replay', '', `Not measured: ${p.skipped}.`];
+  return [
+    '## Replay',
+    '',
+    `\`POST /api/event-store/projections/${p.projection}/rebuild\`: ${p.events} events in ${p.seconds} s, **${p.eventsPerSecond.toLocaleString('en-US')} events/s** (call took ${p.wallSeconds} s).`,
+  ];
+}
+
+/** @param {BenchReport} r */
+function environment(r) {
+  const m = r.machine;
+  const v = r.versions;
+  return [
+    '## Machine and versions',
+    '',
+    `- CPU: ${m.cpuModel}, ${m.cores} cores; memory ${m.memoryGiB} GiB; ${m.os} (${m.kernel}); load average at start ${m.loadAverageAtStart.join(' ')}`,
+    `- ${v.project}, commit ${v.commit}; Node.js ${v.node}; PostgreSQL ${v.postgres}; Redis ${v.redis}`,
+    `- Packages: ${Object.entries(v.packages)
+      .map(([k, ver]) => `${k} ${ver}`)
+      .join(', ')}`,
+    `- The bench ran on the same machine as the system, so both share its cores.`,
+  ];
+}
+
+const METHOD = [
+  '## Method',
+  '',
+  "- One style at a time, each with SKUs of its own created through `POST /inventory/products`: one with plenty of stock (successes, and declined cards with `tok_chargeDeclined`, which fail at payment and are compensated), one with no stock (insufficient stock). The outcomes are dealt in the mix's exact proportions.",
+  '- End-to-end latency, the same for both styles: from the request being sent to the terminal state being observed. Orchestrated: the answer of `POST /api/saga/checkout` (201 SAGA_TERMINEE / 409 SAGA_ANNULEE). Choreographed: the `CheckoutSucceeded`/`CheckoutFailed` event read off `ecommerce.checkout.events` with a blocking XREAD (no polling); the 202 of `POST /checkout/choreo` is the acknowledgement latency.',
+  '- Open model: arrivals at a constant rate; each latency counts from the intended send time, so a generator that falls behind cannot hide queueing. Closed model: each user sends its next checkout when the previous one is terminal.',
+  '- Latencies are recorded in HDR histograms (microsecond resolution, 3 significant digits); report.json holds each one encoded, for any HDR tool.',
+  '- After each step the bench waits for its checkouts to end before the next one, so a step never inherits a backlog.',
+];
+
+/**
+ * The report a reader opens first: the targets, whether the invariants held, then the numbers and how they were taken.
+ * @param {BenchReport} r
+ */
+export function markdownOf(r) {
+  const lines = [
+    `# Checkout benchmark: orchestrated vs choreographed (${r.generatedAt})`,
+    '',
+    `Command: \`${r.command}\` (${r.durationSeconds} s)`,
+    '',
+    ...(r.options['smoke'] === true ? ['A smoke run: seconds per phase and low rates, to show the bench works end to end. Its numbers say nothing of the targets.', ''] : []),
+    ...r.skipped.map((s) => `Not run: ${s.style}, ${s.reason}.`),
+    ...(r.skipped.length > 0 ? [''] : []),
+    ...targets(r),
+    '',
+    ...invariants(r),
+    '',
+    ...closedModel(r),
+    '',
+    ...sweep(r),
+    ...outcomes(r),
+    '',
+    ...stepTimes(r),
+    '',
+    ...replay(r),
+    '',
+    '## Charts',
+    '',
+    ...r.charts.flatMap((c) => [`![${c.title}](${c.file})`, '']),
+    ...environment(r),
+    '',
+    ...METHOD,
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,74 @@
+import type { Redis } from 'ioredis';
+import { STREAMS } from '@app/contracts';
+import type { CheckoutClient } from './checkout.client.js';
+import type { StartedCheckout } from './load.js';
+
+export interface Convergence {
+  /** Accepted checkouts that reached a terminal state (a parked saga counts: it is terminal, and a violation). */
+  terminal: number;
+  /** Accepted checkouts still running at the deadline. */
+  stuck: StartedCheckout[];
+  /** Whether every consumer group read and settled every entry of every stream by the deadline. */
+  drained: boolean;
+  /** From the end of the load until both held (or the deadline). */
+  seconds: number;
+}
+
+const POLL_MS = 250;
+const CONCURRENCY = 16;
+
+/** Asks for the outcome of each checkout not known to be terminal yet, a few at a time; records those that are. */
+async function pollOutcomes(client: CheckoutClient, open: StartedCheckout[]): Promise<void> {
+  for (let i = 0; i < open.length; i += CONCURRENCY) {
+    await Promise.all(
+      open.slice(i, i + CONCURRENCY).map(async (checkout) => {
+        const outcome = await client.outcomeOf(checkout.style, checkout.id!);
+        if (outcome !== undefined) checkout.outcome = outcome;
+      }),
+    );
+  }
+}
+
+/** `XINFO GROUPS` as records. */
+async function groupsOf(redis: Redis, stream: string): Promise<Record<string, unknown>[]> {
+  const reply = (await redis.xinfo('GROUPS', stream).catch(() => [])) as unknown[][];
+  return reply.map((fields) => Object.fromEntries(fields.flatMap((value, i) => (i % 2 === 0 ? [[String(value), fields[i + 1]]] : []))));
+}
+
+/** Whether every group of every stream has nothing pending and nothing left to read. */
+export async function groupsDrained(redis: Redis): Promise<boolean> {
+  for (const stream of Object.values(STREAMS)) {
+    const lastId = await redis
+      .xinfo('STREAM', stream)
+      .then((info) => {
+        const fields = info as unknown[];
+        return String(fields[fields.indexOf('last-generated-id') + 1]);
+      })
+      .catch(() => undefined);
+    if (lastId === undefined) continue;
+    for (const group of await groupsOf(redis, stream)) {
+      if (Number(group['pending']) !== 0 || String(group['last-delivered-id']) !== lastId) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Waits, after the load stopped, until every accepted checkout is terminal (asked through the
+ * style's own status endpoint) and the bus is drained, so that what the invariants read is final.
+ */
+export async function converge(client: CheckoutClient, redis: Redis, checkouts: readonly StartedCheckout[], timeoutMs: number): Promise<Convergence> {
+  const begun = Date.now();
+  const deadline = begun + timeoutMs;
+  const accepted = checkouts.filter((c) => c.id !== undefined);
+  let open = accepted.filter((c) => c.outcome === undefined);
+  let drained = false;
+  while (Date.now() < deadline) {
+    await pollOutcomes(client, open);
+    open = open.filter((c) => c.outcome === undefined);
+    drained = open.length === 0 && (await groupsDrained(redis));
+    if (drained) break;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  return { terminal: accepted.length - open.length, stuck: open, drained, seconds: (Date.now() - begun) / 1_000 };
+}

@@ -1,0 +1,35 @@
+import { setTimeout as hold } from 'node:timers/promises';
+import type { Violation } from '../invariants.js';
+import type { ChaosStack } from '../stack.js';
+
+export { hold };
+
+/** What a fault works on. */
+export interface FaultContext {
+  stack: ChaosStack;
+  /** Stream entry ids the suite wrote that are not events of the system (poison): the no-event-lost check skips them. */
+  injected: Set<string>;
+}
+
+/**
+ * One kind of fault. The runner calls `setup`, then `inject` once per cycle under steady load (each
+ * call hits, holds the fault for its duration, and heals it: it resolves once the system is whole
+ * again), then `teardown`, and after convergence `verify` for what only this fault can check.
+ */
+export interface Fault {
+  name: string;
+  /** One line for the report: what is done to which part, for how long. */
+  description: string;
+  setup?(context: FaultContext): Promise<void>;
+  inject(context: FaultContext, cycle: number): Promise<void>;
+  teardown?(context: FaultContext): Promise<void>;
+  verify?(context: FaultContext): Promise<Violation[]>;
+}
+
+/** Runs `act` on each target, the next one `gapMs` after the previous began, so the hits land at different moments of the sagas. */
+export async function staggered<T>(targets: readonly T[], gapMs: number, act: (target: T) => Promise<void>): Promise<void> {
+  await Promise.all(targets.map(async (target, i) => {
+    await hold(i * gapMs);
+    await act(target);
+  }));
+}

@@ -1,0 +1,178 @@
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import { STREAMS } from '@app/contracts';
+import { decodeEntry } from '@app/redis-streams';
+import { INITIAL_STOCK } from './catalog.js';
+import type { Outcome } from './checkout.client.js';
+import type { StartedCheckout } from './load.js';
+
+/** One broken invariant of the architecture page, about one subject (a SKU, a checkout, an event). */
+export interface Violation {
+  invariant: string;
+  subject: string;
+  detail: string;
+}
+
+const PAGE = 1_000;
+const CHUNK = 5_000;
+
+/** Per SKU: initial stock = available + units held by reservations not released; available never below 0. */
+export async function stockConservation(sql: pg.Pool): Promise<Violation[]> {
+  const { rows } = await sql.query<{ sku: string; available: number; held: string }>(
+    `SELECT p.sku, p.available, COALESCE(SUM((i->>'quantity')::int) FILTER (WHERE r.status <> 'RELEASED'), 0) AS held
+     FROM inventory.products p
+     LEFT JOIN inventory.reservations r ON r.items @> jsonb_build_array(jsonb_build_object('sku', p.sku))
+     LEFT JOIN LATERAL jsonb_array_elements(r.items) i ON i->>'sku' = p.sku
+     GROUP BY p.sku, p.available`,
+  );
+  const violations: Violation[] = [];
+  for (const { sku, available, held } of rows) {
+    const initial = INITIAL_STOCK.get(sku);
+    if (initial === undefined) continue;
+    if (available < 0) violations.push({ invariant: 'available >= 0', subject: sku, detail: `available ${available}` });
+    if (available + Number(held) !== initial) {
+      violations.push({ invariant: 'stock conservation', subject: sku, detail: `initial ${initial} != available ${available} + held ${held}` });
+    }
+  }
+  return violations;
+}
+
+interface Ledger {
+  outcome?: Outcome;
+  order?: { status: string; total: number };
+  reservation?: string;
+  authorization?: { status: string; amount: number };
+}
+
+/** What the participants hold for each checkout id (the saga's checkout id for the orchestrated style). */
+async function ledgersOf(sql: pg.Pool, checkoutIds: string[]): Promise<Map<string, Ledger>> {
+  const ledgers = new Map<string, Ledger>(checkoutIds.map((id) => [id, {}]));
+  const [orders, reservations, authorizations] = await Promise.all([
+    sql.query<{ id: string; status: string; total: string }>(
+      'SELECT checkout_id AS id, status, total_cents AS total FROM orders.orders WHERE checkout_id = ANY($1)',
+      [checkoutIds],
+    ),
+    sql.query<{ id: string; status: string }>('SELECT checkout_id AS id, status FROM inventory.reservations WHERE checkout_id = ANY($1)', [checkoutIds]),
+    sql.query<{ id: string; status: string; amount: number }>(
+      'SELECT checkout_id AS id, status, amount_cents AS amount FROM payments.authorizations WHERE checkout_id = ANY($1)',
+      [checkoutIds],
+    ),
+  ]);
+  for (const row of orders.rows) ledgers.get(row.id)!.order = { status: row.status, total: Number(row.total) };
+  for (const row of reservations.rows) ledgers.get(row.id)!.reservation = row.status;
+  for (const row of authorizations.rows) ledgers.get(row.id)!.authorization = { status: row.status, amount: row.amount };
+  return ledgers;
+}
+
+/** The outcome each checkout reached by the system's own records: the saga's state, or the terminal events on the bus. */
+async function recordedOutcomes(sql: pg.Pool, checkouts: StartedCheckout[]): Promise<{ participantIds: Map<string, string>; violations: Violation[]; outcomes: Map<string, Outcome> }> {
+  const violations: Violation[] = [];
+  const outcomes = new Map<string, Outcome>();
+  const participantIds = new Map<string, string>();
+  const sagaIds = checkouts.filter((c) => c.style === 'orchestrated').map((c) => c.id!);
+  const { rows: sagas } = await sql.query<{ id: string; checkout_id: string; state: string }>('SELECT id, checkout_id, state FROM saga.sagas WHERE id = ANY($1)', [sagaIds]);
+  for (const saga of sagas) {
+    participantIds.set(saga.id, saga.checkout_id);
+    if (saga.state === 'SAGA_TERMINEE') outcomes.set(saga.id, 'succeeded');
+    else if (saga.state === 'SAGA_ANNULEE') outcomes.set(saga.id, 'failed');
+    else violations.push({ invariant: 'one terminal state', subject: `saga ${saga.id}`, detail: `state ${saga.state}` });
+  }
+  const choreographed = checkouts.filter((c) => c.style === 'choreographed').map((c) => c.id!);
+  const { rows: terminals } = await sql.query<{ id: string; types: string[] }>(
+    `SELECT correlation_id AS id, array_agg(DISTINCT type ORDER BY type) AS types FROM event_store.events
+     WHERE correlation_id = ANY($1) AND type IN ('CheckoutSucceeded', 'CheckoutFailed') GROUP BY correlation_id`,
+    [choreographed],
+  );
+  const terminalTypes = new Map(terminals.map((t) => [t.id, t.types]));
+  for (const id of choreographed) {
+    participantIds.set(id, id);
+    const types = terminalTypes.get(id) ?? [];
+    if (types.length === 1) outcomes.set(id, types[0] === 'CheckoutSucceeded' ? 'succeeded' : 'failed');
+    else violations.push({ invariant: 'one terminal state', subject: `checkout ${id}`, detail: `terminal events in the store: ${types.join(' + ') || 'none'}` });
+  }
+  return { participantIds, violations, outcomes };
+}
+
+function ledgerViolations(outcome: Outcome, ledger: Ledger): string[] {
+  const { order, reservation, authorization } = ledger;
+  if (outcome === 'succeeded') {
+    return [
+      order?.status !== 'CONFIRMED' && `order ${order?.status ?? 'missing'}, not CONFIRMED`,
+      authorization?.status !== 'AUTHORIZED' && `authorization ${authorization?.status ?? 'missing'}, not AUTHORIZED`,
+      authorization !== undefined && order !== undefined && authorization.amount !== order.total && `authorized ${authorization.amount} for an order of ${order.total}`,
+      reservation !== 'CONFIRMED' && `reservation ${reservation ?? 'missing'}, not CONFIRMED`,
+    ].filter((problem): problem is string => problem !== false);
+  }
+  return [
+    order?.status === 'CONFIRMED' && 'a CONFIRMED order',
+    (reservation === 'RESERVED' || reservation === 'CONFIRMED') && `a ${reservation} reservation`,
+    authorization?.status === 'AUTHORIZED' && 'an AUTHORIZED authorization',
+  ].filter((problem): problem is string => problem !== false);
+}
+
+/**
+ * Every accepted checkout ends in exactly one terminal state, the one its status endpoint told;
+ * a succeeded one has one confirmed order, one authorization of its total and its stock confirmed;
+ * a failed one has no confirmed order, no live reservation and no live authorization.
+ */
+export async function checkoutOutcomes(sql: pg.Pool, checkouts: readonly StartedCheckout[]): Promise<Violation[]> {
+  const accepted = checkouts.filter((c) => c.id !== undefined);
+  const violations: Violation[] = checkouts
+    .filter((c) => c.id === undefined)
+    .map((c) => ({ invariant: 'accepted', subject: `start ${c.idempotencyKey}`, detail: `no answer with an id after ${c.attempts} tries (${c.lastError})` }));
+  const recorded = await recordedOutcomes(sql, accepted);
+  violations.push(...recorded.violations);
+  const ledgers = await ledgersOf(sql, [...recorded.participantIds.values()]);
+  for (const checkout of accepted) {
+    const subject = `${checkout.style} ${checkout.id}`;
+    const outcome = recorded.outcomes.get(checkout.id!);
+    if (outcome === undefined) continue;
+    if (checkout.outcome !== undefined && checkout.outcome !== outcome) {
+      violations.push({ invariant: 'one terminal state', subject, detail: `status said ${checkout.outcome}, records say ${outcome}` });
+    }
+    const ledger = ledgers.get(recorded.participantIds.get(checkout.id!) ?? '') ?? {};
+    for (const detail of ledgerViolations(outcome, ledger)) violations.push({ invariant: `${outcome}: participants agree`, subject, detail });
+  }
+  return violations;
+}
+
+/** Reads a stream from after `cursor` to its end; returns the event ids seen (poison and `excluded` entries skipped) and the new cursor. */
+async function eventIdsAfter(redis: Redis, stream: string, cursor: string, excluded: ReadonlySet<string>): Promise<{ ids: Set<string>; cursor: string }> {
+  const ids = new Set<string>();
+  for (;;) {
+    const entries = await redis.xrange(stream, cursor === '0' ? '-' : `(${cursor}`, '+', 'COUNT', PAGE);
+    for (const [entryId, fields] of entries) {
+      cursor = entryId;
+      const decoded = decodeEntry(fields);
+      if (decoded.kind === 'event' && !excluded.has(entryId)) ids.add(decoded.envelope.eventId);
+    }
+    if (entries.length < PAGE) return { ids, cursor };
+  }
+}
+
+/**
+ * No event lost: every event id on the checkout and saga streams since the last check is in the
+ * durable store exactly once. Entries the suite injected as poison are not events of the system.
+ * Advances `cursors` past what was checked.
+ */
+export async function noEventLost(sql: pg.Pool, redis: Redis, cursors: Map<string, string>, excluded: ReadonlySet<string>): Promise<Violation[]> {
+  const violations: Violation[] = [];
+  for (const stream of [STREAMS.checkout, STREAMS.saga]) {
+    const { ids, cursor } = await eventIdsAfter(redis, stream, cursors.get(stream) ?? '0', excluded);
+    const all = [...ids];
+    const stored = new Map<string, number>();
+    for (let i = 0; i < all.length; i += CHUNK) {
+      const { rows } = await sql.query<{ id: string; n: number }>(
+        'SELECT event_id AS id, count(*)::int AS n FROM event_store.events WHERE event_id = ANY($1) GROUP BY event_id',
+        [all.slice(i, i + CHUNK)],
+      );
+      for (const row of rows) stored.set(row.id, row.n);
+    }
+    for (const id of all) {
+      const n = stored.get(id) ?? 0;
+      if (n !== 1) violations.push({ invariant: 'no event lost', subject: `event ${id}`, detail: `on ${stream}, ${n} time(s) in the event store` });
+    }
+    cursors.set(stream, cursor);
+  }
+  return violations;
+}

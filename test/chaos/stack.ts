@@ -1,0 +1,144 @@
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import request from 'supertest';
+import { SAGA_WORKER_APPS, ServiceProcess, TEST_API_KEY, type TestDatabase, createTestDatabase, ensureFreshBuild } from '@app/testing';
+import { CATALOG } from './catalog.js';
+import { RedisServer } from './redis-server.js';
+
+export const PARTICIPANT_APPS = ['inventory', 'orders', 'payments'] as const;
+export type ParticipantApp = (typeof PARTICIPANT_APPS)[number];
+
+/** The nine choreography workers: the six of the saga, then the subscribers of the whole bus. */
+export const WORKER_APPS = [...SAGA_WORKER_APPS, 'audit-worker', 'cqrs-projection-worker', 'notification-worker'] as const;
+
+type HttpApp = ParticipantApp | 'saga-orchestrator' | 'checkout' | 'event-store';
+
+/** How the suite's own connections name themselves, so the PostgreSQL cut spares them. */
+export const SUITE_APPLICATION_NAME = 'chaos-suite';
+
+/**
+ * Production settings shortened so that a fault shows and heals within seconds: a dead consumer's
+ * entries are claimed after a second, a stuck checkout is compensated after 15 s.
+ */
+const QUICK_TIMINGS = {
+  STREAM_CLAIM_IDLE_MS: '1000',
+  STREAM_CLAIM_INTERVAL_MS: '300',
+  STREAM_BLOCK_MS: '200',
+  SHUTDOWN_DRAIN_MS: '2000',
+  CHECKOUT_DEADLINE_MS: '15000',
+  SAGA_DEADLINE_MS: '15000',
+  CHECKOUT_STUCK_SCAN_INTERVAL_MS: '1000',
+  PARTICIPANT_TIMEOUT_MS: '1000',
+  PARTICIPANT_RETRIES: '3',
+};
+
+const DATABASE_VARIABLES = ['INVENTORY', 'ORDERS', 'PAYMENTS', 'SAGA', 'CHECKOUT', 'EVENT_STORE', 'NOTIFICATIONS'].map((app) => `${app}_DATABASE_URL`);
+
+/**
+ * The whole system as production runs it, every app and worker in a process of its own, on a
+ * database and a Redis of the suite's own (each app in its own schema), plus the suite's own
+ * connections to read what the apps did.
+ */
+export class ChaosStack {
+  private readonly extraInstances: ServiceProcess[] = [];
+
+  private constructor(
+    readonly database: TestDatabase,
+    readonly redisServer: RedisServer,
+    private readonly apps: ReadonlyMap<HttpApp, ServiceProcess>,
+    private readonly workerInstances: Map<string, ServiceProcess[]>,
+    private readonly env: Record<string, string>,
+    /** The suite's own pool on the database (application_name {@link SUITE_APPLICATION_NAME}). */
+    readonly sql: pg.Pool,
+    /** The suite's own connection to the Redis, to read the streams and write to them behind the apps' backs. */
+    readonly redis: Redis,
+  ) {}
+
+  static async start(): Promise<ChaosStack> {
+    await ensureFreshBuild();
+    const [database, redisServer] = await Promise.all([createTestDatabase('chaos'), RedisServer.start()]);
+    const env: Record<string, string> = {
+      API_KEYS: TEST_API_KEY,
+      INTERNAL_API_KEY: TEST_API_KEY,
+      REDIS_URL: redisServer.url,
+      REDIS_KEY_PREFIX: '',
+      DATABASE_POOL_SIZE: '4',
+      ...Object.fromEntries(DATABASE_VARIABLES.map((variable) => [variable, database.url])),
+      ...QUICK_TIMINGS,
+    };
+    const apps = new Map<HttpApp, ServiceProcess>();
+    const participants = await Promise.all(PARTICIPANT_APPS.map((name) => ServiceProcess.start(name, env)));
+    participants.forEach((process) => apps.set(process.name as ParticipantApp, process));
+    Object.assign(env, { INVENTORY_URL: participants[0]!.url, ORDERS_URL: participants[1]!.url, PAYMENTS_URL: participants[2]!.url });
+    apps.set('saga-orchestrator', await ServiceProcess.start('saga-orchestrator', env));
+    env['SAGA_ORCHESTRATOR_URL'] = apps.get('saga-orchestrator')!.url;
+    const [checkout, eventStore, ...workers] = await Promise.all(
+      ['checkout', 'event-store', ...WORKER_APPS].map((name) => ServiceProcess.start(name, env)),
+    );
+    apps.set('checkout', checkout!).set('event-store', eventStore!);
+    const sql = new pg.Pool({ connectionString: database.url, max: 4, application_name: SUITE_APPLICATION_NAME });
+    const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+    const stack = new ChaosStack(database, redisServer, apps, new Map(workers.map((w) => [w.name, [w]])), env, sql, redis);
+    await stack.stockCatalog();
+    return stack;
+  }
+
+  app(name: HttpApp): ServiceProcess {
+    const app = this.apps.get(name);
+    if (app === undefined) throw new Error(`No app ${name}`);
+    return app;
+  }
+
+  get participants(): ServiceProcess[] {
+    return PARTICIPANT_APPS.map((name) => this.app(name));
+  }
+
+  /** Every running instance of a worker, the first one started with the stack. */
+  instancesOf(worker: string): ServiceProcess[] {
+    const instances = this.workerInstances.get(worker);
+    if (instances === undefined) throw new Error(`No worker ${worker}`);
+    return instances;
+  }
+
+  /** The first instance of each worker. */
+  get workers(): ServiceProcess[] {
+    return WORKER_APPS.map((name) => this.instancesOf(name)[0]!);
+  }
+
+  /** Starts one more instance of a worker, in the same consumer group: the instances share its entries. */
+  async addInstance(worker: string): Promise<ServiceProcess> {
+    const instance = await ServiceProcess.start(worker, this.env);
+    this.instancesOf(worker).push(instance);
+    this.extraInstances.push(instance);
+    return instance;
+  }
+
+  /** Stops every instance started by {@link addInstance} (gracefully: they drain what they hold). */
+  async removeExtraInstances(): Promise<void> {
+    const extra = this.extraInstances.splice(0);
+    await Promise.all(extra.map((instance) => instance.stop()));
+    for (const instances of this.workerInstances.values()) instances.splice(1);
+  }
+
+  /** Every process of the stack, for their logs. */
+  get processes(): ServiceProcess[] {
+    return [...this.apps.values(), ...[...this.workerInstances.values()].flat()];
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.processes.map((process) => process.kill()));
+    this.redis.disconnect();
+    await this.sql.end();
+    await Promise.all([this.redisServer.destroy(), this.database.drop()]);
+  }
+
+  private async stockCatalog(): Promise<void> {
+    for (const { sku, priceCents, stock } of CATALOG) {
+      await request(this.app('inventory').url)
+        .post('/inventory/products')
+        .set('X-API-Key', TEST_API_KEY)
+        .send({ sku, name: `Chaos ${sku}`, priceCents, stock })
+        .expect(200);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { Choreography, Participants, TEST_API_KEY, createTestDatabase, testConfig } from '@app/testing';
+import { participantClients } from './participant.clients.js';
+
+export interface ChoreographyScene {
+  participants: Participants;
+  choreography: Choreography;
+  /** For a test to cause participant effects itself. */
+  clients: ReturnType<typeof participantClients>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Participants with a catalogue (stock and price per SKU), the six saga workers over them on a key
+ * prefix of their own, and the participants' clients.
+ */
+export async function startChoreography(options: {
+  label: string;
+  catalogue: Record<string, { stock: number; priceCents: number }>;
+  participantsEnv?: Record<string, string>;
+  workersEnv?: Record<string, string>;
+}): Promise<ChoreographyScene> {
+  const participants = await Participants.start({
+    label: options.label,
+    apiKey: TEST_API_KEY,
+    createDatabase: createTestDatabase,
+    env: options.participantsEnv,
+  });
+  let choreography: Choreography;
+  try {
+    await Promise.all(Object.entries(options.catalogue).map(([sku, { stock, priceCents }]) => participants.product(sku, stock, priceCents)));
+    choreography = await Choreography.start({ participants, apiKey: TEST_API_KEY, config: testConfig(), env: options.workersEnv });
+  } catch (error) {
+    await participants.stop();
+    throw error;
+  }
+  const clients = participantClients(participants);
+  return {
+    participants,
+    choreography,
+    clients,
+    stop: async () => {
+      await clients.close();
+      await choreography.stop();
+      await participants.stop();
+    },
+  };
+}
