@@ -1,7 +1,7 @@
 import pg from 'pg';
 
 /** Tables whose rows change by themselves (the outbox is relayed and emptied) or that record schema history. */
-const VOLATILE_TABLES = new Set(['saga_outbox', 'migrations']);
+const VOLATILE_TABLES = new Set(['saga_outbox', 'checkout_outbox', 'migrations']);
 /** Columns that move with time, not with requests (saga leases renewed by the running orchestrator). */
 const VOLATILE_COLUMNS = ['lease_owner', 'lease_until'];
 

@@ -51,6 +51,7 @@ describe('hostile input on every public endpoint', () => {
     const urls = { INVENTORY_URL: apps.get('inventory')!.url, ORDERS_URL: apps.get('orders')!.url, PAYMENTS_URL: apps.get('payments')!.url };
     apps.set('saga-orchestrator', await ServiceProcess.start('saga-orchestrator', { ...env, ...urls }));
     apps.set('event-store', await ServiceProcess.start('event-store', env));
+    apps.set('checkout', await ServiceProcess.start('checkout', { ...env, ...urls, SAGA_ORCHESTRATOR_URL: apps.get('saga-orchestrator')!.url }));
     await request(apps.get('inventory')!.url)
       .post('/inventory/products')
       .set('X-API-Key', TEST_API_KEY)
@@ -100,7 +101,10 @@ describe('hostile input on every public endpoint', () => {
     const answers = await inBatches(
       PUBLIC_ENDPOINTS.flatMap((endpoint) =>
         Object.entries(endpoint.query ?? {}).flatMap(([name, values]) =>
-          values.map((value) => async () => ({ name, ...(await send(endpoint, `${pathOf(endpoint)}?${name}=${encodeURIComponent(value)}`, TEST_API_KEY)) })),
+          values.map((value) => async () => {
+            const path = `${endpoint.path.replace(/:([A-Za-z]+)/g, (_, param: string) => endpoint.params?.[param] ?? param)}?${name}=${encodeURIComponent(value)}`;
+            return { name, ...(await send(endpoint, path, TEST_API_KEY, validBody(endpoint))) };
+          }),
         ),
       ),
     );
@@ -167,6 +171,7 @@ describe('hostile input on every public endpoint', () => {
       post('orders', '/orders/by-checkout/chk-replay/cancel'),
       post('inventory', '/inventory/reservations/chk-replay/release'),
       post('saga-orchestrator', '/api/saga/checkout', { clientId: 'zoe', items, payment: { token: 'tok_visa' } }, { 'Idempotency-Key': 'replayed-checkout-1' }),
+      post('checkout', '/checkout/choreo', { clientId: 'zoe', items, payment: { token: 'tok_visa' } }, { 'Idempotency-Key': 'replayed-checkout-2' }),
     ];
     for (const run of requests) {
       const first = await run();

@@ -8,6 +8,8 @@ export interface PublicEndpoint {
   path: string;
   /** A valid value for each `:param`. */
   params?: Record<string, string>;
+  /** A query string the route needs to be valid (e.g. `mode=choreographed`), added to every request. */
+  validQuery?: string;
   /** Query parameters and hostile values for them (each must get a 400). */
   query?: Record<string, string[]>;
   body?: BodySpec;
@@ -23,7 +25,7 @@ const checkoutRequest: BodySpec = {
   fields: { clientId: 'id', items: 'items', payment: 'payment' },
 };
 
-/** Every route of the participants, the orchestrator and the event-store app. */
+/** Every route of every HTTP app. */
 export const PUBLIC_ENDPOINTS: PublicEndpoint[] = [
   { app: 'inventory', method: 'GET', path: '/inventory/products' },
   { app: 'inventory', method: 'GET', path: '/inventory/products/:sku', params: { sku: 'HOSTILE-1' } },
@@ -80,6 +82,29 @@ export const PUBLIC_ENDPOINTS: PublicEndpoint[] = [
   },
   { app: 'saga-orchestrator', method: 'GET', path: '/api/saga/:id/status', params: { id: UUID } },
   { app: 'saga-orchestrator', method: 'POST', path: '/api/saga/:id/compensate', params: { id: UUID } },
+  { app: 'checkout', method: 'POST', path: '/checkout/choreo', body: checkoutRequest },
+  { app: 'checkout', method: 'GET', path: '/checkout/:checkoutId', params: { checkoutId: 'chk-hostile' } },
+  { app: 'checkout', method: 'GET', path: '/checkout/stuck' },
+  { app: 'checkout', method: 'POST', path: '/checkout/:checkoutId/compensate', params: { checkoutId: 'chk-hostile' } },
+  { app: 'checkout', method: 'POST', path: '/carts', body: { valid: () => ({ clientId: 'zoe' }), fields: { clientId: 'id' } } },
+  { app: 'checkout', method: 'GET', path: '/carts/:id', params: { id: 'cart-hostile' } },
+  {
+    app: 'checkout',
+    method: 'POST',
+    path: '/carts/:id/items',
+    params: { id: 'cart-hostile' },
+    body: { valid: () => ({ sku: 'HOSTILE-1', quantity: 1 }), fields: { sku: 'sku', quantity: 'count' } },
+  },
+  { app: 'checkout', method: 'DELETE', path: '/carts/:id/items/:sku', params: { id: 'cart-hostile', sku: 'HOSTILE-1' } },
+  {
+    app: 'checkout',
+    method: 'POST',
+    path: '/carts/:id/checkout',
+    params: { id: 'cart-hostile' },
+    validQuery: 'mode=choreographed',
+    query: { mode: ['', 'both', "choreographed' OR '1'='1"] },
+    body: { valid: () => ({ payment: { token: 'tok_visa' } }), fields: { payment: 'payment' } },
+  },
   { app: 'event-store', method: 'GET', path: '/api/event-store/streams' },
   {
     app: 'event-store',
@@ -99,5 +124,6 @@ export const PUBLIC_ENDPOINTS: PublicEndpoint[] = [
 
 /** The concrete path of an endpoint, with `override` substituted for one of its parameters. */
 export function pathOf(endpoint: PublicEndpoint, override?: { param: string; value: string }): string {
-  return endpoint.path.replace(/:([A-Za-z]+)/g, (_, name: string) => (override?.param === name ? override.value : (endpoint.params?.[name] ?? name)));
+  const path = endpoint.path.replace(/:([A-Za-z]+)/g, (_, name: string) => (override?.param === name ? override.value : (endpoint.params?.[name] ?? name)));
+  return endpoint.validQuery === undefined ? path : `${path}?${endpoint.validQuery}`;
 }
