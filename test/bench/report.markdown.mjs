@@ -219,7 +219,9 @@ export function markdownOf(r) {
     '',
     `Command: \`${r.command}\` (${r.durationSeconds} s)`,
     '',
-    ...(r.options['smoke'] === true ? ['A smoke run: seconds per phase and low rates, to show the bench works end to end. Its numbers say nothing of the targets.', ''] : []),
+    ...(r.options['smoke'] === true
+      ? ['A smoke run: seconds per phase and low rates, to show the bench works end to end. Its numbers say nothing of the targets.', '']
+      : []),
     ...r.skipped.map((s) => `Not run: ${s.style}, ${s.reason}.`),
     ...(r.skipped.length > 0 ? [''] : []),
     ...targets(r),

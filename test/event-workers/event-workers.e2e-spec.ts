@@ -12,6 +12,7 @@ import {
   cartLifecycle,
   choreographedCheckout,
   createTestDatabase,
+  deleteKeysWithPrefix,
   ensureFreshBuild,
   eventually,
   interleave,
@@ -127,8 +128,7 @@ describe('event workers across processes', () => {
   afterAll(async () => {
     await Promise.all([audit, projection, notification, eventStore].map((p) => p?.stop()));
     await publisher?.close();
-    const keys = (await redis?.keys(`${prefix}*`)) ?? [];
-    if (keys.length > 0) await redis.del(...keys);
+    if (redis !== undefined) await deleteKeysWithPrefix(redis, prefix);
     await redis?.quit();
     await storeSql?.end();
     await notifySql?.end();
@@ -170,15 +170,16 @@ describe('event workers across processes', () => {
     }
     const orders = (await storeSql.query<{ client_id: string; view: { totalOrders: number } }>('SELECT client_id, view FROM orders_by_client')).rows;
     expect(new Map(orders.map((r) => [r.client_id, r.view.totalOrders]))).toEqual(expectedOrders);
-    expect((await api('/api/event-store/cqrs/orders-by-client/shopper-0').expect(200)).body).toMatchObject({ clientId: 'shopper-0', totalOrders: expectedOrders.get('shopper-0') });
+    expect((await api('/api/event-store/cqrs/orders-by-client/shopper-0').expect(200)).body).toMatchObject({
+      clientId: 'shopper-0',
+      totalOrders: expectedOrders.get('shopper-0'),
+    });
     expect(await rows('cart_view')).toHaveLength(6);
 
     // Notification: one per choreographed checkout, whatever the duplicates.
     const notified = (await notifySql.query<{ checkout_id: string; kind: string }>('SELECT checkout_id, kind FROM notifications')).rows;
     expect(new Map(notified.map((n) => [n.checkout_id, n.kind]))).toEqual(
-      new Map(
-        [...first.choreographed, ...second.choreographed].map((id) => [id, outcomes.get(id) === 'SUCCEEDED' ? 'checkout_succeeded' : 'checkout_failed']),
-      ),
+      new Map([...first.choreographed, ...second.choreographed].map((id) => [id, outcomes.get(id) === 'SUCCEEDED' ? 'checkout_succeeded' : 'checkout_failed'])),
     );
 
     // Rebuilding each read model from the store reproduces the rows the live projection wrote.
@@ -211,7 +212,10 @@ describe('event workers across processes', () => {
         delta('saga_choreo_failed_total', { reason: 'INVENTORY.INSUFFICIENT_STOCK', step: 'stock' }),
         delta('saga_choreo_failed_total', { reason: 'ORDERS.OVER_LIMIT', step: 'order' }),
       ],
-      durations: [delta('checkout_duration_seconds_count', { ...choreo, outcome: 'succeeded' }), delta('checkout_duration_seconds_count', { ...choreo, outcome: 'failed' })],
+      durations: [
+        delta('checkout_duration_seconds_count', { ...choreo, outcome: 'succeeded' }),
+        delta('checkout_duration_seconds_count', { ...choreo, outcome: 'failed' }),
+      ],
       steps: ['stock', 'order', 'payment', 'confirmation'].map((step) => delta('checkout_step_duration_seconds_count', { ...choreo, step })),
     }).toEqual({ succeeded: 4, failed: [2, 2, 2], durations: [4, 6], steps: [10, 8, 6, 4] });
   }, 60_000);

@@ -14,7 +14,12 @@ export class AuditWorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AuditWorkerModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule.forRoot(AUDIT_WORKER.name), databaseModule(EVENT_STORE_DATABASE), HealthModule.forRoot({ postgres: true })],
+      imports: [
+        ConfigModule.forRoot(config),
+        MetricsModule.forRoot(AUDIT_WORKER.name),
+        databaseModule(EVENT_STORE_DATABASE),
+        HealthModule.forRoot({ postgres: true }),
+      ],
       controllers: [RecordEventsHandler],
       providers: [...HTTP_APP_PROVIDERS],
     };

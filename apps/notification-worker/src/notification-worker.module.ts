@@ -21,7 +21,12 @@ export class NotificationWorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: NotificationWorkerModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule.forRoot(NOTIFICATION_WORKER.name), databaseModule(NOTIFICATION_DATABASE), HealthModule.forRoot({ postgres: true })],
+      imports: [
+        ConfigModule.forRoot(config),
+        MetricsModule.forRoot(NOTIFICATION_WORKER.name),
+        databaseModule(NOTIFICATION_DATABASE),
+        HealthModule.forRoot({ postgres: true }),
+      ],
       controllers: [NotifyClientHandler],
       providers: [...HTTP_APP_PROVIDERS],
     };

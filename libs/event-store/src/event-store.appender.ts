@@ -30,7 +30,9 @@ export async function appendEvents(db: DataSource, batch: readonly IncomingEvent
     const unique = dedupe(batch);
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [APPEND_LOCK]);
     const stored = new Set(
-      (await tx.query<{ event_id: string }[]>('SELECT event_id FROM events WHERE event_id = ANY($1)', [unique.map((i) => i.event.eventId)])).map((r) => r.event_id),
+      (await tx.query<{ event_id: string }[]>('SELECT event_id FROM events WHERE event_id = ANY($1)', [unique.map((i) => i.event.eventId)])).map(
+        (r) => r.event_id,
+      ),
     );
     const fresh = unique.filter((i) => !stored.has(i.event.eventId));
     if (fresh.length > 0) await insertEvents(tx, fresh);

@@ -43,8 +43,14 @@ describe('event store and read models (PostgreSQL)', () => {
 
   it('appends once per eventId with gap-free stream positions', async () => {
     const events = checkout(1, 'ann', true);
-    const first = await appendEvents(db, events.map((event) => ({ stream: STREAMS.checkout, event })));
-    const again = await appendEvents(db, [...events, ...events].map((event) => ({ stream: STREAMS.checkout, event })));
+    const first = await appendEvents(
+      db,
+      events.map((event) => ({ stream: STREAMS.checkout, event })),
+    );
+    const again = await appendEvents(
+      db,
+      [...events, ...events].map((event) => ({ stream: STREAMS.checkout, event })),
+    );
     expect(first).toEqual({ appended: 3, duplicates: 0 });
     expect(again).toEqual({ appended: 0, duplicates: 6 });
     const stored = await readStream(db, STREAMS.checkout, 0, 100);
@@ -55,14 +61,24 @@ describe('event store and read models (PostgreSQL)', () => {
 
   it('keeps positions gap-free under concurrent appenders', async () => {
     const batches = Array.from({ length: 10 }, (_, i) => checkout(100 + i, 'bob', i % 2 === 0));
-    await Promise.all(batches.map((events) => appendEvents(db, events.map((event) => ({ stream: 'concurrent', event })))));
+    await Promise.all(
+      batches.map((events) =>
+        appendEvents(
+          db,
+          events.map((event) => ({ stream: 'concurrent', event })),
+        ),
+      ),
+    );
     const stored = await readStream(db, 'concurrent', 0, 1000);
     expect(stored.map((s) => s.streamPosition)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 
   it('projects each event once, and a rebuild from the store yields exactly the live read model', async () => {
     const events = [1, 2, 3, 4, 5, 6].flatMap((n) => checkout(200 + n, n % 2 === 0 ? 'carl' : 'dora', n !== 3));
-    await appendEvents(db, events.map((event) => ({ stream: STREAMS.checkout, event })));
+    await appendEvents(
+      db,
+      events.map((event) => ({ stream: STREAMS.checkout, event })),
+    );
     await db.query('DELETE FROM checkout_view; DELETE FROM orders_by_client; DELETE FROM projection_applied');
     // Everything stored so far, live, in two overlapping deliveries (a redelivery must change nothing).
     const all = (await readAll(db, 0, 1000)).map((s) => s.event);
@@ -85,7 +101,8 @@ describe('event store and read models (PostgreSQL)', () => {
       const v = view as { status?: string; totalOrders?: number } | undefined;
       return v?.status ?? v?.totalOrders;
     };
-    const statuses = (changes: Awaited<ReturnType<typeof projectEventsWithChanges>>) => changes.map((c) => [c.model, c.key, c.event.type, summary(c.before), summary(c.after)]);
+    const statuses = (changes: Awaited<ReturnType<typeof projectEventsWithChanges>>) =>
+      changes.map((c) => [c.model, c.key, c.event.type, summary(c.before), summary(c.after)]);
 
     expect(statuses(await projectEventsWithChanges(db, events))).toEqual([
       ['checkout-status', 'c300', 'CheckoutInitiated', undefined, 'PENDING'],
@@ -100,9 +117,15 @@ describe('event store and read models (PostgreSQL)', () => {
   it('keeps global and stream positions gap-free across an append that failed and rolled back', async () => {
     const [good, bad] = [checkout(150, 'fay', true), checkout(151, 'fay', true)];
     // Valid events, then one the database refuses: the whole append rolls back.
-    const failing = [...bad.map((event) => ({ stream: 'rollback', event })), { stream: 'rollback-z', event: { ...good[0]!, eventId: 'x', occurredAt: 'not a date' } }];
+    const failing = [
+      ...bad.map((event) => ({ stream: 'rollback', event })),
+      { stream: 'rollback-z', event: { ...good[0]!, eventId: 'x', occurredAt: 'not a date' } },
+    ];
     await expect(appendEvents(db, failing)).rejects.toThrow();
-    await appendEvents(db, good.map((event) => ({ stream: 'rollback', event })));
+    await appendEvents(
+      db,
+      good.map((event) => ({ stream: 'rollback', event })),
+    );
     const all = await readAll(db, 0, 10_000);
     expect(all.map((s) => s.globalPosition)).toEqual(all.map((_, i) => i + 1));
     expect((await readStream(db, 'rollback', 0, 100)).map((s) => [s.streamPosition, s.event.eventId])).toEqual(good.map((e, i) => [i + 1, e.eventId]));

@@ -18,7 +18,11 @@ export interface StoreBatcher<T> {
  * write is transient for the transport: the entry is delivered again, and the write is idempotent.
  */
 export function storeBatcher<T>(config: AppConfig, what: string, commit: (items: T[]) => Promise<void>): StoreBatcher<T> {
-  const sizes = histogram({ name: 'event_store_batch_size', help: 'Events written by one transaction of a store writer', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256] });
+  const sizes = histogram({
+    name: 'event_store_batch_size',
+    help: 'Events written by one transaction of a store writer',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+  });
   const batcher = new CommitBatcher<T>({
     commit: async (items) => {
       await commit(items);

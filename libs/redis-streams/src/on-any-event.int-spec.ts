@@ -2,7 +2,7 @@ import { type AnyEvent, EVENT_TYPES, STREAMS, createEnvelope } from '@app/contra
 import { eventually, testConfig } from '@app/testing';
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { BEHAVIOR, type Behavior, StreamsTestScope } from '../test/streams.test-kit.js';
+import { BEHAVIOR, StreamsTestScope } from '../test/streams.test-kit.js';
 import { OnAnyEvent } from './on-event.decorator.js';
 import type { RedisStreamsContext } from './redis-streams.context.js';
 
@@ -30,14 +30,18 @@ describe('redis-streams @OnAnyEvent', () => {
   it('reads every stream and hands every event type to one handler, with the stream it came from', async () => {
     const received: { type: string; topic: string }[] = [];
     const record = (event: AnyEvent, context: RedisStreamsContext) => void received.push({ type: event.type, topic: context.getTopic() });
-    const { server } = await scope.worker({ group: 'audit' }, record as unknown as Behavior, EveryEventHandler);
+    const { server } = await scope.worker({ group: 'audit' }, record, EveryEventHandler);
     expect(EVENT_TYPES.filter((type) => server.getHandlerByPattern(type) === null)).toEqual([]);
 
     const ref = { checkoutId: 'chk-any', clientId: 'ann' };
     const ctx = { correlationId: 'chk-any', producer: 'test' };
     await scope.publisher.publishMany([
       createEnvelope('CheckoutInitiated', { ...ref, items: [{ sku: 'A', quantity: 1 }], paymentToken: 'tok_visa' }, ctx),
-      createEnvelope('SagaTransitioned', { sagaId: 's1', ...ref, from: 'EN_ATTENTE', to: 'VERIFICATION_STOCK', terminal: false }, { ...ctx, correlationId: 's1' }),
+      createEnvelope(
+        'SagaTransitioned',
+        { sagaId: 's1', ...ref, from: 'EN_ATTENTE', to: 'VERIFICATION_STOCK', terminal: false },
+        { ...ctx, correlationId: 's1' },
+      ),
       createEnvelope('CartCreated', { cartId: 'k1', clientId: 'ann' }, { ...ctx, correlationId: 'k1' }),
     ]);
 

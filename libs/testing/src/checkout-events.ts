@@ -52,7 +52,11 @@ export function choreographedCheckout(ending: ChoreographyEnding, options: Seque
       .add('CheckoutFailed', { ...ref, ...refusal, failedStep: 'stock' }, 'stock-reservation-worker').events;
   }
   const totalCents = ending === 'over-limit' ? 2_000_000 : 2_500;
-  chain.add('StockReserved', { ...ref, items: [{ ...items[0]!, unitPriceCents: totalCents / 2 }], totalCents, paymentToken: token }, 'stock-reservation-worker');
+  chain.add(
+    'StockReserved',
+    { ...ref, items: [{ ...items[0]!, unitPriceCents: totalCents / 2 }], totalCents, paymentToken: token },
+    'stock-reservation-worker',
+  );
   if (ending === 'over-limit') {
     const refusal = { code: 'ORDERS.OVER_LIMIT', reason: 'Order total over the limit' };
     return chain
@@ -75,7 +79,16 @@ export function choreographedCheckout(ending: ChoreographyEnding, options: Seque
     .add('CheckoutSucceeded', { ...ref, orderId, totalCents }, 'order-confirmation-worker').events;
 }
 
-const FORWARD = ['EN_ATTENTE', 'VERIFICATION_STOCK', 'STOCK_VERIFIE', 'RESERVATION_STOCK', 'STOCK_RESERVE', 'CREATION_COMMANDE', 'COMMANDE_CREEE', 'AUTORISATION_PAIEMENT'];
+const FORWARD = [
+  'EN_ATTENTE',
+  'VERIFICATION_STOCK',
+  'STOCK_VERIFIE',
+  'RESERVATION_STOCK',
+  'STOCK_RESERVE',
+  'CREATION_COMMANDE',
+  'COMMANDE_CREEE',
+  'AUTORISATION_PAIEMENT',
+];
 
 /**
  * The `SagaTransitioned` events of one orchestrated checkout on `ecommerce.saga.events`: to

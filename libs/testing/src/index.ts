@@ -8,3 +8,4 @@ export { type ChoreographyEnding, type SequenceOptions, choreographedCheckout, o
 export { type ChoreographyOptions, type CheckoutOrder, type SagaWorkerApp, SAGA_WORKER_APPS, Choreography } from './processes/choreography.js';
 export { type TerminalEvent, CheckoutStream, isTerminal } from './processes/checkout-stream.js';
 export { seriesValue } from './metrics-text.js';
+export { deleteKeysWithPrefix } from './redis-keys.js';

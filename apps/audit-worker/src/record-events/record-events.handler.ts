@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { AnyEvent } from '@app/contracts';
-import { type IncomingEvent, appendEvents, storeBatcher } from '@app/event-store';
+import { type IncomingEvent, type StoreBatcher, appendEvents, storeBatcher } from '@app/event-store';
 import { OnAnyEvent, RedisStreamsContext } from '@app/redis-streams';
 import { auditMetrics } from './audit.metrics.js';
 
@@ -15,7 +15,7 @@ import { auditMetrics } from './audit.metrics.js';
  */
 @Controller()
 export class RecordEventsHandler {
-  private readonly batcher;
+  private readonly batcher: StoreBatcher<IncomingEvent>;
 
   constructor(@InjectDataSource() db: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
     const metrics = auditMetrics();

@@ -13,6 +13,7 @@ import {
   cartLifecycle,
   choreographedCheckout,
   createTestDatabase,
+  deleteKeysWithPrefix,
   eventually,
   interleave,
   orchestratedCheckout,
@@ -62,8 +63,7 @@ describe('audit worker (Redis + PostgreSQL)', () => {
   afterAll(async () => {
     await worker.close();
     await publisher.close();
-    const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX);
     await redis.quit();
     await store.destroy();
     await testDb.drop();
@@ -117,7 +117,9 @@ describe('audit worker (Redis + PostgreSQL)', () => {
     await blocker.query('ROLLBACK');
     await blocker.end();
 
-    await eventually(async () => expect([await storedCount(), await backlog()]).toEqual([before + events.length, { pending: 0, lag: 0 }]), { timeoutMs: 20_000 });
+    await eventually(async () => expect([await storedCount(), await backlog()]).toEqual([before + events.length, { pending: 0, lag: 0 }]), {
+      timeoutMs: 20_000,
+    });
     const positions = await store.query<{ p: string }[]>('SELECT global_position AS p FROM events ORDER BY 1');
     expect(positions.map((r) => Number(r.p))).toEqual(positions.map((_, i) => i + 1));
   }, 30_000);

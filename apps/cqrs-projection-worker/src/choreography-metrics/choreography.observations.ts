@@ -41,7 +41,9 @@ export function observationsOf(change: ViewChange): ChoreographyObservation[] {
   if (after.status === 'PENDING') return observations;
   const seconds = after.startedAt === undefined ? {} : { seconds: secondsBetween(after.startedAt, event.occurredAt) };
   observations.push(
-    after.status === 'SUCCEEDED' ? { kind: 'succeeded', ...seconds } : { kind: 'failed', reason: after.code ?? 'UNKNOWN', step: after.failedStep ?? 'unknown', ...seconds },
+    after.status === 'SUCCEEDED'
+      ? { kind: 'succeeded', ...seconds }
+      : { kind: 'failed', reason: after.code ?? 'UNKNOWN', step: after.failedStep ?? 'unknown', ...seconds },
   );
   return observations;
 }

@@ -12,6 +12,7 @@ import {
   cartLifecycle,
   choreographedCheckout,
   createTestDatabase,
+  deleteKeysWithPrefix,
   eventually,
   interleave,
   orchestratedCheckout,
@@ -51,7 +52,8 @@ describe('cqrs-projection worker (Redis + PostgreSQL)', () => {
     expect(groups.flat().map((g) => [g.name, g.pending, g.lag])).toEqual(Object.values(STREAMS).map(() => [CQRS_PROJECTION_WORKER.group, 0, 0]));
   };
   // created_at is when a row was first written, the one column a rebuild does not reproduce.
-  const rows = async (table: string) => (await store.query<{ created_at?: unknown }[]>(`SELECT * FROM ${table} ORDER BY 1`)).map(({ created_at: _, ...row }) => row);
+  const rows = async (table: string) =>
+    (await store.query<{ created_at?: unknown }[]>(`SELECT * FROM ${table} ORDER BY 1`)).map(({ created_at: _, ...row }) => row);
 
   beforeAll(async () => {
     testDb = await createTestDatabase('cqrs_projection_worker');
@@ -65,8 +67,7 @@ describe('cqrs-projection worker (Redis + PostgreSQL)', () => {
   afterAll(async () => {
     await worker.close();
     await publisher.close();
-    const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX);
     await redis.quit();
     await store.destroy();
     await testDb.drop();
@@ -75,7 +76,9 @@ describe('cqrs-projection worker (Redis + PostgreSQL)', () => {
   it('projects every stream exactly once when writes fail mid-batch, and a rebuild from the store yields the same rows', async () => {
     const client = (i: number) => ({ checkoutId: `p-${i}`, clientId: `client-${i % 3}` });
     const choreographed = Array.from({ length: 24 }, (_, i) => choreographedCheckout(ENDINGS[i % 4]!, client(i)));
-    const orchestrated = Array.from({ length: 4 }, (_, i) => orchestratedCheckout(i === 3 ? 'declined' : 'succeeded', { ...client(30 + i), sagaId: `saga-${i}` }));
+    const orchestrated = Array.from({ length: 4 }, (_, i) =>
+      orchestratedCheckout(i === 3 ? 'declined' : 'succeeded', { ...client(30 + i), sagaId: `saga-${i}` }),
+    );
     const carts = Array.from({ length: 3 }, (_, i) => cartLifecycle({ ...client(40 + i), cartId: `cart-${i}` }));
     const events = interleave([...choreographed, ...orchestrated, ...carts]);
     const faulty = [choreographed[0]!.at(-1)!, choreographed[4]!.at(-1)!];
@@ -98,9 +101,12 @@ describe('cqrs-projection worker (Redis + PostgreSQL)', () => {
     ]);
     const statuses = await store.query<{ checkout_id: string; status: string }[]>('SELECT checkout_id, status FROM checkout_view');
     expect(statuses).toHaveLength(28);
-    expect(statuses.filter((r) => r.status === 'SUCCEEDED').map((r) => r.checkout_id).sort()).toEqual(
-      ['p-0', 'p-4', 'p-8', 'p-12', 'p-16', 'p-20', 'p-30', 'p-31', 'p-32'].sort(),
-    );
+    expect(
+      statuses
+        .filter((r) => r.status === 'SUCCEEDED')
+        .map((r) => r.checkout_id)
+        .sort(),
+    ).toEqual(['p-0', 'p-4', 'p-8', 'p-12', 'p-16', 'p-20', 'p-30', 'p-31', 'p-32'].sort());
     expect(statuses.filter((r) => r.status === 'PENDING')).toEqual([]);
     const cartsViewed = await store.query<{ view: { status: string; items: unknown } }[]>('SELECT view FROM cart_view');
     expect(cartsViewed.map((r) => [r.view.status, r.view.items])).toEqual(Array(3).fill(['CHECKED_OUT', [{ sku: 'SKU-1', quantity: 2 }]]));
@@ -121,7 +127,11 @@ describe('cqrs-projection worker (Redis + PostgreSQL)', () => {
       choreographedCheckout(ending, { checkoutId: `m-${i}`, clientId: 'mia', stepMs: 100 }),
     );
     await publisher.publishMany(interleave(checkouts));
-    const late = createEnvelope('CheckoutFailed', { checkoutId: 'm-0', clientId: 'mia', failedStep: 'confirmation', code: 'X', reason: 'late' }, { correlationId: 'm-0', producer: 'test' });
+    const late = createEnvelope(
+      'CheckoutFailed',
+      { checkoutId: 'm-0', clientId: 'mia', failedStep: 'confirmation', code: 'X', reason: 'late' },
+      { correlationId: 'm-0', producer: 'test' },
+    );
     await publisher.publishMany([...checkouts.map((events) => events.at(-1)!), checkouts[0]![1]!, late]);
     await eventually(caughtUp, { timeoutMs: 20_000 });
 
@@ -133,7 +143,10 @@ describe('cqrs-projection worker (Redis + PostgreSQL)', () => {
       declined: delta('saga_choreo_failed_total', { reason: 'PAYMENTS.CARD_DECLINED', step: 'payment' }),
       outOfStock: delta('saga_choreo_failed_total', { reason: 'INVENTORY.INSUFFICIENT_STOCK', step: 'stock' }),
       late: delta('saga_choreo_failed_total', { reason: 'X' }),
-      durations: [delta('checkout_duration_seconds_count', { ...choreo, outcome: 'succeeded' }), delta('checkout_duration_seconds_count', { ...choreo, outcome: 'failed' })],
+      durations: [
+        delta('checkout_duration_seconds_count', { ...choreo, outcome: 'succeeded' }),
+        delta('checkout_duration_seconds_count', { ...choreo, outcome: 'failed' }),
+      ],
       succeededSeconds: delta('checkout_duration_seconds_sum', { ...choreo, outcome: 'succeeded' }),
       steps: ['stock', 'order', 'payment', 'confirmation'].map((step) => delta('checkout_step_duration_seconds_count', { ...choreo, step })),
       orchestrated: delta('checkout_duration_seconds_count', { pattern: 'orchestrated' }),

@@ -33,7 +33,9 @@ describe('event-store app: replay of both styles and of carts', () => {
   /** Everything replay could touch: the store, the read models, the bus. */
   const snapshot = async () => ({
     tables: await Promise.all(
-      ['events', 'stream_heads', 'checkout_view', 'orders_by_client', 'cart_view', 'projection_applied'].map((t) => store.query(`SELECT * FROM ${t} ORDER BY 1, 2`)),
+      ['events', 'stream_heads', 'checkout_view', 'orders_by_client', 'cart_view', 'projection_applied'].map((t) =>
+        store.query(`SELECT * FROM ${t} ORDER BY 1, 2`),
+      ),
     ),
     bus: await redis.keys(`${config.REDIS_KEY_PREFIX}*`),
   });
@@ -45,7 +47,10 @@ describe('event-store app: replay of both styles and of carts', () => {
     store = await new DataSource(dataSourceOptions(EVENT_STORE_DATABASE, config)).initialize();
     redis = new Redis(config.REDIS_URL);
     const events = [...saga, ...cart, ...fromCart];
-    await appendEvents(store, events.map((event) => ({ stream: STREAM_OF[event.type], event })));
+    await appendEvents(
+      store,
+      events.map((event) => ({ stream: STREAM_OF[event.type], event })),
+    );
     await projectEvents(store, events);
   });
 

@@ -13,7 +13,11 @@ import { type NotificationKind, type TerminalEvent, notificationOf } from './not
  */
 @Controller()
 export class NotifyClientHandler {
-  private readonly sent = counter<'kind'>({ name: 'notifications_sent_total', help: 'Notifications recorded for clients, one per checkout', labelNames: ['kind'] });
+  private readonly sent = counter<'kind'>({
+    name: 'notifications_sent_total',
+    help: 'Notifications recorded for clients, one per checkout',
+    labelNames: ['kind'],
+  });
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 

@@ -9,6 +9,7 @@ import {
   type TestDatabase,
   choreographedCheckout,
   createTestDatabase,
+  deleteKeysWithPrefix,
   eventually,
   interleave,
   seriesValue,
@@ -39,8 +40,7 @@ describe('notification worker (Redis + PostgreSQL)', () => {
   afterAll(async () => {
     await worker.close();
     await publisher.close();
-    const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX);
     await redis.quit();
     await sql.end();
     await testDb.drop();
@@ -59,7 +59,9 @@ describe('notification worker (Redis + PostgreSQL)', () => {
     await publisher.publishMany(late);
 
     const key = `${config.REDIS_KEY_PREFIX}${STREAMS.checkout}`;
-    await eventually(async () => expect((await streamGroupStats(redis, key)).map((g) => [g.name, g.pending, g.lag])).toEqual([[NOTIFICATION_WORKER.group, 0, 0]]));
+    await eventually(async () =>
+      expect((await streamGroupStats(redis, key)).map((g) => [g.name, g.pending, g.lag])).toEqual([[NOTIFICATION_WORKER.group, 0, 0]]),
+    );
     const { rows } = await sql.query<{ checkout_id: string; client_id: string; kind: string; event_id: string }>(
       'SELECT checkout_id, client_id, kind, event_id FROM notifications ORDER BY notification_id',
     );

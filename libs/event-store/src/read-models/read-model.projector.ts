@@ -48,12 +48,18 @@ async function applyToModel(tx: EntityManager, model: ReadModel<unknown>, events
     [model.name, relevant.map((e) => e.eventId)],
   );
   const fresh = new Set(inserted.map((r) => r.event_id));
-  const byKey = eventsByKey(model, relevant.filter((e) => fresh.delete(e.eventId)));
+  const byKey = eventsByKey(
+    model,
+    relevant.filter((e) => fresh.delete(e.eventId)),
+  );
   if (byKey.size === 0) return [];
   const keys = [...byKey.keys()].sort();
   // Instances of the projector may hold events of one row at once: lock rows by key, in order.
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || ':' || k)) FROM unnest($2::text[]) AS k ORDER BY k`, [model.table, keys]);
-  const current = await tx.query<{ key: string; view: unknown }[]>(`SELECT ${model.keyColumn} AS key, view FROM ${model.table} WHERE ${model.keyColumn} = ANY($1)`, [keys]);
+  const current = await tx.query<{ key: string; view: unknown }[]>(
+    `SELECT ${model.keyColumn} AS key, view FROM ${model.table} WHERE ${model.keyColumn} = ANY($1)`,
+    [keys],
+  );
   const views = new Map<string, unknown>(current.map((r) => [r.key, r.view]));
   const changes: ViewChange[] = [];
   const changed = new Map<string, unknown>();
