@@ -4,7 +4,7 @@ import { type AnyEvent, ErrorCode } from '@app/contracts';
 import { SAGA_WORKERS } from '@app/choreography';
 import { BOOT_TIMEOUT_MS, type Choreography, ORDER_LIMIT_CENTS, type Participants, eventually } from '@app/testing';
 import { type Holdings, holdingsOf, matchesEnding, stockLedger, succeeded } from './checkout.invariants.js';
-import { type ChoreographyScene, startChoreography } from './choreography.fixture.js';
+import { type ChoreographyScene, TEST_TIMEOUT_MS, startChoreography } from './choreography.fixture.js';
 
 const CATALOGUE = {
   BOOK: { stock: 20, priceCents: 1_500 },
@@ -44,54 +44,62 @@ describe('choreographed checkout: outcomes', () => {
     expect(level).toEqual({ sku, available: CATALOGUE[sku].stock, reserved: 0, held: 0 });
   };
 
-  it('ends a checkout with CheckoutSucceeded: one confirmed order, its total authorized, the reservation confirmed, the stock taken once', async () => {
-    const { payload } = await choreography.initiate({ clientId: 'alice', items: [{ sku: 'BOOK', quantity: 3 }], paymentToken: 'tok_visa' });
-    const terminal = await choreography.stream.terminalOf(payload.checkoutId);
+  it(
+    'ends a checkout with CheckoutSucceeded: one confirmed order, its total authorized, the reservation confirmed, the stock taken once',
+    async () => {
+      const { payload } = await choreography.initiate({ clientId: 'alice', items: [{ sku: 'BOOK', quantity: 3 }], paymentToken: 'tok_visa' });
+      const terminal = await choreography.stream.terminalOf(payload.checkoutId);
 
-    const [order] = await participants.ordersOf(payload.checkoutId);
-    expect(terminal).toMatchObject({
-      type: 'CheckoutSucceeded',
-      payload: { checkoutId: payload.checkoutId, clientId: 'alice', orderId: order?.orderId, totalCents: 4_500 },
-    });
-    expect(trailOf(await choreography.stream.eventsOf(payload.checkoutId))).toEqual([
-      { type: 'CheckoutInitiated', producer: 'checkout', cause: null },
-      { type: 'StockReserved', producer: 'stock-reservation-worker', cause: 'CheckoutInitiated' },
-      { type: 'OrderCreated', producer: 'order-creation-worker', cause: 'StockReserved' },
-      { type: 'PaymentAuthorized', producer: 'payment-worker', cause: 'OrderCreated' },
-      { type: 'OrderConfirmed', producer: 'order-confirmation-worker', cause: 'PaymentAuthorized' },
-      { type: 'CheckoutSucceeded', producer: 'order-confirmation-worker', cause: 'PaymentAuthorized' },
-    ]);
-    expect(await holdingsOf(participants, payload.checkoutId)).toEqual(succeeded(payload.checkoutId, 4_500));
-    expect(await participants.stockOf('BOOK')).toMatchObject({ available: CATALOGUE.BOOK.stock - 3, reserved: 0 });
-  });
+      const [order] = await participants.ordersOf(payload.checkoutId);
+      expect(terminal).toMatchObject({
+        type: 'CheckoutSucceeded',
+        payload: { checkoutId: payload.checkoutId, clientId: 'alice', orderId: order?.orderId, totalCents: 4_500 },
+      });
+      expect(trailOf(await choreography.stream.eventsOf(payload.checkoutId))).toEqual([
+        { type: 'CheckoutInitiated', producer: 'checkout', cause: null },
+        { type: 'StockReserved', producer: 'stock-reservation-worker', cause: 'CheckoutInitiated' },
+        { type: 'OrderCreated', producer: 'order-creation-worker', cause: 'StockReserved' },
+        { type: 'PaymentAuthorized', producer: 'payment-worker', cause: 'OrderCreated' },
+        { type: 'OrderConfirmed', producer: 'order-confirmation-worker', cause: 'PaymentAuthorized' },
+        { type: 'CheckoutSucceeded', producer: 'order-confirmation-worker', cause: 'PaymentAuthorized' },
+      ]);
+      expect(await holdingsOf(participants, payload.checkoutId)).toEqual(succeeded(payload.checkoutId, 4_500));
+      expect(await participants.stockOf('BOOK')).toMatchObject({ available: CATALOGUE.BOOK.stock - 3, reserved: 0 });
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('leaves an event pending while its participant is down, delivers it again, and ends the checkout once the participant is back', async () => {
-    const checkoutId = randomUUID();
-    await participants.payments.stop();
-    try {
-      await choreography.initiate({ clientId: 'dan', items: [{ sku: 'INK', quantity: 1 }], paymentToken: 'tok_visa' }, checkoutId);
-      // The OrderCreated failed, stayed pending in the payment group, and was delivered again.
-      await eventually(
-        async () => {
-          const pending = (await choreography.publisher.redis.xpending(choreography.stream.key, SAGA_WORKERS.payment.group, '-', '+', 10)) as [
-            string,
-            string,
-            number,
-            number,
-          ][];
-          expect(pending).toHaveLength(1);
-          expect(pending[0]![3]).toBeGreaterThanOrEqual(3);
-        },
-        { timeoutMs: 20_000 },
-      );
-    } finally {
-      await participants.payments.restart();
-    }
+  it(
+    'leaves an event pending while its participant is down, delivers it again, and ends the checkout once the participant is back',
+    async () => {
+      const checkoutId = randomUUID();
+      await participants.payments.stop();
+      try {
+        await choreography.initiate({ clientId: 'dan', items: [{ sku: 'INK', quantity: 1 }], paymentToken: 'tok_visa' }, checkoutId);
+        // The OrderCreated failed, stayed pending in the payment group, and was delivered again.
+        await eventually(
+          async () => {
+            const pending = (await choreography.publisher.redis.xpending(choreography.stream.key, SAGA_WORKERS.payment.group, '-', '+', 10)) as [
+              string,
+              string,
+              number,
+              number,
+            ][];
+            expect(pending).toHaveLength(1);
+            expect(pending[0]![3]).toBeGreaterThanOrEqual(3);
+          },
+          { timeoutMs: 20_000 },
+        );
+      } finally {
+        await participants.payments.restart();
+      }
 
-    expect(await choreography.stream.terminalOf(checkoutId)).toMatchObject({ type: 'CheckoutSucceeded' });
-    expect((await choreography.stream.eventsOf(checkoutId)).map((e) => e.type)).not.toContain('PaymentFailed');
-    expect(matchesEnding('CheckoutSucceeded', await holdingsOf(participants, checkoutId))).toBe(true);
-  });
+      expect(await choreography.stream.terminalOf(checkoutId)).toMatchObject({ type: 'CheckoutSucceeded' });
+      expect((await choreography.stream.eventsOf(checkoutId)).map((e) => e.type)).not.toContain('PaymentFailed');
+      expect(matchesEnding('CheckoutSucceeded', await holdingsOf(participants, checkoutId))).toBe(true);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
   const FAILURES: {
     what: string;
@@ -155,50 +163,58 @@ describe('choreographed checkout: outcomes', () => {
     },
   ];
 
-  it.each(FAILURES)('ends a checkout refused for $what with CheckoutFailed at step $failedStep, compensated', async (failure) => {
-    const { sku, quantity, token, failedStep, code } = failure;
-    const { payload } = await choreography.initiate({ clientId: 'bob', items: [{ sku, quantity }], paymentToken: token });
+  it.each(FAILURES)(
+    'ends a checkout refused for $what with CheckoutFailed at step $failedStep, compensated',
+    async (failure) => {
+      const { sku, quantity, token, failedStep, code } = failure;
+      const { payload } = await choreography.initiate({ clientId: 'bob', items: [{ sku, quantity }], paymentToken: token });
 
-    expect(await choreography.stream.terminalOf(payload.checkoutId)).toMatchObject({ type: 'CheckoutFailed', payload: { failedStep, code } });
-    expect((await choreography.stream.eventsOf(payload.checkoutId)).map((e) => e.type)).toEqual(failure.trail);
-    expect(await holdingsOf(participants, payload.checkoutId)).toEqual({ checkoutId: payload.checkoutId, ...failure.holdings });
-    if (sku !== 'NOPE') await expectStockBack(sku);
-  });
+      expect(await choreography.stream.terminalOf(payload.checkoutId)).toMatchObject({ type: 'CheckoutFailed', payload: { failedStep, code } });
+      expect((await choreography.stream.eventsOf(payload.checkoutId)).map((e) => e.type)).toEqual(failure.trail);
+      expect(await holdingsOf(participants, payload.checkoutId)).toEqual({ checkoutId: payload.checkoutId, ...failure.holdings });
+      if (sku !== 'NOPE') await expectStockBack(sku);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
   it.each([
     { what: 'released the stock', undo: ['cancelOrder', 'releaseStock'], code: ErrorCode.ReservationReleased },
     { what: 'cancelled the order', undo: ['cancelOrder'], code: ErrorCode.OrderCancelled },
-  ])('voids the payment and releases the stock when a deadline compensation $what before the confirmation', async ({ undo, code }) => {
-    // The checkout app's deadline compensation got there between the authorization and its confirmation.
-    const checkoutId = randomUUID();
-    const items = [{ sku: 'PEN', quantity: 2 }];
-    await participants.reserve(checkoutId, items);
-    const order = await clients.orders.create({ checkoutId, clientId: 'carol', items: [{ ...items[0]!, unitPriceCents: CATALOGUE.PEN.priceCents }] });
-    await clients.payments.authorize({ checkoutId, amountCents: order.totalCents, token: 'tok_visa' });
-    if (undo.includes('cancelOrder')) await cancelOrder(clients.orders, checkoutId);
-    if (undo.includes('releaseStock')) await releaseStock(clients.inventory, checkoutId);
+  ])(
+    'voids the payment and releases the stock when a deadline compensation $what before the confirmation',
+    async ({ undo, code }) => {
+      // The checkout app's deadline compensation got there between the authorization and its confirmation.
+      const checkoutId = randomUUID();
+      const items = [{ sku: 'PEN', quantity: 2 }];
+      await participants.reserve(checkoutId, items);
+      const order = await clients.orders.create({ checkoutId, clientId: 'carol', items: [{ ...items[0]!, unitPriceCents: CATALOGUE.PEN.priceCents }] });
+      await clients.payments.authorize({ checkoutId, amountCents: order.totalCents, token: 'tok_visa' });
+      if (undo.includes('cancelOrder')) await cancelOrder(clients.orders, checkoutId);
+      if (undo.includes('releaseStock')) await releaseStock(clients.inventory, checkoutId);
 
-    const authorized = await choreography.publisher.publish(
-      'PaymentAuthorized',
-      { checkoutId, clientId: 'carol', orderId: order.orderId, amountCents: order.totalCents },
-      { correlationId: checkoutId, producer: 'payment-worker' },
-    );
+      const authorized = await choreography.publisher.publish(
+        'PaymentAuthorized',
+        { checkoutId, clientId: 'carol', orderId: order.orderId, amountCents: order.totalCents },
+        { correlationId: checkoutId, producer: 'payment-worker' },
+      );
 
-    expect(await choreography.stream.terminalOf(checkoutId)).toMatchObject({ type: 'CheckoutFailed', payload: { failedStep: 'confirmation', code } });
-    const events = await choreography.stream.eventsOf(checkoutId);
-    expect(trailOf(events)).toEqual([
-      { type: 'PaymentAuthorized', producer: 'payment-worker', cause: null },
-      { type: 'OrderCancelled', producer: 'order-confirmation-worker', cause: 'PaymentAuthorized' },
-      { type: 'StockReleased', producer: 'stock-compensation-worker', cause: 'OrderCancelled' },
-      { type: 'CheckoutFailed', producer: 'stock-compensation-worker', cause: 'OrderCancelled' },
-    ]);
-    expect(events[1]).toMatchObject({ causationId: authorized.eventId, payload: { orderId: order.orderId, failedStep: 'confirmation', code } });
-    expect(await holdingsOf(participants, checkoutId)).toEqual({
-      checkoutId,
-      orders: [{ status: 'CANCELLED', totalCents: order.totalCents }],
-      authorization: { status: 'VOIDED', amountCents: order.totalCents },
-      reservation: 'RELEASED',
-    });
-    await expectStockBack('PEN');
-  });
+      expect(await choreography.stream.terminalOf(checkoutId)).toMatchObject({ type: 'CheckoutFailed', payload: { failedStep: 'confirmation', code } });
+      const events = await choreography.stream.eventsOf(checkoutId);
+      expect(trailOf(events)).toEqual([
+        { type: 'PaymentAuthorized', producer: 'payment-worker', cause: null },
+        { type: 'OrderCancelled', producer: 'order-confirmation-worker', cause: 'PaymentAuthorized' },
+        { type: 'StockReleased', producer: 'stock-compensation-worker', cause: 'OrderCancelled' },
+        { type: 'CheckoutFailed', producer: 'stock-compensation-worker', cause: 'OrderCancelled' },
+      ]);
+      expect(events[1]).toMatchObject({ causationId: authorized.eventId, payload: { orderId: order.orderId, failedStep: 'confirmation', code } });
+      expect(await holdingsOf(participants, checkoutId)).toEqual({
+        checkoutId,
+        orders: [{ status: 'CANCELLED', totalCents: order.totalCents }],
+        authorization: { status: 'VOIDED', amountCents: order.totalCents },
+        reservation: 'RELEASED',
+      });
+      await expectStockBack('PEN');
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

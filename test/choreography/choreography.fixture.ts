@@ -1,6 +1,9 @@
 import { Choreography, Participants, TEST_API_KEY, createTestDatabase, testConfig } from '@app/testing';
 import { participantClients } from './participant.clients.js';
 
+/** A checkout test waits for events across processes, longer than Jest's default allows. */
+export const TEST_TIMEOUT_MS = 30_000;
+
 export interface ChoreographyScene {
   participants: Participants;
   choreography: Choreography;

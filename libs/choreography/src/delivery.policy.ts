@@ -1,5 +1,5 @@
 import { TransientStepError } from '@app/checkout-steps';
-import { PermanentError } from '@app/redis-streams';
+import { RetriableError } from '@app/redis-streams';
 
 /**
  * Runs a worker's participant calls. A participant that stayed unavailable after the client's own
@@ -12,7 +12,7 @@ export async function redeliverIfUnavailable<T>(calls: () => Promise<T>): Promis
   try {
     return await calls();
   } catch (error) {
-    if (error instanceof TransientStepError) throw new PermanentError(error.message, { cause: error });
+    if (error instanceof TransientStepError) throw new RetriableError(error.message, { cause: error });
     throw error;
   }
 }

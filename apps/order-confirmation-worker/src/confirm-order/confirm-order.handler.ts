@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { InventoryClient, OrdersClient, PaymentsClient, cancelOrder, confirmOrder } from '@app/checkout-steps';
+import { InventoryClient, OrdersClient, PaymentsClient, cancelOrder, confirmOrder, voidPayment } from '@app/checkout-steps';
 import { orderConfirmationReaction, redeliverIfUnavailable } from '@app/choreography';
 import type { CheckoutEvents, EventEnvelope } from '@app/contracts';
 import { EventPublisher, OnEvent } from '@app/redis-streams';
@@ -26,6 +26,7 @@ export class ConfirmOrderHandler {
     if (!outcome.ok) {
       // A compensation (the checkout's deadline) got there first: nobody downstream would undo the
       // authorization, and the OrderCancelled published next must be true. Both are idempotent.
+      await voidPayment(this.payments, checkoutId);
       await cancelOrder(this.orders, checkoutId);
     }
     return outcome;
