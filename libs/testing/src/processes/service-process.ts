@@ -99,6 +99,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Every app process still running: none outlives the test process, even when a failing test skips its cleanup. */
+const LIVE_CHILDREN = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of LIVE_CHILDREN) child.kill('SIGKILL');
+});
+
 /** One app in a process of its own, on a fixed port, that can be stopped, killed and started again. */
 export class ServiceProcess {
   private child?: ChildProcess;
@@ -138,9 +144,8 @@ export class ServiceProcess {
     const child = spawn(process.execPath, [mainOf(this.name)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
     this.child = child;
     // Never outlive the test process, even when a failing test skips its cleanup.
-    const orphan = () => child.kill('SIGKILL');
-    process.once('exit', orphan);
-    child.once('exit', () => process.off('exit', orphan));
+    LIVE_CHILDREN.add(child);
+    child.once('exit', () => LIVE_CHILDREN.delete(child));
     child.stdout.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     const exited = new Promise<never>((_, reject) =>
