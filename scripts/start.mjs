@@ -44,8 +44,12 @@ try {
   await seedDemoCatalogue();
   console.log('\nAll apps are up:');
   for (const app of apps) console.log(`  ${app.name.padEnd(28)} http://127.0.0.1:${app.port}/health`);
-  console.log('\nTry:  curl -s -X POST localhost:3010/api/saga/checkout -H "X-API-Key: dev-key" -H "Content-Type: application/json" \\');
-  console.log(`        -d '{"clientId":"alice","items":[{"sku":"BOOK-001","quantity":1}],"payment":{"token":"tok_visa"}}'\n`);
+  const body = `'{"clientId":"alice","items":[{"sku":"BOOK-001","quantity":1}],"payment":{"token":"tok_visa"}}'`;
+  console.log('\nTry the orchestrated style (the answer is the outcome):');
+  console.log(`  curl -s -X POST localhost:3010/api/saga/checkout -H "X-API-Key: dev-key" -H "Content-Type: application/json" -d ${body}`);
+  console.log('and the choreographed one (202, then GET the Location it gives):');
+  console.log(`  curl -si -X POST localhost:3000/checkout/choreo -H "X-API-Key: dev-key" -H "Content-Type: application/json" -d ${body}`);
+  console.log('Metrics: every app serves /metrics (npm run observe runs Prometheus on them); the event store: http://127.0.0.1:3020/api/event-store/streams\n');
 } catch (error) {
   console.error(`Start-up failed: ${error.message}`);
 }
