@@ -2,7 +2,11 @@ import { createEnvelope, deterministicEventId } from './envelope.js';
 
 describe('event envelope', () => {
   it('carries every field of the contract', () => {
-    const event = createEnvelope('OrderConfirmed', { checkoutId: 'c1', clientId: 'u1', orderId: 'o1' }, { correlationId: 'c1', causationId: 'e0', producer: 'order-confirmation' });
+    const event = createEnvelope(
+      'OrderConfirmed',
+      { checkoutId: 'c1', clientId: 'u1', orderId: 'o1' },
+      { correlationId: 'c1', causationId: 'e0', producer: 'order-confirmation' },
+    );
     expect(event).toEqual({
       eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       type: 'OrderConfirmed',

@@ -10,3 +10,4 @@ export { type EnvelopeContext, createEnvelope, deterministicEventId } from './en
 export { SKU_PATTERN, ID_PATTERN, MAX_QUANTITY, MAX_ITEMS, LineItemDto, LineItemsDto, PaymentDto, CheckoutRequestDto } from './checkout-request.dto.js';
 export { mergeLineItems } from './line-items.js';
 export { CheckoutIdParam, IdParam } from './id-params.dto.js';
+export { PAYLOAD_SHAPES, payloadProblems } from './payload-shapes.js';

@@ -1,10 +1,15 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ConflictError, DomainError, NotFoundError, PaymentRefusedError, RuleViolationError } from '@app/contracts';
+import { isUnavailableDependency } from './unavailable-dependency.js';
 
 interface Reply {
   status(code: number): Reply;
+  header(name: string, value: string): Reply;
   send(body: unknown): void;
 }
+
+/** Seconds a caller is asked to wait before retrying a request refused because a dependency was away. */
+const RETRY_AFTER_SECONDS = '1';
 
 function statusOf(error: DomainError): number {
   if (error instanceof NotFoundError) return HttpStatus.NOT_FOUND;
@@ -24,7 +29,9 @@ function clientErrorOf(error: unknown): { statusCode: number; message: string; c
 
 /**
  * The one place where errors become HTTP answers: domain refusals get their status and stable code,
- * HTTP exceptions pass through, malformed requests are 4xx, anything else is a logged 500.
+ * HTTP exceptions pass through, malformed requests are 4xx, a database or Redis that is away is a
+ * 503 (retry later; the transaction rolled back, so nothing was half applied), anything else is a
+ * logged 500.
  */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
@@ -45,6 +52,14 @@ export class DomainErrorFilter implements ExceptionFilter {
     const clientError = clientErrorOf(error);
     if (clientError !== undefined) {
       reply.status(clientError.statusCode).send(clientError);
+      return;
+    }
+    if (isUnavailableDependency(error)) {
+      this.logger.warn(`Dependency unavailable, answered 503: ${(error as Error).message}`);
+      reply
+        .status(503)
+        .header('Retry-After', RETRY_AFTER_SECONDS)
+        .send({ statusCode: 503, code: 'SERVICE.UNAVAILABLE', message: 'A dependency of this service is unavailable; retry shortly' });
       return;
     }
     this.logger.error(error instanceof Error ? error.stack : String(error));

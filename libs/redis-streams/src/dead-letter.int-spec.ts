@@ -101,4 +101,28 @@ describe('redis-streams dead letters', () => {
     expect(calls).toBe(0);
     expect(await scope.pending('strict')).toBe(0);
   });
+
+  it('dead-letters a handled event whose payload breaks its contract, and ignores it where its type is not handled', async () => {
+    let calls = 0;
+    await scope.worker({ group: 'strict' }, () => void (calls += 1));
+    const envelope = { ...(await scope.orderCreated('chk-shape')) };
+    const malformed = await scope.redis.xadd(
+      scope.stream,
+      '*',
+      'event',
+      JSON.stringify({ ...envelope, eventId: 'e-bad', payload: { checkoutId: 'chk-shape', totalCents: 'lots' } }),
+    );
+    // A known type this worker has no handler for is none of its business, however it looks.
+    await scope.redis.xadd(scope.stream, '*', 'event', JSON.stringify({ ...envelope, eventId: 'e-other', type: 'OrderConfirmed', payload: {} }));
+
+    const letters = await eventually(async () => {
+      const found = await scope.deadLetters();
+      expect(found).toHaveLength(1);
+      expect(await scope.pending('strict')).toBe(0);
+      return found;
+    });
+    expect(letters[0]).toMatchObject({ originalId: malformed, group: 'strict', attempts: '1' });
+    expect(letters[0]?.['error']).toMatch(/^poison event: .*payload\.clientId must be string.*payload\.totalCents must be number/);
+    expect(calls).toBe(1);
+  });
 });

@@ -1,4 +1,4 @@
-import type { AnyEvent } from '@app/contracts';
+import { type AnyEvent, payloadProblems } from '@app/contracts';
 import { withCorrelation } from '@app/observability';
 import type { Redis } from 'ioredis';
 import type { AckBatcher } from './ack.batcher.js';
@@ -44,6 +44,9 @@ export class EntrySettler {
   private async handle(delivery: Delivery, envelope: AnyEvent): Promise<void> {
     const { options, metrics } = this.deps;
     if (delivery.attempt > 1) metrics.redeliveries.inc({ topic: delivery.topic, consumer: options.group });
+    // No retry makes a malformed event usable: it is poison, for this group as for any other that handles it.
+    const problems = payloadProblems(envelope.type, envelope.payload);
+    if (problems.length > 0) return this.deadLetter(delivery, `poison event: ${problems.join('; ')}`);
     if (delivery.attempt > options.maxAttempts) {
       return this.deadLetter(delivery, `no outcome after ${delivery.attempt - 1} deliveries: the handler crashed or hung its consumer`);
     }

@@ -55,4 +55,20 @@ describe('redis-streams @OnAnyEvent', () => {
     const groups = await Promise.all(Object.values(STREAMS).map((stream) => scope.redis.xinfo('GROUPS', `${scope.config.REDIS_KEY_PREFIX}${stream}`)));
     expect(groups.every((g) => (g as unknown[]).length === 1)).toBe(true);
   });
+
+  it('dead-letters an event of a type nobody knows, which a handler of every event must not silently skip', async () => {
+    const received: string[] = [];
+    await scope.worker({ group: 'audit' }, (event: AnyEvent) => void received.push(event.eventId), EveryEventHandler);
+    const known = await scope.orderCreated('chk-unknown');
+    const unknown = { ...known, eventId: 'e-unknown', type: 'CheckoutTeleported' };
+    const entry = await scope.redis.xadd(scope.stream, '*', 'event', JSON.stringify(unknown));
+
+    const [letter] = await eventually(async () => {
+      const found = await scope.deadLetters();
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(letter).toMatchObject({ originalId: entry, group: 'audit', error: 'poison event: unknown event type "CheckoutTeleported"' });
+    expect(received).toEqual([known.eventId]);
+  });
 });

@@ -1,4 +1,4 @@
-import { type AnyEvent, type EventType, STREAM_OF } from '@app/contracts';
+import { type AnyEvent, EVENT_TYPES, type EventType, STREAM_OF } from '@app/contracts';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { DeadLetter } from './dead-letter.writer.js';
@@ -79,7 +79,9 @@ export class RedisStreamsServer extends Server<RedisStreamsServerEvents, RedisSt
     const consumer = new StreamConsumer(
       { ...this.options, streams },
       {
-        handles: (type) => this.getHandlerByPattern(type) !== null,
+        // An app that handles every event type (the audit) must record every event: one of a type it
+        // does not know is handed on, to be dead-lettered as poison instead of silently acknowledged.
+        handles: (type) => this.getHandlerByPattern(type) !== null || (!Object.hasOwn(STREAM_OF, type) && this.handlesEveryType()),
         handle: (envelope, delivery) => this.invoke(envelope, delivery),
         onDeadLetter: (letter) => this.listeners['dead-letter'].forEach((listener) => listener(letter)),
         onTrim: (stream, removed) => this.listeners.trim.forEach((listener) => listener(stream, removed)),
@@ -91,6 +93,10 @@ export class RedisStreamsServer extends Server<RedisStreamsServerEvents, RedisSt
     await consumer.start();
     this.stopGauges = registerStreamGroupGauges({ redis: consumer.commands, keyPrefix: this.options.keyPrefix, streams, group: this.options.group });
     this.options.logger.info({ group: this.options.group, consumer: this.options.consumer, streams }, 'Reading streams');
+  }
+
+  private handlesEveryType(): boolean {
+    return EVENT_TYPES.every((type) => this.getHandlerByPattern(type) !== null);
   }
 
   private handledStreams(): string[] {
