@@ -40,8 +40,10 @@ export function sagaSettingsOf(config: AppConfig, overrides: Partial<SagaSetting
     maxResuming: 64,
     deadlineMs: config.SAGA_DEADLINE_MS,
     answerTimeoutMs: config.SAGA_DEADLINE_MS,
-    compensationRetries: Math.max(4, config.PARTICIPANT_RETRIES + 1),
-    compensationBackoff: { initialDelayMs: 200, maxDelayMs: 3_000 },
+    // About 40 s of tries: longer than a participant restart and than its circuit breaker stays open,
+    // so a saga is parked in COMPENSATION_ECHOUEE only when a participant is really gone.
+    compensationRetries: Math.max(12, config.PARTICIPANT_RETRIES + 1),
+    compensationBackoff: { initialDelayMs: 200, maxDelayMs: 5_000 },
     outbox: { batchSize: 500, delayMs: 50, intervalMs: 1_000 },
     drainMs: config.SHUTDOWN_DRAIN_MS,
     ...overrides,
