@@ -15,25 +15,38 @@ export const INITIAL_STOCK: ReadonlyMap<string, number> = new Map(CATALOG.map((p
 /** What the checkout was meant to meet; the invariants never depend on it, the report shows the mix. */
 export type Intent = 'success' | 'out-of-stock' | 'declined';
 
+type LineItems = CheckoutRequest['items'];
+
 /**
- * Checkout `n` of the load: mostly ordinary purchases, with failures from real causes mixed in
+ * The mix of the load, ten orders long: mostly ordinary purchases, with failures from real causes
  * (stock that runs out or was never there, a declined card) so compensations run all the time.
  */
+const MIX: readonly { intent: Intent; items: (n: number) => LineItems; token?: string }[] = [
+  { intent: 'declined', items: () => [{ sku: 'CHAOS-A', quantity: 1 }], token: 'tok_chargeDeclined' },
+  { intent: 'declined', items: () => [{ sku: 'CHAOS-B', quantity: 2 }], token: 'tok_chargeDeclined' },
+  { intent: 'out-of-stock', items: (n) => [{ sku: 'CHAOS-SCARCE', quantity: 1 + (n % 2) }] },
+  {
+    intent: 'out-of-stock',
+    items: () => [
+      { sku: 'CHAOS-A', quantity: 1 },
+      { sku: 'CHAOS-SCARCE', quantity: 1_000 },
+    ],
+  },
+  {
+    intent: 'success',
+    items: () => [
+      { sku: 'CHAOS-A', quantity: 1 },
+      { sku: 'CHAOS-B', quantity: 1 },
+    ],
+  },
+  ...Array.from({ length: 5 }, () => ({
+    intent: 'success' as const,
+    items: (n: number) => [{ sku: n % 2 === 0 ? 'CHAOS-A' : 'CHAOS-B', quantity: 1 + (n % 3) }],
+  })),
+];
+
+/** Checkout `n` of the load, the `n % 10`th of the mix, from one of 97 clients. */
 export function orderOf(n: number): { intent: Intent; request: CheckoutRequest } {
-  const clientId = `chaos-client-${n % 97}`;
-  const visa = { token: 'tok_visa' };
-  switch (n % 10) {
-    case 0:
-      return { intent: 'declined', request: { clientId, items: [{ sku: 'CHAOS-A', quantity: 1 }], payment: { token: 'tok_chargeDeclined' } } };
-    case 1:
-      return { intent: 'declined', request: { clientId, items: [{ sku: 'CHAOS-B', quantity: 2 }], payment: { token: 'tok_chargeDeclined' } } };
-    case 2:
-      return { intent: 'out-of-stock', request: { clientId, items: [{ sku: 'CHAOS-SCARCE', quantity: 1 + (n % 2) }], payment: visa } };
-    case 3:
-      return { intent: 'out-of-stock', request: { clientId, items: [{ sku: 'CHAOS-A', quantity: 1 }, { sku: 'CHAOS-SCARCE', quantity: 1_000 }], payment: visa } };
-    case 4:
-      return { intent: 'success', request: { clientId, items: [{ sku: 'CHAOS-A', quantity: 1 }, { sku: 'CHAOS-B', quantity: 1 }], payment: visa } };
-    default:
-      return { intent: 'success', request: { clientId, items: [{ sku: n % 2 === 0 ? 'CHAOS-A' : 'CHAOS-B', quantity: 1 + (n % 3) }], payment: visa } };
-  }
+  const { intent, items, token = 'tok_visa' } = MIX[n % MIX.length]!;
+  return { intent, request: { clientId: `chaos-client-${n % 97}`, items: items(n), payment: { token } } };
 }

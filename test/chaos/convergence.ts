@@ -10,6 +10,8 @@ export interface Convergence {
   stuck: StartedCheckout[];
   /** Whether every consumer group read and settled every entry of every stream by the deadline. */
   drained: boolean;
+  /** The groups that had not, at the deadline. */
+  undrained: string[];
   /** From the end of the load until both held (or the deadline). */
   seconds: number;
 }
@@ -35,8 +37,9 @@ async function groupsOf(redis: Redis, stream: string): Promise<Record<string, un
   return reply.map((fields) => Object.fromEntries(fields.flatMap((value, i) => (i % 2 === 0 ? [[String(value), fields[i + 1]]] : []))));
 }
 
-/** Whether every group of every stream has nothing pending and nothing left to read. */
-export async function groupsDrained(redis: Redis): Promise<boolean> {
+/** The consumer groups that still have entries pending or unread, described; none once the bus is drained. */
+export async function undrainedGroups(redis: Redis): Promise<string[]> {
+  const undrained: string[] = [];
   for (const stream of Object.values(STREAMS)) {
     const lastId = await redis
       .xinfo('STREAM', stream)
@@ -47,10 +50,12 @@ export async function groupsDrained(redis: Redis): Promise<boolean> {
       .catch(() => undefined);
     if (lastId === undefined) continue;
     for (const group of await groupsOf(redis, stream)) {
-      if (Number(group['pending']) !== 0 || String(group['last-delivered-id']) !== lastId) return false;
+      const pending = Number(group['pending']);
+      const behind = String(group['last-delivered-id']) !== lastId;
+      if (pending !== 0 || behind) undrained.push(`${stream} group ${String(group['name'])}: ${pending} pending${behind ? ', entries unread' : ''}`);
     }
   }
-  return true;
+  return undrained;
 }
 
 /**
@@ -62,13 +67,13 @@ export async function converge(client: CheckoutClient, redis: Redis, checkouts: 
   const deadline = begun + timeoutMs;
   const accepted = checkouts.filter((c) => c.id !== undefined);
   let open = accepted.filter((c) => c.outcome === undefined);
-  let drained = false;
+  let undrained = ['not looked at yet'];
   while (Date.now() < deadline) {
     await pollOutcomes(client, open);
     open = open.filter((c) => c.outcome === undefined);
-    drained = open.length === 0 && (await groupsDrained(redis));
-    if (drained) break;
+    undrained = await undrainedGroups(redis);
+    if (open.length === 0 && undrained.length === 0) break;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  return { terminal: accepted.length - open.length, stuck: open, drained, seconds: (Date.now() - begun) / 1_000 };
+  return { terminal: accepted.length - open.length, stuck: open, drained: undrained.length === 0, undrained, seconds: (Date.now() - begun) / 1_000 };
 }

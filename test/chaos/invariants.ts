@@ -37,7 +37,7 @@ export async function stockConservation(sql: pg.Pool): Promise<Violation[]> {
   return violations;
 }
 
-interface Ledger {
+export interface Ledger {
   outcome?: Outcome;
   order?: { status: string; total: number };
   reservation?: string;
@@ -65,17 +65,26 @@ async function ledgersOf(sql: pg.Pool, checkoutIds: string[]): Promise<Map<strin
 }
 
 /** The outcome each checkout reached by the system's own records: the saga's state, or the terminal events on the bus. */
-async function recordedOutcomes(sql: pg.Pool, checkouts: StartedCheckout[]): Promise<{ participantIds: Map<string, string>; violations: Violation[]; outcomes: Map<string, Outcome> }> {
+async function recordedOutcomes(
+  sql: pg.Pool,
+  checkouts: StartedCheckout[],
+): Promise<{ participantIds: Map<string, string>; violations: Violation[]; outcomes: Map<string, Outcome> }> {
   const violations: Violation[] = [];
   const outcomes = new Map<string, Outcome>();
   const participantIds = new Map<string, string>();
   const sagaIds = checkouts.filter((c) => c.style === 'orchestrated').map((c) => c.id!);
-  const { rows: sagas } = await sql.query<{ id: string; checkout_id: string; state: string }>('SELECT id, checkout_id, state FROM saga.sagas WHERE id = ANY($1)', [sagaIds]);
+  const { rows: sagas } = await sql.query<{ id: string; checkout_id: string; state: string; failure: unknown; stopped: unknown }>(
+    `SELECT id, checkout_id, state, data->'failure' AS failure, data->'compensation'->'error' AS stopped FROM saga.sagas WHERE id = ANY($1)`,
+    [sagaIds],
+  );
   for (const saga of sagas) {
     participantIds.set(saga.id, saga.checkout_id);
     if (saga.state === 'SAGA_TERMINEE') outcomes.set(saga.id, 'succeeded');
     else if (saga.state === 'SAGA_ANNULEE') outcomes.set(saga.id, 'failed');
-    else violations.push({ invariant: 'one terminal state', subject: `saga ${saga.id}`, detail: `state ${saga.state}` });
+    else {
+      const why = `failure ${JSON.stringify(saga.failure)}, compensation stopped by ${JSON.stringify(saga.stopped)}`;
+      violations.push({ invariant: 'one terminal state', subject: `saga ${saga.id}`, detail: `state ${saga.state} (${why})` });
+    }
   }
   const choreographed = checkouts.filter((c) => c.style === 'choreographed').map((c) => c.id!);
   const { rows: terminals } = await sql.query<{ id: string; types: string[] }>(
@@ -88,18 +97,23 @@ async function recordedOutcomes(sql: pg.Pool, checkouts: StartedCheckout[]): Pro
     participantIds.set(id, id);
     const types = terminalTypes.get(id) ?? [];
     if (types.length === 1) outcomes.set(id, types[0] === 'CheckoutSucceeded' ? 'succeeded' : 'failed');
-    else violations.push({ invariant: 'one terminal state', subject: `checkout ${id}`, detail: `terminal events in the store: ${types.join(' + ') || 'none'}` });
+    else
+      violations.push({ invariant: 'one terminal state', subject: `checkout ${id}`, detail: `terminal events in the store: ${types.join(' + ') || 'none'}` });
   }
   return { participantIds, violations, outcomes };
 }
 
-function ledgerViolations(outcome: Outcome, ledger: Ledger): string[] {
+/** What the participants hold that contradicts the outcome (nothing when they agree). */
+export function ledgerViolations(outcome: Outcome, ledger: Ledger): string[] {
   const { order, reservation, authorization } = ledger;
   if (outcome === 'succeeded') {
     return [
       order?.status !== 'CONFIRMED' && `order ${order?.status ?? 'missing'}, not CONFIRMED`,
       authorization?.status !== 'AUTHORIZED' && `authorization ${authorization?.status ?? 'missing'}, not AUTHORIZED`,
-      authorization !== undefined && order !== undefined && authorization.amount !== order.total && `authorized ${authorization.amount} for an order of ${order.total}`,
+      authorization !== undefined &&
+        order !== undefined &&
+        authorization.amount !== order.total &&
+        `authorized ${authorization.amount} for an order of ${order.total}`,
       reservation !== 'CONFIRMED' && `reservation ${reservation ?? 'missing'}, not CONFIRMED`,
     ].filter((problem): problem is string => problem !== false);
   }

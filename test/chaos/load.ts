@@ -85,7 +85,13 @@ export class Load {
       }
       const n = this.sequence.next++;
       const { intent, request } = orderOf(Math.floor(n / 2));
-      const checkout: StartedCheckout = { style: n % 2 === 0 ? 'orchestrated' : 'choreographed', idempotencyKey: `${this.keyPrefix}-${n}`, intent, request, attempts: 0 };
+      const checkout: StartedCheckout = {
+        style: n % 2 === 0 ? 'orchestrated' : 'choreographed',
+        idempotencyKey: `${this.keyPrefix}-${n}`,
+        intent,
+        request,
+        attempts: 0,
+      };
       this.checkouts.push(checkout);
       const run = this.run(checkout).finally(() => this.inFlight.delete(run));
       this.inFlight.add(run);

@@ -15,10 +15,23 @@ const LISTED = 20;
 
 export function reportOf(settings: ChaosReport['settings'], results: FaultResult[]): ChaosReport {
   const cpu = cpus();
-  return { generatedAt: new Date().toISOString(), machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', node: process.version }, settings, results };
+  return {
+    generatedAt: new Date().toISOString(),
+    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', node: process.version },
+    settings,
+    results,
+  };
 }
 
-const HEADER = ['fault', 'cycles', 'checkouts started (orch. + choreo.)', 'reached terminal', 'succeeded / failed', 'invariant violations', 'time to converge (s)'];
+const HEADER = [
+  'fault',
+  'cycles',
+  'checkouts started (orch. + choreo.)',
+  'reached terminal',
+  'succeeded / failed',
+  'invariant violations',
+  'time to converge (s)',
+];
 
 function rowOf(r: FaultResult): string[] {
   const started = r.started.orchestrated + r.started.choreographed;
@@ -41,12 +54,23 @@ export function tableOf(results: readonly FaultResult[]): string {
   return [line(rows[0]!), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.slice(1).map(line)].join('\n');
 }
 
+/** Details (a crashed service's output...) are kept whole in chaos.json. */
+const shortened = (detail: string): string => (detail.length <= 400 ? detail : `${detail.slice(0, 400)}...`).replace(/\s+/g, ' ');
+
+const meanOf = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+
 function markdownOf(report: ChaosReport): string {
   const { results, settings, machine } = report;
   const violations = results.flatMap((r) =>
     r.violations.length === 0
       ? []
-      : [`### ${r.fault}`, '', ...r.violations.slice(0, LISTED).map((v) => `- ${v.invariant}: ${v.subject}: ${v.detail}`), ...(r.violations.length > LISTED ? [`- ... ${r.violations.length - LISTED} more in chaos.json`] : []), ''],
+      : [
+          `### ${r.fault}`,
+          '',
+          ...r.violations.slice(0, LISTED).map((v) => `- ${v.invariant}: ${v.subject}: ${shortened(v.detail)}`),
+          ...(r.violations.length > LISTED ? [`- ... ${r.violations.length - LISTED} more in chaos.json`] : []),
+          '',
+        ],
   );
   return [
     '# Chaos run',
@@ -57,7 +81,11 @@ function markdownOf(report: ChaosReport): string {
     '',
     '## Faults',
     '',
-    ...results.map((r) => `- **${r.fault}**: ${r.description}. ${r.retriedStarts} start(s) retried with their Idempotency-Key, ${r.shed} shed; phase ${r.seconds.toFixed(0)} s.`),
+    ...results.map(
+      (r) =>
+        `- **${r.fault}**: ${r.description}. Each hit lasted ${meanOf(r.hitSeconds).toFixed(1)} s on average until the system was whole again; ` +
+        `${r.retriedStarts} start(s) went unanswered and were retried with their Idempotency-Key, ${r.shed} shed; phase ${r.seconds.toFixed(0)} s.`,
+    ),
     '',
     '## Violations',
     '',

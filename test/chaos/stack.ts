@@ -18,10 +18,13 @@ export const SUITE_APPLICATION_NAME = 'chaos-suite';
 
 /**
  * Production settings shortened so that a fault shows and heals within seconds: a dead consumer's
- * entries are claimed after a second, a stuck checkout is compensated after 15 s.
+ * entries are claimed after a second, a stuck checkout is compensated after 15 s. Their proportions
+ * are kept: as in production (5 deliveries 30 s apart against a 60 s deadline), an entry is
+ * redelivered for longer than the deadline before it is dead-lettered.
  */
 const QUICK_TIMINGS = {
   STREAM_CLAIM_IDLE_MS: '1000',
+  STREAM_MAX_ATTEMPTS: '20',
   STREAM_CLAIM_INTERVAL_MS: '300',
   STREAM_BLOCK_MS: '200',
   SHUTDOWN_DRAIN_MS: '2000',
@@ -32,7 +35,24 @@ const QUICK_TIMINGS = {
   PARTICIPANT_RETRIES: '3',
 };
 
+/** Apps started at once. */
+const BOOT_BATCH = 3;
+
 const DATABASE_VARIABLES = ['INVENTORY', 'ORDERS', 'PAYMENTS', 'SAGA', 'CHECKOUT', 'EVENT_STORE', 'NOTIFICATIONS'].map((app) => `${app}_DATABASE_URL`);
+
+/** Starts the apps a few at a time (a dozen Nest apps booting at once on two cores miss their start deadline); each is added to `started` as soon as it runs. */
+async function startInBatches(names: readonly string[], env: Record<string, string>, started: ServiceProcess[]): Promise<ServiceProcess[]> {
+  const processes: ServiceProcess[] = [];
+  for (let i = 0; i < names.length; i += BOOT_BATCH) {
+    const batch = await Promise.allSettled(names.slice(i, i + BOOT_BATCH).map((name) => ServiceProcess.start(name, env)));
+    const running = batch.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    started.push(...running);
+    processes.push(...running);
+    const failure = batch.find((result) => result.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
+  }
+  return processes;
+}
 
 /**
  * The whole system as production runs it, every app and worker in a process of its own, on a
@@ -56,7 +76,20 @@ export class ChaosStack {
 
   static async start(): Promise<ChaosStack> {
     await ensureFreshBuild();
+    // An interrupted run (Ctrl-C, a CI timeout) exits through 'exit', whose hooks kill every process started.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
     const [database, redisServer] = await Promise.all([createTestDatabase('chaos'), RedisServer.start()]);
+    const started: ServiceProcess[] = [];
+    try {
+      return await ChaosStack.boot(database, redisServer, started);
+    } catch (error) {
+      await Promise.all(started.map((process) => process.kill()));
+      await Promise.all([redisServer.destroy(), database.drop()]);
+      throw error;
+    }
+  }
+
+  private static async boot(database: TestDatabase, redisServer: RedisServer, started: ServiceProcess[]): Promise<ChaosStack> {
     const env: Record<string, string> = {
       API_KEYS: TEST_API_KEY,
       INTERNAL_API_KEY: TEST_API_KEY,
@@ -66,20 +99,24 @@ export class ChaosStack {
       ...Object.fromEntries(DATABASE_VARIABLES.map((variable) => [variable, database.url])),
       ...QUICK_TIMINGS,
     };
+    const startAll = (names: readonly string[]) => startInBatches(names, env, started);
     const apps = new Map<HttpApp, ServiceProcess>();
-    const participants = await Promise.all(PARTICIPANT_APPS.map((name) => ServiceProcess.start(name, env)));
-    participants.forEach((process) => apps.set(process.name as ParticipantApp, process));
-    Object.assign(env, { INVENTORY_URL: participants[0]!.url, ORDERS_URL: participants[1]!.url, PAYMENTS_URL: participants[2]!.url });
-    apps.set('saga-orchestrator', await ServiceProcess.start('saga-orchestrator', env));
-    env['SAGA_ORCHESTRATOR_URL'] = apps.get('saga-orchestrator')!.url;
-    const [checkout, eventStore, ...workers] = await Promise.all(
-      ['checkout', 'event-store', ...WORKER_APPS].map((name) => ServiceProcess.start(name, env)),
-    );
+    const [inventory, orders, payments] = await startAll(PARTICIPANT_APPS);
+    apps.set('inventory', inventory!).set('orders', orders!).set('payments', payments!);
+    Object.assign(env, { INVENTORY_URL: inventory!.url, ORDERS_URL: orders!.url, PAYMENTS_URL: payments!.url });
+    const [orchestrator] = await startAll(['saga-orchestrator']);
+    apps.set('saga-orchestrator', orchestrator!);
+    env['SAGA_ORCHESTRATOR_URL'] = orchestrator!.url;
+    const [checkout, eventStore, ...workers] = await startAll(['checkout', 'event-store', ...WORKER_APPS]);
     apps.set('checkout', checkout!).set('event-store', eventStore!);
     const sql = new pg.Pool({ connectionString: database.url, max: 4, application_name: SUITE_APPLICATION_NAME });
     const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
     const stack = new ChaosStack(database, redisServer, apps, new Map(workers.map((w) => [w.name, [w]])), env, sql, redis);
-    await stack.stockCatalog();
+    await stack.stockCatalog().catch(async (error: unknown) => {
+      redis.disconnect();
+      await sql.end();
+      throw error;
+    });
     return stack;
   }
 
@@ -105,12 +142,10 @@ export class ChaosStack {
     return WORKER_APPS.map((name) => this.instancesOf(name)[0]!);
   }
 
-  /** Starts one more instance of a worker, in the same consumer group: the instances share its entries. */
-  async addInstance(worker: string): Promise<ServiceProcess> {
-    const instance = await ServiceProcess.start(worker, this.env);
-    this.instancesOf(worker).push(instance);
-    this.extraInstances.push(instance);
-    return instance;
+  /** Starts one more instance of each of these workers, in the same consumer group: the instances share its entries. */
+  async addInstances(workers: readonly string[]): Promise<void> {
+    const instances = await startInBatches(workers, this.env, this.extraInstances);
+    for (const instance of instances) this.instancesOf(instance.name).push(instance);
   }
 
   /** Stops every instance started by {@link addInstance} (gracefully: they drain what they hold). */
@@ -123,6 +158,16 @@ export class ChaosStack {
   /** Every process of the stack, for their logs. */
   get processes(): ServiceProcess[] {
     return [...this.apps.values(), ...[...this.workerInstances.values()].flat()];
+  }
+
+  /**
+   * Restarts every process that died on its own (a fault must never take a service down for good);
+   * returns what each one wrote last, for the report.
+   */
+  async reviveDead(): Promise<{ name: string; logs: string }[]> {
+    const dead = this.processes.filter((process) => !process.running);
+    await Promise.all(dead.map((process) => process.restart()));
+    return dead.map((process) => ({ name: process.name, logs: process.logs.slice(-6_000) }));
   }
 
   async stop(): Promise<void> {

@@ -11,7 +11,7 @@ import { restartRedis } from './restart-redis.fault.js';
 
 /** Every fault of the suite, in the order a run injects them. */
 export function allFaults(): Fault[] {
-  return [killOrchestrator, killWorkers, killParticipants, pauseWorkers, restartRedis, cutPostgres, participantFaults, duplicateEvents, poisonEvents()];
+  return [killOrchestrator, killWorkers, killParticipants, pauseWorkers(), restartRedis, cutPostgres, participantFaults, duplicateEvents, poisonEvents()];
 }
 
 /** The faults named (all when none is), refusing a name that is not one. */

@@ -1,4 +1,5 @@
 import { setTimeout as hold } from 'node:timers/promises';
+import type { ServiceProcess } from '@app/testing';
 import type { Violation } from '../invariants.js';
 import type { ChaosStack } from '../stack.js';
 
@@ -28,8 +29,28 @@ export interface Fault {
 
 /** Runs `act` on each target, the next one `gapMs` after the previous began, so the hits land at different moments of the sagas. */
 export async function staggered<T>(targets: readonly T[], gapMs: number, act: (target: T) => Promise<void>): Promise<void> {
-  await Promise.all(targets.map(async (target, i) => {
-    await hold(i * gapMs);
-    await act(target);
-  }));
+  await Promise.all(
+    targets.map(async (target, i) => {
+      await hold(i * gapMs);
+      await act(target);
+    }),
+  );
+}
+
+/**
+ * A graceful stop with a grace period, as a container orchestrator gives one: SIGTERM, then SIGKILL
+ * if the process is still draining after `graceMs`.
+ */
+export async function stopWithin(process: ServiceProcess, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+  const stopped = process.stop().then(() => 'stopped' as const);
+  if ((await Promise.race([stopped, grace])) !== 'stopped') await process.kill();
+  clearTimeout(timer);
+}
+
+/** A crash and what a supervisor does about it: SIGKILL, then the same process started again at once. */
+export async function crashAndRestart(process: ServiceProcess): Promise<void> {
+  await process.kill();
+  await process.restart();
 }
