@@ -1,4 +1,4 @@
-import type { DynamicModule } from '@nestjs/common';
+import { type DynamicModule, Logger } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import pg from 'pg';
 import { DataSource, type DataSourceOptions, type EntitySchema, type MixedList } from 'typeorm';
@@ -63,6 +63,32 @@ export async function migrate(dataSource: DataSource, schema: string): Promise<v
   }
 }
 
+/** The part of a pg pool this module touches: new clients, and those it already holds. */
+interface ObservablePool {
+  on(event: 'connect', listener: (client: pg.PoolClient) => void): unknown;
+  _clients?: pg.PoolClient[];
+}
+
+/**
+ * A pooled client whose connection dies while the app holds it between two queries (PostgreSQL
+ * restarted, `pg_terminate_backend`) emits 'error' with nobody listening: pg-pool only listens to idle
+ * clients, and an unheard 'error' event ends the process. Listening on every client turns that into a
+ * failed request (the next query on it fails, its transaction rolls back) instead of a crash.
+ */
+export function keepClientErrorsFromCrashing(dataSource: DataSource, onError: (error: Error) => void): void {
+  const pool = (dataSource.driver as unknown as { master?: ObservablePool }).master;
+  if (pool === undefined) return;
+  const listen = (client: pg.PoolClient) => {
+    if (CLIENTS_HEARD.has(client)) return;
+    CLIENTS_HEARD.add(client);
+    client.on('error', onError);
+  };
+  pool.on('connect', listen);
+  for (const client of pool._clients ?? []) listen(client);
+}
+
+const CLIENTS_HEARD = new WeakSet<pg.PoolClient>();
+
 /** TypeORM on the app's own schema, migrated on start. */
 export function databaseModule(options: DatabaseOptions): DynamicModule {
   return TypeOrmModule.forRootAsync({
@@ -72,6 +98,8 @@ export function databaseModule(options: DatabaseOptions): DynamicModule {
       if (resolved === undefined) throw new Error('No data source options');
       await ensureSchema(String((resolved as { url: string }).url), options.schema);
       const dataSource = await new DataSource(resolved).initialize();
+      const logger = new Logger(`database:${options.schema}`);
+      keepClientErrorsFromCrashing(dataSource, (error) => logger.warn(`A database connection was lost: ${error.message}`));
       await migrate(dataSource, options.schema);
       return dataSource;
     },

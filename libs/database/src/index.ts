@@ -1,3 +1,3 @@
-export { type DatabaseOptions, dataSourceOptions, ensureSchema, migrate, databaseModule } from './database.module.js';
+export { type DatabaseOptions, dataSourceOptions, ensureSchema, migrate, databaseModule, keepClientErrorsFromCrashing } from './database.module.js';
 export { rowsOf } from './rows-of.js';
 export { type OutboxRelayOptions, type PublishBatch, OutboxRelay } from './outbox-relay.worker.js';
