@@ -74,6 +74,13 @@ export class CheckoutRepository {
     return row!.compensated_at;
   }
 
+  /** Queues events in the caller's transaction, to be relayed with the rest of the outbox. */
+  async queue(tx: EntityManager, envelopes: readonly AnyEvent[]): Promise<void> {
+    await tx.query('INSERT INTO checkout_outbox (envelope) SELECT e FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n', [
+      JSON.stringify(envelopes),
+    ]);
+  }
+
   /** Remembers why a checkout cannot be compensated (its order is confirmed), so the scan stops trying. */
   async recordRefusal(checkoutId: string, code: string): Promise<void> {
     await this.db.query('UPDATE checkouts SET compensation_refused = $2 WHERE checkout_id = $1', [checkoutId, code]);

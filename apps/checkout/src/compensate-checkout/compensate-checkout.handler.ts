@@ -9,7 +9,7 @@ import { CheckoutRepository } from '../checkout/checkout.repository.js';
 import { CHECKOUT_SETTINGS, type CheckoutSettings } from '../checkout.settings.js';
 import { CheckoutOutboxRelay } from '../publish-events/checkout-outbox.relay.js';
 import { CheckoutViewReader } from '../query-status/checkout-view.reader.js';
-import { deadlineCompensationEvents, stuckStepOf } from './deadline-compensation.events.js';
+import { confirmedAtDeadlineEvents, deadlineCompensationEvents, stuckStepOf } from './deadline-compensation.events.js';
 import { compensationMetrics } from './compensation.metrics.js';
 
 /** How a compensation ended: done (now or before), or refused because the order is confirmed. */
@@ -22,7 +22,8 @@ export type CompensationOutcome =
  * its payment, releases its stock (all idempotent, each leaving a tombstone that refuses a late
  * step), then records the compensation and queues its events in one transaction. The checkout's row
  * stays locked throughout, so one instance compensates it at a time and a repeat answers the same.
- * A confirmed order means the checkout in fact succeeded: nothing is undone.
+ * A confirmed order means the checkout in fact succeeded: nothing is undone, and its missing
+ * OrderConfirmed and CheckoutSucceeded are queued so it ends as what it is.
  * @throws TransientStepError a participant stayed unreachable; nothing was recorded and a repeat is safe.
  */
 @Injectable()
@@ -49,7 +50,7 @@ export class CompensateCheckoutHandler {
       return this.compensate(tx, checkout);
     });
     if (outcome.outcome === 'refused') await this.checkouts.recordRefusal(checkoutId, outcome.code);
-    else this.relay.nudge();
+    this.relay.nudge();
     return outcome;
   }
 
@@ -64,9 +65,13 @@ export class CompensateCheckoutHandler {
     try {
       cancelled = await cancelOrder(this.orders, checkoutId, { unlessConfirmed: true });
     } catch (error) {
-      if (error instanceof ConflictError && error.code === ErrorCode.OrderConfirmed)
-        return { outcome: 'refused', checkoutId, code: error.code, reason: error.message };
-      throw error;
+      if (!(error instanceof ConflictError && error.code === ErrorCode.OrderConfirmed)) throw error;
+      const orderId = error.details?.['orderId'] ?? view?.orderId;
+      if (typeof orderId === 'string' && view?.totalCents !== undefined) {
+        const { clientId, initiatedEventId } = checkout;
+        await this.checkouts.queue(tx, confirmedAtDeadlineEvents({ checkoutId, clientId, initiatedEventId, orderId, totalCents: view.totalCents }));
+      }
+      return { outcome: 'refused', checkoutId, code: error.code, reason: error.message };
     }
     await voidPayment(this.payments, checkoutId);
     await releaseStock(this.inventory, checkoutId);

@@ -52,3 +52,28 @@ export function deadlineCompensationEvents(c: DeadlineCompensation): AnyEvent[] 
     createEnvelope('CheckoutFailed', { ...ref, ...failure }, context(cause, deterministicEventId(cause, 'CheckoutFailed'))),
   ] as AnyEvent[];
 }
+
+/**
+ * The events that end a stuck checkout whose order turned out CONFIRMED: it succeeded, only its
+ * last events were lost (dead-lettered, or their worker gone). Derived from the CheckoutInitiated,
+ * so repeating the deadline handling queues the same ids.
+ */
+export function confirmedAtDeadlineEvents(c: {
+  checkoutId: string;
+  clientId: string;
+  initiatedEventId: string;
+  orderId: string;
+  totalCents: number;
+}): AnyEvent[] {
+  const ref = { checkoutId: c.checkoutId, clientId: c.clientId };
+  const context = (type: 'OrderConfirmed' | 'CheckoutSucceeded') => ({
+    correlationId: c.checkoutId,
+    causationId: c.initiatedEventId,
+    eventId: deterministicEventId(`${c.initiatedEventId}:deadline`, type),
+    producer: PRODUCER,
+  });
+  return [
+    createEnvelope('OrderConfirmed', { ...ref, orderId: c.orderId }, context('OrderConfirmed')),
+    createEnvelope('CheckoutSucceeded', { ...ref, orderId: c.orderId, totalCents: c.totalCents }, context('CheckoutSucceeded')),
+  ] as AnyEvent[];
+}

@@ -251,7 +251,7 @@ describe('checkout: deadline detection and compensation of stuck choreographed c
         .expect(409);
     });
 
-    it('never compensates a checkout whose order is confirmed, and keeps reporting it', async () => {
+    it('never compensates a checkout whose order is confirmed: it publishes the success that was lost instead', async () => {
       const { checkoutId } = await stuckCheckout(app, config, 'DL-5', 'confirmed');
       await eventually(async () => expect(await stuckIds(app)).toContain(checkoutId));
       const refused = await key(api(app).post(`/checkout/${checkoutId}/compensate`)).expect(409);
@@ -259,7 +259,18 @@ describe('checkout: deadline detection and compensation of stuck choreographed c
       expect(await participants.ordersOf(checkoutId)).toEqual([expect.objectContaining({ status: 'CONFIRMED' })]);
       expect(await participants.authorizationOf(checkoutId)).toMatchObject({ status: 'AUTHORIZED' });
       expect(await participants.reservationOf(checkoutId)).toMatchObject({ status: 'CONFIRMED' });
-      expect((await eventsOf(config, checkoutId)).map((e) => e.type)).toEqual(['CheckoutInitiated']);
+      const events = await eventually(async () => {
+        const found = await eventsOf(config, checkoutId);
+        expect(found.map((e) => e.type)).toEqual(['CheckoutInitiated', 'OrderConfirmed', 'CheckoutSucceeded']);
+        return found;
+      });
+      expect(events[2]?.payload).toEqual({ checkoutId, clientId: 'zed', orderId: expect.any(String), totalCents: 2 * PRICE });
+      // Asked again, it queues the very same events (same ids), which the event store deduplicates.
+      await key(api(app).post(`/checkout/${checkoutId}/compensate`)).expect(409);
+      await eventually(async () => {
+        const again = await eventsOf(config, checkoutId);
+        expect(new Set(again.map((e) => e.eventId))).toEqual(new Set(events.map((e) => e.eventId)));
+      });
       const listed = (await key(api(app).get('/checkout/stuck')).expect(200)).body.items.find((s: { checkoutId: string }) => s.checkoutId === checkoutId);
       expect(listed).toMatchObject({ compensationRefused: 'ORDERS.ORDER_CONFIRMED' });
     });
