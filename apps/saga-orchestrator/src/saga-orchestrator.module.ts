@@ -10,6 +10,7 @@ import { CreateSagas1732380000000 } from './migrations/1732380000000-create-saga
 import { OutboxRelay } from './publish-transitions/outbox-relay.worker.js';
 import { PRODUCER } from './publish-transitions/saga-transition.events.js';
 import { SagaQueriesController } from './query-sagas/saga-queries.controller.js';
+import { ParkedSagaRetryWorker } from './recover-sagas/parked-saga-retry.worker.js';
 import { SagaRecoveryWorker } from './recover-sagas/saga-recovery.worker.js';
 import { RunCheckoutController } from './run-checkout/run-checkout.controller.js';
 import { RunCheckoutHandler } from './run-checkout/run-checkout.handler.js';
@@ -56,6 +57,7 @@ export class SagaOrchestratorModule {
         SagaRunner,
         OutboxRelay,
         SagaRecoveryWorker,
+        ParkedSagaRetryWorker,
         SagaInstancesGauge,
         RunCheckoutHandler,
         CompensateSagaHandler,

@@ -24,6 +24,8 @@ export interface SagaSettings {
   /** A compensation failing transiently is retried this many times with backoff, then the saga is parked. */
   compensationRetries: number;
   compensationBackoff: { initialDelayMs: number; maxDelayMs: number };
+  /** A parked saga (COMPENSATION_ECHOUEE) is compensated again this long after it was parked; 0 leaves it to an operator. */
+  parkedRetryMs: number;
   /** Outbox relay: batch size, the delay that gathers transitions into one batch, and the sweep interval. */
   outbox: { batchSize: number; delayMs: number; intervalMs: number };
   /** How long shutdown waits for running sagas before closing. */
@@ -44,6 +46,7 @@ export function sagaSettingsOf(config: AppConfig, overrides: Partial<SagaSetting
     // so a saga is parked in COMPENSATION_ECHOUEE only when a participant is really gone.
     compensationRetries: Math.max(12, config.PARTICIPANT_RETRIES + 1),
     compensationBackoff: { initialDelayMs: 200, maxDelayMs: 5_000 },
+    parkedRetryMs: config.SAGA_PARKED_RETRY_MS,
     outbox: { batchSize: 500, delayMs: 50, intervalMs: 1_000 },
     drainMs: config.SHUTDOWN_DRAIN_MS,
     ...overrides,

@@ -85,6 +85,8 @@ export class EnvSchema {
   @Transform(toBool) @IsBoolean() CHECKOUT_AUTO_COMPENSATE = true;
   /** An orchestrated saga still running after this long is compensated. */
   @Transform(toInt) @IsInt() @Min(100) SAGA_DEADLINE_MS = 60_000;
+  /** A saga parked in COMPENSATION_ECHOUEE is tried again this long after it was parked (0: only when an operator asks). */
+  @Transform(toInt) @IsInt() @Min(0) SAGA_PARKED_RETRY_MS = 30_000;
 
   @Transform(toBool) @IsBoolean() DATABASE_LOG_QUERIES = false;
 }

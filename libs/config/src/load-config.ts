@@ -30,4 +30,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** The API keys accepted by the X-API-Key guard. */
 export const apiKeysOf = (config: AppConfig): ReadonlySet<string> =>
-  new Set(config.API_KEYS.split(',').map((k) => k.trim()).filter(Boolean));
+  new Set(
+    config.API_KEYS.split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+  );

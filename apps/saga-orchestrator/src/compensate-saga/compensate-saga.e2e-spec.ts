@@ -1,5 +1,15 @@
 import request from 'supertest';
-import { TEST_API_KEY, type TestApp, type TestDatabase, createTestDatabase, startTestApp, testConfig, BOOT_TIMEOUT_MS, Participants } from '@app/testing';
+import {
+  TEST_API_KEY,
+  type TestApp,
+  type TestDatabase,
+  createTestDatabase,
+  eventually,
+  startTestApp,
+  testConfig,
+  BOOT_TIMEOUT_MS,
+  Participants,
+} from '@app/testing';
 import { SagaOrchestratorModule } from '../saga-orchestrator.module.js';
 
 const visa = { token: 'tok_visa' };
@@ -99,6 +109,44 @@ describe('saga orchestrator: POST /api/saga/:id/compensate', () => {
       'COMPENSATION_ECHOUEE>COMPENSATION_EN_COURS#3',
       'COMPENSATION_EN_COURS>SAGA_ANNULEE#3',
     ]);
+  });
+
+  it('tries a parked compensation again on its own once SAGA_PARKED_RETRY_MS has passed, settling it when inventory is back', async () => {
+    const sagaDbAuto = await createTestDatabase('saga_comp_parked_retry');
+    const config = testConfig({
+      SAGA_DATABASE_URL: sagaDbAuto.url,
+      ...participants.urls,
+      PARTICIPANT_TIMEOUT_MS: 1_000,
+      PARTICIPANT_RETRIES: 1,
+      SAGA_PARKED_RETRY_MS: 500,
+    });
+    const auto = await startTestApp(
+      SagaOrchestratorModule.register(config, { settings: { compensationRetries: 2, compensationBackoff: { initialDelayMs: 10, maxDelayMs: 50 } } }),
+      'saga-orchestrator',
+    );
+    const status = async (sagaId: string) => (await request(auto.url).get(`/api/saga/${sagaId}/status`).set('X-API-Key', TEST_API_KEY).expect(200)).body;
+    try {
+      await participants.product('PARK-3', 5);
+      const done = (
+        await request(auto.url)
+          .post('/api/saga/checkout')
+          .set('X-API-Key', TEST_API_KEY)
+          .send({ clientId: 'cy', items: [{ sku: 'PARK-3', quantity: 2 }], payment: visa })
+          .expect(201)
+      ).body;
+      await participants.inventory.stop();
+      const parked = await request(auto.url).post(`/api/saga/${done.sagaId}/compensate`).set('X-API-Key', TEST_API_KEY).expect(200);
+      expect(parked.body.state).toBe('COMPENSATION_ECHOUEE');
+
+      await participants.inventory.restart();
+      // Nobody asks: the orchestrator tries again by itself.
+      await eventually(async () => expect((await status(done.sagaId)).state).toBe('SAGA_ANNULEE'), { timeoutMs: 15_000 });
+      expect(await participants.stockOf('PARK-3')).toMatchObject({ available: 5, reserved: 0 });
+    } finally {
+      if (!participants.inventory.running) await participants.inventory.restart();
+      await auto.close();
+      await sagaDbAuto.drop();
+    }
   });
 
   it('a checkout whose payment service is down is compensated, parks when the void fails too, and is finished later', async () => {
