@@ -26,7 +26,7 @@ export class ParkedSagaRetryWorker implements OnApplicationBootstrap, OnModuleDe
 
   onApplicationBootstrap(): void {
     if (this.settings.parkedRetryMs <= 0) return;
-    this.timer = setInterval(() => this.sweep(), Math.max(1_000, this.settings.parkedRetryMs / 2));
+    this.timer = setInterval(() => void this.sweep(), Math.max(1_000, this.settings.parkedRetryMs / 2));
   }
 
   async onModuleDestroy(): Promise<void> {
