@@ -102,7 +102,7 @@ describe('hostile input on every public endpoint', () => {
       PUBLIC_ENDPOINTS.flatMap((endpoint) =>
         Object.entries(endpoint.query ?? {}).flatMap(([name, values]) =>
           values.map((value) => async () => {
-            const path = `${endpoint.path.replace(/:([A-Za-z]+)/g, (_, param: string) => endpoint.params?.[param] ?? param)}?${name}=${encodeURIComponent(value)}`;
+            const path = pathOf(endpoint, undefined, `${name}=${encodeURIComponent(value)}`);
             return { name, ...(await send(endpoint, path, TEST_API_KEY, validBody(endpoint))) };
           }),
         ),

@@ -122,8 +122,11 @@ export const PUBLIC_ENDPOINTS: PublicEndpoint[] = [
   { app: 'event-store', method: 'POST', path: '/api/event-store/dead-letters/:stream/redrive', params: { stream: STREAM } },
 ];
 
-/** The concrete path of an endpoint, with `override` substituted for one of its parameters. */
-export function pathOf(endpoint: PublicEndpoint, override?: { param: string; value: string }): string {
+/**
+ * The concrete path of an endpoint, with `override` substituted for one of its parameters, and its
+ * `validQuery` unless `query` replaces it.
+ */
+export function pathOf(endpoint: PublicEndpoint, override?: { param: string; value: string }, query = endpoint.validQuery): string {
   const path = endpoint.path.replace(/:([A-Za-z]+)/g, (_, name: string) => (override?.param === name ? override.value : (endpoint.params?.[name] ?? name)));
-  return endpoint.validQuery === undefined ? path : `${path}?${endpoint.validQuery}`;
+  return query === undefined ? path : `${path}?${query}`;
 }

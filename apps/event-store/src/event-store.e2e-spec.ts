@@ -16,13 +16,21 @@ describe('event-store app', () => {
   const ctx = { correlationId: 'chk-1', producer: 'test' };
   const events = [
     createEnvelope('CheckoutInitiated', { ...ref, items: [{ sku: 'A', quantity: 1 }], paymentToken: 'tok_chargeDeclined' }, ctx),
-    createEnvelope('StockReserved', { ...ref, items: [{ sku: 'A', quantity: 1, unitPriceCents: 250 }], totalCents: 250, paymentToken: 'tok_chargeDeclined' }, ctx),
+    createEnvelope(
+      'StockReserved',
+      { ...ref, items: [{ sku: 'A', quantity: 1, unitPriceCents: 250 }], totalCents: 250, paymentToken: 'tok_chargeDeclined' },
+      ctx,
+    ),
     createEnvelope('OrderCreated', { ...ref, orderId: 'o-1', totalCents: 250, paymentToken: 'tok_chargeDeclined' }, ctx),
     createEnvelope('PaymentFailed', { ...ref, orderId: 'o-1', code: 'PAYMENTS.CARD_DECLINED', reason: 'Card declined' }, ctx),
     createEnvelope('OrderCancelled', { ...ref, orderId: 'o-1', reason: 'Card declined' }, ctx),
     createEnvelope('StockReleased', { ...ref, failedStep: 'payment', code: 'PAYMENTS.CARD_DECLINED', reason: 'Card declined' }, ctx),
     createEnvelope('CheckoutFailed', { ...ref, failedStep: 'payment', code: 'PAYMENTS.CARD_DECLINED', reason: 'Card declined' }, ctx),
-    createEnvelope('CheckoutSucceeded', { checkoutId: 'chk-2', clientId: 'zoe', orderId: 'o-2', totalCents: 100 }, { correlationId: 'chk-2', producer: 'test' }),
+    createEnvelope(
+      'CheckoutSucceeded',
+      { checkoutId: 'chk-2', clientId: 'zoe', orderId: 'o-2', totalCents: 100 },
+      { correlationId: 'chk-2', producer: 'test' },
+    ),
   ] as AnyEvent[];
 
   beforeAll(async () => {
@@ -30,7 +38,10 @@ describe('event-store app', () => {
     const config = testConfig({ EVENT_STORE_DATABASE_URL: db.url });
     app = await startTestApp(EventStoreModule.register(config));
     store = await new DataSource(dataSourceOptions(EVENT_STORE_DATABASE, config)).initialize();
-    await appendEvents(store, events.map((event) => ({ stream: STREAMS.checkout, event })));
+    await appendEvents(
+      store,
+      events.map((event) => ({ stream: STREAMS.checkout, event })),
+    );
     await projectEvents(store, events);
   });
 
@@ -42,7 +53,12 @@ describe('event-store app', () => {
 
   it('replays a failed checkout with its compensations in the timeline, and 404s an unknown one', async () => {
     const res = await get('/api/event-store/replay/checkout/chk-1').expect(200);
-    expect(res.body.checkout).toMatchObject({ status: 'FAILED', failedStep: 'payment', code: 'PAYMENTS.CARD_DECLINED', compensations: ['OrderCancelled', 'StockReleased'] });
+    expect(res.body.checkout).toMatchObject({
+      status: 'FAILED',
+      failedStep: 'payment',
+      code: 'PAYMENTS.CARD_DECLINED',
+      compensations: ['OrderCancelled', 'StockReleased'],
+    });
     expect(res.body.timeline.map((t: { type: string }) => t.type)).toEqual(events.slice(0, 7).map((e) => e.type));
     await get('/api/event-store/replay/checkout/nope').expect(404);
   });

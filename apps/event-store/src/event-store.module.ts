@@ -3,6 +3,7 @@ import { type AppConfig, ConfigModule } from '@app/config';
 import { databaseModule } from '@app/database';
 import { EVENT_STORE_DATABASE } from '@app/event-store';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
+import { BusConnection } from './bus/bus.connection.js';
 import { BrowseStreamsController } from './browse-streams/browse-streams.controller.js';
 import { CqrsQueriesController } from './cqrs-queries/cqrs-queries.controller.js';
 import { DeadLettersController } from './dead-letters/dead-letters.controller.js';
@@ -15,9 +16,14 @@ export class EventStoreModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: EventStoreModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule.forRoot('event-store'), databaseModule(EVENT_STORE_DATABASE), HealthModule.forRoot({ postgres: true })],
+      imports: [
+        ConfigModule.forRoot(config),
+        MetricsModule.forRoot('event-store'),
+        databaseModule(EVENT_STORE_DATABASE),
+        HealthModule.forRoot({ postgres: true }),
+      ],
       controllers: [BrowseStreamsController, ReplayController, CqrsQueriesController, RebuildProjectionController, DeadLettersController],
-      providers: [...HTTP_APP_PROVIDERS],
+      providers: [...HTTP_APP_PROVIDERS, BusConnection],
     };
   }
 }

@@ -66,11 +66,10 @@ export class CheckoutRepository {
   async recordCompensation(tx: EntityManager, checkoutId: string, compensation: CompensationRecord, envelopes: readonly AnyEvent[]): Promise<Date> {
     const [row] = await rowsOf<{ compensated_at: Date }>(
       tx,
-      `WITH done AS (UPDATE checkouts SET compensated_at = now(), compensation = $2 WHERE checkout_id = $1 RETURNING compensated_at),
-       queued AS (INSERT INTO checkout_outbox (envelope) SELECT e FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n)
-       SELECT compensated_at FROM done`,
-      [checkoutId, JSON.stringify(compensation), JSON.stringify(envelopes)],
+      'UPDATE checkouts SET compensated_at = now(), compensation = $2 WHERE checkout_id = $1 RETURNING compensated_at',
+      [checkoutId, JSON.stringify(compensation)],
     );
+    await this.queue(tx, envelopes);
     return row!.compensated_at;
   }
 

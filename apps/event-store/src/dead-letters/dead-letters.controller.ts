@@ -1,24 +1,19 @@
-import { Controller, Get, HttpCode, Inject, type OnModuleDestroy, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { Redis } from 'ioredis';
-import { APP_CONFIG, type AppConfig } from '@app/config';
-import { ErrorCode, NotFoundError, STREAMS } from '@app/contracts';
+import { ErrorCode, NotFoundError } from '@app/contracts';
 import { type StoredDeadLetter, listDeadLetters, redriveAllDeadLetters, redriveDeadLetter } from '@app/redis-streams';
+import { BusConnection } from '../bus/bus.connection.js';
+import { KNOWN_STREAMS, STREAM_MESSAGE, StreamParam } from '../bus/stream.params.js';
 
-const KNOWN_STREAMS: string[] = Object.values(STREAMS);
 const ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
-
-class StreamParam {
-  @IsIn(KNOWN_STREAMS, { message: `stream must be one of ${KNOWN_STREAMS.join(', ')}` }) stream!: string;
-}
 
 class DeadLetterParam extends StreamParam {
   @Matches(ENTRY_ID, { message: 'id must be a stream entry id such as 1732350000000-0' }) id!: string;
 }
 
 class DeadLetterQuery {
-  @IsOptional() @IsIn(KNOWN_STREAMS, { message: `stream must be one of ${KNOWN_STREAMS.join(', ')}` }) stream?: string;
+  @IsOptional() @IsIn(KNOWN_STREAMS, { message: STREAM_MESSAGE }) stream?: string;
   /** Dead-letter id after which to start, from the previous page's `next`. */
   @IsOptional() @Matches(ENTRY_ID, { message: 'after must be a stream entry id such as 1732350000000-0' }) after?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit = 100;
@@ -32,24 +27,18 @@ type DeadLetterView = StoredDeadLetter & { stream: string };
  * onto the stream once the cause is fixed.
  */
 @Controller('api/event-store/dead-letters')
-export class DeadLettersController implements OnModuleDestroy {
-  private readonly redis: Redis;
-  private readonly prefix: string;
-
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
-    this.prefix = config.REDIS_KEY_PREFIX;
-  }
+export class DeadLettersController {
+  constructor(private readonly bus: BusConnection) {}
 
   @Get()
   async list(@Query() { stream, after, limit }: DeadLetterQuery): Promise<{ deadLetters: DeadLetterView[]; next: string | null }> {
     const streams = stream === undefined ? KNOWN_STREAMS : [stream];
     const pages = await Promise.all(
       streams.map(async (name) =>
-        (await listDeadLetters(this.redis, this.prefix + name, { limit, ...(after !== undefined && { after }) })).map((letter) => ({
+        (await listDeadLetters(this.bus.redis, this.bus.keyOf(name), { limit, ...(after !== undefined && { after }) })).map((letter) => ({
           ...letter,
           stream: name,
-          originalStream: letter.originalStream.slice(this.prefix.length),
+          originalStream: letter.originalStream.slice(this.bus.prefix.length),
         })),
       ),
     );
@@ -63,7 +52,7 @@ export class DeadLettersController implements OnModuleDestroy {
   @Post(':stream/:id/redrive')
   @HttpCode(200)
   async redrive(@Param() { stream, id }: DeadLetterParam): Promise<{ id: string; stream: string; redrivenAs: string }> {
-    const redrivenAs = await redriveDeadLetter(this.redis, this.prefix + stream, id);
+    const redrivenAs = await redriveDeadLetter(this.bus.redis, this.bus.keyOf(stream), id);
     if (redrivenAs === undefined) throw new NotFoundError(ErrorCode.DeadLetterNotFound, `No dead letter ${id} on ${stream}`, { stream, id });
     return { id, stream, redrivenAs };
   }
@@ -71,11 +60,7 @@ export class DeadLettersController implements OnModuleDestroy {
   @Post(':stream/redrive')
   @HttpCode(200)
   async redriveAll(@Param() { stream }: StreamParam): Promise<{ stream: string; redriven: number }> {
-    return { stream, redriven: await redriveAllDeadLetters(this.redis, this.prefix + stream) };
-  }
-
-  onModuleDestroy(): void {
-    this.redis.disconnect();
+    return { stream, redriven: await redriveAllDeadLetters(this.bus.redis, this.bus.keyOf(stream)) };
   }
 }
 

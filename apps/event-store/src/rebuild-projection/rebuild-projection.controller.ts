@@ -18,6 +18,9 @@ export class RebuildProjectionController {
   @Post(':name/rebuild')
   @HttpCode(200)
   rebuild(@Param() { name }: ProjectionNameParam): Promise<RebuildReport> {
-    return rebuildReadModel(this.db, READ_MODELS.find((m) => m.name === name)!);
+    return rebuildReadModel(
+      this.db,
+      READ_MODELS.find((m) => m.name === name)!,
+    );
   }
 }
