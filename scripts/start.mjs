@@ -30,10 +30,12 @@ if (apps.length === 0) {
   process.exit(1);
 }
 const isWorker = new Set(WORKERS.map((w) => w.name));
+// Extra node flags for every app, e.g. APP_NODE_FLAGS="--cpu-prof --cpu-prof-dir=profiles" to profile under load.
+const nodeFlags = process.env.APP_NODE_FLAGS ?? '';
 const { result } = concurrently(
   apps.map((app) => ({
     name: app.name,
-    command: `node --enable-source-maps dist/apps/${app.name}/src/main.js`,
+    command: `node --enable-source-maps ${nodeFlags} dist/apps/${app.name}/src/main.js`,
     env: isWorker.has(app.name) ? { METRICS_PORT: String(app.port), CONSUMER_GROUP: WORKERS.find((w) => w.name === app.name).group } : {},
   })),
   { prefix: 'name', killOthersOn: ['failure'], restartTries: 0 },
