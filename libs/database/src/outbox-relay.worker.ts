@@ -23,6 +23,12 @@ export type PublishBatch<T> = (envelopes: T[]) => Promise<unknown>;
  * deterministic event ids the event store deduplicates). Several instances relay side by side
  * (SKIP LOCKED). The app writes its outbox rows in the transaction of the change they announce, calls
  * {@link nudge} after the commit, and {@link close} once nothing more will be written.
+ *
+ * A nudged relay reads only above the highest id it relayed: the rows below are deleted, and an
+ * index scan from the start would wade through their dead index entries on every batch (until
+ * vacuum), which cost more than the relaying itself under load. A row that commits after a higher
+ * one was relayed (ids are taken before commit) is below that mark: the periodic sweep, which reads
+ * from the start, relays it.
  */
 export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger: Logger;
@@ -32,6 +38,10 @@ export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModul
   private draining?: Promise<void>;
   private again = false;
   private closed = false;
+  /** Highest id relayed by this instance; a nudge reads above it. */
+  private relayedUpTo = '0';
+  /** Whether the next drain reads from the start of the table (sweep, close). */
+  private fromStart = true;
 
   constructor(
     private readonly db: DataSource,
@@ -39,11 +49,11 @@ export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModul
     private readonly options: OutboxRelayOptions,
   ) {
     this.logger = new Logger(`OutboxRelay(${options.table})`);
-    this.batchSql = `DELETE FROM ${options.table} WHERE id IN (SELECT id FROM ${options.table} ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id, envelope`;
+    this.batchSql = `DELETE FROM ${options.table} WHERE id IN (SELECT id FROM ${options.table} WHERE id > $2 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id, envelope`;
   }
 
   onApplicationBootstrap(): void {
-    this.sweep = setInterval(() => this.nudge(), this.options.intervalMs);
+    this.sweep = setInterval(() => this.sweepAll(), this.options.intervalMs);
     this.nudge();
   }
 
@@ -56,6 +66,8 @@ export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModul
     this.closed = true;
     clearInterval(this.sweep);
     clearTimeout(this.scheduled);
+    await this.draining;
+    this.fromStart = true;
     await this.flush();
   }
 
@@ -66,6 +78,12 @@ export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModul
       this.scheduled = undefined;
       void this.flush();
     }, this.options.delayMs);
+  }
+
+  /** Asks for a relay of the whole table soon, late commits included. */
+  private sweepAll(): void {
+    this.fromStart = true;
+    this.nudge();
   }
 
   /** Relays everything queued now; resolves when done. */
@@ -85,20 +103,29 @@ export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModul
   }
 
   private async drain(): Promise<void> {
+    let after = this.fromStart ? '0' : this.relayedUpTo;
+    this.fromStart = false;
     try {
-      while ((await this.relayBatch()) === this.options.batchSize);
+      for (;;) {
+        const relayed = await this.relayBatch(after);
+        if (relayed.count < this.options.batchSize) break;
+        after = relayed.last;
+      }
     } catch (error) {
+      this.fromStart = true;
       // The bus or PostgreSQL is away: the envelopes stay queued for the next sweep.
       this.logger.warn(`Outbox relay failed, will retry: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
-  private relayBatch(): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      const rows = await rowsOf<{ id: string; envelope: T }>(tx, this.batchSql, [this.options.batchSize]);
+  private async relayBatch(after: string): Promise<{ count: number; last: string }> {
+    const relayed = await this.db.transaction(async (tx) => {
+      const rows = await rowsOf<{ id: string; envelope: T }>(tx, this.batchSql, [this.options.batchSize, after]);
       rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
       if (rows.length > 0) await this.publish(rows.map((row) => row.envelope));
-      return rows.length;
+      return { count: rows.length, last: rows.at(-1)?.id ?? after };
     });
+    if (BigInt(relayed.last) > BigInt(this.relayedUpTo)) this.relayedUpTo = relayed.last;
+    return relayed;
   }
 }
