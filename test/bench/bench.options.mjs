@@ -32,6 +32,7 @@ import { HTTP_APPS, WORKERS } from '../../scripts/system.mjs';
  * @property {string} databaseUrl Only read for the PostgreSQL version of the report.
  * @property {string} outDir Reports go to `<outDir>/<timestamp>/`.
  * @property {boolean} replay
+ * @property {{ rate: number, seconds: number } | null} cost Where the time goes: a steady step at this rate, CPU per process and statements per checkout; null to skip.
  */
 
 /** @param {number} port */
@@ -40,7 +41,7 @@ const local = (port) => `http://127.0.0.1:${port}`;
 const portOf = (name) => HTTP_APPS.find((app) => app.name === name)?.port ?? 0;
 
 /** The quick profile used by the test: seconds, not minutes, every phase still exercised. */
-const SMOKE = { users: 10, closedSeconds: 2, rates: [10, 20], stepSeconds: 2, warmupSeconds: 0.5, drainSeconds: 20, verifySuccesses: 1_000 };
+const SMOKE = { users: 10, closedSeconds: 2, rates: [10, 20], stepSeconds: 2, warmupSeconds: 0.5, drainSeconds: 20, verifySuccesses: 1_000, costRate: 10, costSeconds: 2 };
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -68,6 +69,10 @@ then an invariant check, a replay measure, and a report in <out>/<timestamp>/rep
   --database-url URL       for the PostgreSQL version in the report
   --out DIR                (default reports)
   --no-replay              skip the projection rebuild measure
+  --cost-rate R            rate of the step measuring where the time goes: CPU per process from /proc and
+                           PostgreSQL statements (pg_stat_statements, when preloaded) per checkout (default 40)
+  --cost-seconds S         duration of that step (default 10)
+  --no-cost                skip it (e.g. when the system runs on another machine)
   --help`;
 
 /** @param {string} value @returns {string[]} */
@@ -142,6 +147,9 @@ export function parseBenchOptions(argv, env) {
       'database-url': { type: 'string', default: env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
       out: { type: 'string', default: 'reports' },
       'no-replay': { type: 'boolean', default: false },
+      'cost-rate': { type: 'string' },
+      'cost-seconds': { type: 'string' },
+      'no-cost': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -159,6 +167,8 @@ export function parseBenchOptions(argv, env) {
         warmupSeconds: 5,
         drainSeconds: 30,
         verifySuccesses: 1_000,
+        costRate: 40,
+        costSeconds: 10,
       };
   const { styles, explicit } = stylesOf(values.styles);
   const defaultMetrics = [...HTTP_APPS.map((app) => app.port), ...WORKERS.map((worker) => worker.port)].map((port) => `${local(port)}/metrics`);
@@ -194,5 +204,11 @@ export function parseBenchOptions(argv, env) {
     databaseUrl: values['database-url'],
     outDir: values.out,
     replay: !values['no-replay'],
+    cost: values['no-cost']
+      ? null
+      : {
+          rate: values['cost-rate'] === undefined ? profile.costRate : positive('cost-rate', values['cost-rate']),
+          seconds: values['cost-seconds'] === undefined ? profile.costSeconds : positive('cost-seconds', values['cost-seconds']),
+        },
   };
 }

@@ -2,6 +2,7 @@
 import { Redis } from 'ioredis';
 import { setUpBenchStock } from './bench-stock.setup.mjs';
 import { choreographedDriver, orchestratedDriver } from './checkout.drivers.mjs';
+import { measureCost } from './cost.measure.mjs';
 import { checkInvariants } from './invariant.check.mjs';
 import { runStep } from './load.step.mjs';
 import { checkoutRequestOf, outcomeDealer } from './outcome.mix.mjs';
@@ -19,6 +20,7 @@ import { TerminalEventWatcher } from './terminal-event.watcher.mjs';
  * @property {Record<string, number>} outcomes of the closed model and the sweep together
  * @property {{ stepTimes: import('./service-metrics.scrape.mjs').HistogramDelta[], checkoutDurations: import('./service-metrics.scrape.mjs').HistogramDelta[], scraped: number, unreachable: string[] }} serviceMetrics
  * @property {import('./invariant.check.mjs').InvariantCheck[]} invariants
+ * @property {(import('./cost.measure.mjs').CostReport & { rate: number }) | null} cost where the time goes, at a steady rate
  */
 
 /**
@@ -38,6 +40,18 @@ async function worstGroupBacklog(redis, key) {
     worst = Math.max(worst ?? 0, backlog);
   }
   return worst;
+}
+
+/**
+ * Where the time goes: one steady open-model step, with the CPU of every process and the statements
+ * PostgreSQL ran measured around it.
+ * @param {import('./load.step.mjs').StepContext} context
+ * @param {{ rate: number, seconds: number }} cost
+ * @param {string} databaseUrl
+ */
+async function costAt(context, { rate, seconds }, databaseUrl) {
+  const measured = await measureCost(() => runStep(context, { label: `cost ${rate}/s`, load: { kind: 'open', rate }, seconds }), { databaseUrl });
+  return { rate, ...measured };
 }
 
 /**
@@ -88,6 +102,7 @@ export async function runStyle(style, options, { runTag, progress }) {
       seconds: options.closedSeconds,
     });
     const sweep = await runSweep(context, { rates: options.rates, stepSeconds: options.stepSeconds, p99LimitMs: options.p99LimitMs });
+    const cost = options.cost === null ? null : await costAt(context, options.cost, options.databaseUrl);
     const after = await scrapeHistograms(options.metricsUrls);
     // Each style only counts its own series, whatever the other style's apps still record meanwhile.
     const deltas = histogramDeltas(before, after).filter((d) => d.labels['pattern'] === undefined || d.labels['pattern'] === style);
@@ -111,6 +126,7 @@ export async function runStyle(style, options, { runTag, progress }) {
         unreachable: after.unreachable,
       },
       invariants,
+      cost,
     };
   } finally {
     await driver.close();

@@ -172,6 +172,49 @@ function stepTimes(r) {
   return lines;
 }
 
+/**
+ * @param {number} n
+ * @param {number} [digits]
+ */
+const fixed = (n, digits = 2) => n.toFixed(digits);
+
+/** @param {BenchReport} r */
+function whereTheTimeGoes(r) {
+  const lines = ['## Where the time goes', ''];
+  const measured = r.styles.filter((s) => s.cost !== null && s.cost !== undefined);
+  if (measured.length === 0) return [...lines, 'Not measured (`--no-cost`).'];
+  lines.push(
+    'CPU time of every process of the system over one steady open-model step, from `/proc` (user + system, exited PostgreSQL backends',
+    "included through the postmaster's reaped-children time), divided by the checkouts sent in that step. The machine is CPU-bound",
+    'when its two cores are busy: the highest rate it can sustain is about 2,000 ms / (CPU ms per checkout).',
+    '',
+  );
+  for (const s of measured) {
+    const c = /** @type {NonNullable<typeof s.cost>} */ (s.cost);
+    const ceiling = c.totalMsPerCheckout === 0 ? '-' : Math.round(2_000 / c.totalMsPerCheckout);
+    lines.push(
+      `### ${s.style}: ${c.checkouts} checkouts at ${c.rate}/s over ${fixed(c.seconds, 1)} s; **${fixed(c.totalMsPerCheckout, 1)} ms of CPU per checkout** (ceiling ≈ ${ceiling}/s); machine ${Math.round(100 * c.machineBusyShare)}% busy`,
+      '',
+      ...head(['process', 'CPU s', 'ms per checkout', 'share']),
+      ...c.components.map((p) => row([p.name, fixed(p.cpuMs / 1_000), fixed(p.msPerCheckout), pct(p.msPerCheckout, c.totalMsPerCheckout)])),
+      '',
+    );
+    const st = c.statements;
+    if (st.unavailable !== null) {
+      lines.push(`PostgreSQL statements: not measured, ${st.unavailable}.`, '');
+      continue;
+    }
+    lines.push(
+      `PostgreSQL (pg_stat_statements): ${fixed(st.statementsPerCheckout, 1)} statements and ${fixed(st.msPerCheckout)} ms of execution + planning per checkout. The costliest:`,
+      '',
+      ...head(['statement', 'calls per checkout', 'ms per checkout', 'mean ms']),
+      ...st.top.map((t) => row([`\`${t.query.replace(/\|/g, '\\|')}\``, fixed(t.callsPerCheckout), fixed(t.msPerCheckout, 3), fixed(t.meanMs, 3)])),
+      '',
+    );
+  }
+  return lines;
+}
+
 /** @param {BenchReport} r */
 function replay(r) {
   const p = r.replay;
@@ -235,6 +278,7 @@ export function markdownOf(r) {
     '',
     ...stepTimes(r),
     '',
+    ...whereTheTimeGoes(r),
     ...replay(r),
     '',
     '## Charts',

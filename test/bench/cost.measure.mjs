@@ -1,0 +1,191 @@
+// @ts-check
+import { execFileSync } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import pg from 'pg';
+
+/**
+ * @typedef {object} ComponentCost
+ * @property {string} name an app of the system, `postgres`, `redis` or `load generator (bench)`
+ * @property {number} cpuMs CPU time (user + system) spent over the window
+ * @property {number} msPerCheckout
+ */
+
+/**
+ * @typedef {object} StatementCost
+ * @property {string} query
+ * @property {number} callsPerCheckout
+ * @property {number} msPerCheckout execution plus planning time
+ * @property {number} meanMs
+ */
+
+/**
+ * @typedef {object} StatementsCost
+ * @property {string | null} unavailable why pg_stat_statements could not be read, or null
+ * @property {number} statementsPerCheckout
+ * @property {number} msPerCheckout
+ * @property {StatementCost[]} top
+ */
+
+/**
+ * @typedef {object} CostReport
+ * @property {number} checkouts sent in the window
+ * @property {number} seconds
+ * @property {number} machineBusyShare share of both cores busy over the window (all processes)
+ * @property {number} totalMsPerCheckout CPU of the system's processes per checkout
+ * @property {ComponentCost[]} components
+ * @property {StatementsCost} statements
+ */
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * Which component a process is, from its command line; undefined for processes of no interest.
+ * @param {string} cmdline
+ * @param {number} pid
+ */
+function componentOf(cmdline, pid) {
+  if (pid === process.pid) return 'load generator (bench)';
+  const app = /dist\/apps\/([^/]+)\/src\/main\.js/.exec(cmdline)?.[1];
+  if (app !== undefined) return app;
+  if (cmdline.startsWith('postgres')) return 'postgres';
+  if (/redis-server/.test(cmdline)) return 'redis';
+  return undefined;
+}
+
+/**
+ * CPU ticks per component, children reaped included: PostgreSQL's postmaster reaps its backends,
+ * so the time of a backend that exits during the window moves into its `cutime` and still counts.
+ * @returns {Promise<Map<string, number>>}
+ */
+export async function cpuTicksByComponent() {
+  /** @type {Map<string, number>} */
+  const ticks = new Map();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replace(/\0/g, ' ').trim();
+      const name = componentOf(cmdline, Number(entry));
+      if (name === undefined) continue;
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name: state is field 3, utime..cstime are fields 14..17.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const used = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+      ticks.set(name, (ticks.get(name) ?? 0) + used);
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return ticks;
+}
+
+/** Busy and total ticks of the whole machine, from /proc/stat. */
+async function machineTicks() {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
+  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = values.reduce((a, b) => a + b, 0);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/**
+ * @typedef {{ queryid: string, query: string, calls: number, ms: number }} StatementRow
+ * @param {pg.Client} client
+ * @returns {Promise<Map<string, StatementRow>>}
+ */
+async function statementSnapshot(client) {
+  const { rows } = await client.query(
+    `SELECT queryid::text AS queryid, query, calls::float8 AS calls, (total_exec_time + total_plan_time)::float8 AS ms FROM pg_stat_statements`,
+  );
+  return new Map(rows.map((r) => [r.queryid, r]));
+}
+
+/**
+ * Opens a client and takes the first snapshot of pg_stat_statements, or says why it cannot.
+ * @param {string} databaseUrl
+ */
+async function openStatements(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    return { client, before: await statementSnapshot(client), unavailable: null };
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    const reason = error instanceof Error ? error.message : String(error);
+    return { client: null, before: new Map(), unavailable: `pg_stat_statements could not be read (${reason})` };
+  }
+}
+
+/**
+ * @param {Map<string, StatementRow>} before
+ * @param {Map<string, StatementRow>} after
+ * @param {number} checkouts
+ * @returns {StatementsCost}
+ */
+function statementsCost(before, after, checkouts) {
+  const deltas = [...after.values()]
+    .map((row) => {
+      const was = before.get(row.queryid);
+      return { query: row.query, calls: row.calls - (was?.calls ?? 0), ms: row.ms - (was?.ms ?? 0) };
+    })
+    .filter((d) => d.calls > 0 && !/pg_stat_statements/.test(d.query));
+  const calls = deltas.reduce((a, d) => a + d.calls, 0);
+  const ms = deltas.reduce((a, d) => a + d.ms, 0);
+  const top = deltas
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 10)
+    .map((d) => ({
+      query: d.query.replace(/\s+/g, ' ').slice(0, 160),
+      callsPerCheckout: d.calls / checkouts,
+      msPerCheckout: d.ms / checkouts,
+      meanMs: d.ms / d.calls,
+    }));
+  return { unavailable: null, statementsPerCheckout: calls / checkouts, msPerCheckout: ms / checkouts, top };
+}
+
+/**
+ * Measures where the time goes while `run` drives a steady load: the CPU of every process of the
+ * system on this machine (so the system must run here, as `npm start` runs it), and the statements
+ * PostgreSQL ran, per checkout sent.
+ * @param {() => Promise<{ sent: number }>} run
+ * @param {{ databaseUrl: string }} options
+ * @returns {Promise<CostReport>}
+ */
+export async function measureCost(run, { databaseUrl }) {
+  const statements = await openStatements(databaseUrl);
+  try {
+    const [ticksBefore, machineBefore] = [await cpuTicksByComponent(), await machineTicks()];
+    const started = Date.now();
+    const { sent } = await run();
+    const seconds = (Date.now() - started) / 1_000;
+    const [ticksAfter, machineAfter] = [await cpuTicksByComponent(), await machineTicks()];
+    const checkouts = Math.max(1, sent);
+    const components = [...ticksAfter]
+      .map(([name, ticks]) => {
+        const cpuMs = ((ticks - (ticksBefore.get(name) ?? 0)) * 1_000) / CLOCK_TICKS;
+        return { name, cpuMs, msPerCheckout: cpuMs / checkouts };
+      })
+      .sort((a, b) => b.cpuMs - a.cpuMs);
+    const system = components.filter((c) => c.name !== 'load generator (bench)');
+    const machineTotal = machineAfter.total - machineBefore.total;
+    return {
+      checkouts: sent,
+      seconds,
+      machineBusyShare: machineTotal === 0 ? 0 : (machineAfter.busy - machineBefore.busy) / machineTotal,
+      totalMsPerCheckout: system.reduce((a, c) => a + c.msPerCheckout, 0),
+      components,
+      statements:
+        statements.client === null
+          ? { unavailable: statements.unavailable, statementsPerCheckout: 0, msPerCheckout: 0, top: [] }
+          : statementsCost(statements.before, await statementSnapshot(statements.client), checkouts),
+    };
+  } finally {
+    await statements.client?.end();
+  }
+}
