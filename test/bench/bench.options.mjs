@@ -41,7 +41,17 @@ const local = (port) => `http://127.0.0.1:${port}`;
 const portOf = (name) => HTTP_APPS.find((app) => app.name === name)?.port ?? 0;
 
 /** The quick profile used by the test: seconds, not minutes, every phase still exercised. */
-const SMOKE = { users: 10, closedSeconds: 2, rates: [10, 20], stepSeconds: 2, warmupSeconds: 0.5, drainSeconds: 20, verifySuccesses: 1_000, costRate: 10, costSeconds: 2 };
+const SMOKE = {
+  users: 10,
+  closedSeconds: 2,
+  rates: [10, 20],
+  stepSeconds: 2,
+  warmupSeconds: 0.5,
+  drainSeconds: 20,
+  verifySuccesses: 1_000,
+  costRate: 10,
+  costSeconds: 2,
+};
 
 const USAGE = `Usage: npm run bench -- [options]
 

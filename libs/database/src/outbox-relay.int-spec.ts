@@ -41,7 +41,9 @@ describe('outbox relay', () => {
   });
 
   const queue = (...ns: number[]) =>
-    dataSource.query('INSERT INTO test_outbox (envelope) SELECT jsonb_build_object($$n$$, n) FROM unnest($1::int[]) WITH ORDINALITY AS t(n, o) ORDER BY o', [ns]);
+    dataSource.query('INSERT INTO test_outbox (envelope) SELECT jsonb_build_object($$n$$, n) FROM unnest($1::int[]) WITH ORDINALITY AS t(n, o) ORDER BY o', [
+      ns,
+    ]);
   const left = async () => Number((await dataSource.query<[{ c: string }]>('SELECT count(*) AS c FROM test_outbox'))[0].c);
 
   it('relays every queued row once, in id order, over several batches, and deletes it', async () => {
