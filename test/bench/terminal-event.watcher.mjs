@@ -100,9 +100,16 @@ export class TerminalEventWatcher {
    * @param {number} at
    */
   accept(fields, at) {
-    const raw = fields[1];
-    // Most entries are intermediate steps: skip them without parsing.
-    if (fields[0] !== 'event' || raw === undefined || !raw.includes('"Checkout')) return;
+    /** @type {string | undefined} */
+    let type;
+    /** @type {string | undefined} */
+    let raw;
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      if (fields[i] === 'type') type = fields[i + 1];
+      else if (fields[i] === 'event') raw = fields[i + 1];
+    }
+    // Most entries are intermediate steps: skip them without parsing (by their type field when they have one).
+    if (raw === undefined || (type !== undefined ? !TERMINAL_TYPES.has(type) : !raw.includes('"Checkout'))) return;
     const envelope = JSON.parse(raw);
     if (!TERMINAL_TYPES.has(envelope.type)) return;
     const checkoutId = envelope.payload?.checkoutId ?? envelope.correlationId;
