@@ -3,7 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type AvailabilityReport, LineItemsDto, mergeLineItems } from '@app/contracts';
 import { FaultInjectionInterceptor } from '@app/http-app';
-import { rowsOf } from '@app/database';
+import { type PreparedStatement, runPrepared } from '@app/database';
+
+/** Run on every checkout, so prepared once per connection. */
+const PRODUCT_LEVELS: PreparedStatement = { name: 'product_levels', text: 'SELECT sku, price_cents, available FROM products WHERE sku = ANY($1)' };
 
 /**
  * Step 1 of a checkout: which SKUs are unknown, which are short, and the current prices. It only
@@ -18,11 +21,7 @@ export class CheckAvailabilityController {
   @HttpCode(200)
   async check(@Body() body: LineItemsDto): Promise<AvailabilityReport> {
     const items = mergeLineItems(body.items);
-    const rows = await rowsOf<{ sku: string; price_cents: number; available: number }>(
-      this.db.manager,
-      'SELECT sku, price_cents, available FROM products WHERE sku = ANY($1)',
-      [items.map((i) => i.sku)],
-    );
+    const rows = await runPrepared<{ sku: string; price_cents: number; available: number }>(this.db, PRODUCT_LEVELS, [items.map((i) => i.sku)]);
     const bySku = new Map(rows.map((r) => [r.sku, r]));
     const missing = items.filter((i) => !bySku.has(i.sku)).map((i) => i.sku);
     const shortages = items
