@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type AvailabilityReport, LineItemsDto, mergeLineItems } from '@app/contracts';
-import { FaultInjectionInterceptor } from '@app/http-app';
+import { FaultInjectionGuard } from '@app/http-app';
 import { type PreparedStatement, runPrepared } from '@app/database';
 
 /** Run on every checkout, so prepared once per connection. */
@@ -13,7 +13,7 @@ const PRODUCT_LEVELS: PreparedStatement = { name: 'product_levels', text: 'SELEC
  * reads; the answer can be stale by the time of the reservation, which decides for real.
  */
 @Controller('inventory/availability')
-@UseInterceptors(FaultInjectionInterceptor)
+@UseGuards(FaultInjectionGuard)
 export class CheckAvailabilityController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
