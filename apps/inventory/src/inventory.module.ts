@@ -7,6 +7,7 @@ import { ConfirmReservationController } from './confirm-reservation/confirm-rese
 import { ConfirmReservationHandler } from './confirm-reservation/confirm-reservation.handler.js';
 import { UpsertProductController } from './manage-catalog/upsert-product.controller.js';
 import { CreateStock1732350000000 } from './migrations/1732350000000-create-stock.js';
+import { CreateStockFunctions1796409600000 } from './migrations/1796409600000-create-stock-functions.js';
 import { StockQueriesController } from './query-stock/stock-queries.controller.js';
 import { ReleaseReservationController } from './release-reservation/release-reservation.controller.js';
 import { ReleaseReservationHandler } from './release-reservation/release-reservation.handler.js';
@@ -18,7 +19,7 @@ export const INVENTORY_DATABASE = {
   url: (config: AppConfig) => config.INVENTORY_DATABASE_URL,
   schema: 'inventory',
   entities: [ProductEntity],
-  migrations: [CreateStock1732350000000],
+  migrations: [CreateStock1732350000000, CreateStockFunctions1796409600000],
 };
 
 /** Products, stock and reservations per checkout. */

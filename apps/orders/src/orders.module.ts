@@ -7,6 +7,7 @@ import { CancelOrderHandler } from './cancel-order/cancel-order.handler.js';
 import { ConfirmOrderController } from './confirm-order/confirm-order.controller.js';
 import { ConfirmOrderHandler } from './confirm-order/confirm-order.handler.js';
 import { CreateOrders1732360000000 } from './migrations/1732360000000-create-orders.js';
+import { CreateOrderFunctions1796409601000 } from './migrations/1796409601000-create-order-functions.js';
 import { PlaceOrderController } from './place-order/place-order.controller.js';
 import { PlaceOrderHandler } from './place-order/place-order.handler.js';
 import { OrderQueriesController } from './query-orders/order-queries.controller.js';
@@ -16,7 +17,7 @@ export const ORDERS_DATABASE = {
   schema: 'orders',
   // Raw SQL and one row mapper throughout; no entity is needed.
   entities: [],
-  migrations: [CreateOrders1732360000000],
+  migrations: [CreateOrders1732360000000, CreateOrderFunctions1796409601000],
 };
 
 /** Orders, one per checkout: PENDING, then CONFIRMED or CANCELLED. */

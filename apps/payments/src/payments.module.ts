@@ -5,6 +5,7 @@ import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
 import { AuthorizePaymentController } from './authorize-payment/authorize-payment.controller.js';
 import { AuthorizePaymentHandler } from './authorize-payment/authorize-payment.handler.js';
 import { CreateAuthorizations1732370000000 } from './migrations/1732370000000-create-authorizations.js';
+import { CreateAuthorizationFunctions1796409602000 } from './migrations/1796409602000-create-authorization-functions.js';
 import { AuthorizationQueriesController } from './query-authorizations/authorization-queries.controller.js';
 import { VoidAuthorizationController } from './void-authorization/void-authorization.controller.js';
 import { VoidAuthorizationHandler } from './void-authorization/void-authorization.handler.js';
@@ -14,7 +15,7 @@ export const PAYMENTS_DATABASE = {
   schema: 'payments',
   // Raw SQL and one row mapper throughout; no entity is needed.
   entities: [],
-  migrations: [CreateAuthorizations1732370000000],
+  migrations: [CreateAuthorizations1732370000000, CreateAuthorizationFunctions1796409602000],
 };
 
 /** Simulated card authorizations per checkout, and their voids. */

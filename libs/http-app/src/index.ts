@@ -5,6 +5,6 @@ export { DomainErrorFilter } from './domain-error.filter.js';
 export { createValidationPipe } from './validation.pipe.js';
 export { HealthModule } from './health/health.module.js';
 export { MetricsModule } from './metrics.module.js';
-export { FaultInjectionInterceptor } from './fault-injection.interceptor.js';
+export { FaultInjectionGuard } from './fault-injection.guard.js';
 export { BODY_LIMIT_BYTES, HTTP_APP_PROVIDERS, type HttpAppOptions, createFastifyAdapter, configureHttpApp, createHttpApp, startHttpApp } from './http-app.js';
 export { type WorkerAppOptions, startWorkerApp } from './worker-app.js';

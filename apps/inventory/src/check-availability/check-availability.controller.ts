@@ -1,16 +1,19 @@
-import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type AvailabilityReport, LineItemsDto, mergeLineItems } from '@app/contracts';
-import { FaultInjectionInterceptor } from '@app/http-app';
-import { rowsOf } from '@app/database';
+import { FaultInjectionGuard } from '@app/http-app';
+import { type PreparedStatement, runPrepared } from '@app/database';
+
+/** Run on every checkout, so prepared once per connection. */
+const PRODUCT_LEVELS: PreparedStatement = { name: 'product_levels', text: 'SELECT sku, price_cents, available FROM products WHERE sku = ANY($1)' };
 
 /**
  * Step 1 of a checkout: which SKUs are unknown, which are short, and the current prices. It only
  * reads; the answer can be stale by the time of the reservation, which decides for real.
  */
 @Controller('inventory/availability')
-@UseInterceptors(FaultInjectionInterceptor)
+@UseGuards(FaultInjectionGuard)
 export class CheckAvailabilityController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -18,11 +21,7 @@ export class CheckAvailabilityController {
   @HttpCode(200)
   async check(@Body() body: LineItemsDto): Promise<AvailabilityReport> {
     const items = mergeLineItems(body.items);
-    const rows = await rowsOf<{ sku: string; price_cents: number; available: number }>(
-      this.db.manager,
-      'SELECT sku, price_cents, available FROM products WHERE sku = ANY($1)',
-      [items.map((i) => i.sku)],
-    );
+    const rows = await runPrepared<{ sku: string; price_cents: number; available: number }>(this.db, PRODUCT_LEVELS, [items.map((i) => i.sku)]);
     const bySku = new Map(rows.map((r) => [r.sku, r]));
     const missing = items.filter((i) => !bySku.has(i.sku)).map((i) => i.sku);
     const shortages = items

@@ -1,10 +1,10 @@
-import { Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { CheckoutIdParam, type Reservation } from '@app/contracts';
-import { FaultInjectionInterceptor } from '@app/http-app';
+import { FaultInjectionGuard } from '@app/http-app';
 import { ConfirmReservationHandler } from './confirm-reservation.handler.js';
 
 @Controller('inventory/reservations')
-@UseInterceptors(FaultInjectionInterceptor)
+@UseGuards(FaultInjectionGuard)
 export class ConfirmReservationController {
   constructor(private readonly handler: ConfirmReservationHandler) {}
 

@@ -1,11 +1,11 @@
-import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import type { Reservation } from '@app/contracts';
-import { FaultInjectionInterceptor } from '@app/http-app';
+import { FaultInjectionGuard } from '@app/http-app';
 import { ReserveStockDto } from './reserve-stock.dto.js';
 import { ReserveStockHandler } from './reserve-stock.handler.js';
 
 @Controller('inventory/reservations')
-@UseInterceptors(FaultInjectionInterceptor)
+@UseGuards(FaultInjectionGuard)
 export class ReserveStockController {
   constructor(private readonly handler: ReserveStockHandler) {}
 

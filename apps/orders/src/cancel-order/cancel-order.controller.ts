@@ -1,13 +1,13 @@
-import { Body, Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { CheckoutIdParam, type Order } from '@app/contracts';
-import { FaultInjectionInterceptor } from '@app/http-app';
+import { FaultInjectionGuard } from '@app/http-app';
 import { OrderIdParam } from '../order/order-id.dto.js';
 import type { CancelledCheckout } from '../order/order.mapper.js';
 import { CancelCheckoutDto } from './cancel-order.dto.js';
 import { CancelOrderHandler } from './cancel-order.handler.js';
 
 @Controller('orders')
-@UseInterceptors(FaultInjectionInterceptor)
+@UseGuards(FaultInjectionGuard)
 export class CancelOrderController {
   constructor(private readonly handler: CancelOrderHandler) {}
 

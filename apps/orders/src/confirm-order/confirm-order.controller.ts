@@ -1,11 +1,11 @@
-import { Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import type { Order } from '@app/contracts';
-import { FaultInjectionInterceptor } from '@app/http-app';
+import { FaultInjectionGuard } from '@app/http-app';
 import { OrderIdParam } from '../order/order-id.dto.js';
 import { ConfirmOrderHandler } from './confirm-order.handler.js';
 
 @Controller('orders')
-@UseInterceptors(FaultInjectionInterceptor)
+@UseGuards(FaultInjectionGuard)
 export class ConfirmOrderController {
   constructor(private readonly handler: ConfirmOrderHandler) {}
 

@@ -1,13 +1,13 @@
 import type { Order, OrderStatus, PricedLineItem } from '@app/contracts';
 
-/** An orders row as PostgreSQL returns it (bigint arrives as a string). */
+/** An orders row as PostgreSQL returns it: bigint arrives as a string from a column, as a number inside jsonb. */
 export interface OrderRow {
   order_id: string;
   checkout_id: string;
   client_id: string;
   status: OrderStatus;
   items: PricedLineItem[];
-  total_cents: string;
+  total_cents: string | number;
 }
 
 export const toOrder = (row: OrderRow): Order => ({

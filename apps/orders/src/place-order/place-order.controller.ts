@@ -1,11 +1,11 @@
-import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import type { Order } from '@app/contracts';
-import { FaultInjectionInterceptor } from '@app/http-app';
+import { FaultInjectionGuard } from '@app/http-app';
 import { PlaceOrderDto } from './place-order.dto.js';
 import { PlaceOrderHandler } from './place-order.handler.js';
 
 @Controller('orders')
-@UseInterceptors(FaultInjectionInterceptor)
+@UseGuards(FaultInjectionGuard)
 export class PlaceOrderController {
   constructor(private readonly handler: PlaceOrderHandler) {}
 

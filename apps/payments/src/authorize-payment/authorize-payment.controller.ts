@@ -1,11 +1,11 @@
-import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import type { Authorization } from '@app/contracts';
-import { FaultInjectionInterceptor } from '@app/http-app';
+import { FaultInjectionGuard } from '@app/http-app';
 import { AuthorizePaymentDto } from './authorize-payment.dto.js';
 import { AuthorizePaymentHandler } from './authorize-payment.handler.js';
 
 @Controller('payments/authorizations')
-@UseInterceptors(FaultInjectionInterceptor)
+@UseGuards(FaultInjectionGuard)
 export class AuthorizePaymentController {
   constructor(private readonly handler: AuthorizePaymentHandler) {}
 

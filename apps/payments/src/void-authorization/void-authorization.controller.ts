@@ -1,10 +1,10 @@
-import { Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { type Authorization, CheckoutIdParam } from '@app/contracts';
-import { FaultInjectionInterceptor } from '@app/http-app';
+import { FaultInjectionGuard } from '@app/http-app';
 import { VoidAuthorizationHandler } from './void-authorization.handler.js';
 
 @Controller('payments/authorizations')
-@UseInterceptors(FaultInjectionInterceptor)
+@UseGuards(FaultInjectionGuard)
 export class VoidAuthorizationController {
   constructor(private readonly handler: VoidAuthorizationHandler) {}
 

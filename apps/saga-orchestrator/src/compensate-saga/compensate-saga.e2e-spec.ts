@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import request from 'supertest';
 import {
   TEST_API_KEY,
@@ -13,6 +14,8 @@ import {
 import { SagaOrchestratorModule } from '../saga-orchestrator.module.js';
 
 const visa = { token: 'tok_visa' };
+// Several tests stop a participant and start it again, then wait for its boot, which on a busy machine alone can take seconds.
+jest.setTimeout(60_000);
 type Transition = { from: string; to: string; detail: Record<string, unknown>; attempt: number };
 
 describe('saga orchestrator: POST /api/saga/:id/compensate', () => {

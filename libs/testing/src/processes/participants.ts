@@ -8,7 +8,7 @@ export const BOOT_TIMEOUT_MS = 180_000;
 /** Orders above this total are refused by the orders service of these tests. */
 export const ORDER_LIMIT_CENTS = 100_000;
 
-type Participant = 'inventory' | 'orders' | 'payments';
+export type Participant = 'inventory' | 'orders' | 'payments';
 const DATABASE_VARIABLE: Record<Participant, string> = {
   inventory: 'INVENTORY_DATABASE_URL',
   orders: 'ORDERS_DATABASE_URL',
@@ -64,6 +64,11 @@ export class Participants {
   /** The inventory's database, to check stock conservation over every reservation. */
   get inventoryDatabaseUrl(): string {
     return this.databases.inventory.url;
+  }
+
+  /** A participant's database (its tables are in the schema named after it), to check what it holds. */
+  databaseUrlOf(participant: Participant): string {
+    return this.databases[participant].url;
   }
 
   async stop(): Promise<void> {
