@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@app/contracts';
-import { rowsOf } from '@app/database';
+import { rowsOf, runPrepared } from '@app/database';
 import { StaleSagaError } from './saga.errors.js';
 import { type Decision, type SagaState, TERMINAL_STATES } from './saga.machine.js';
 import { type SagaRecord, type SagaRow, type TransitionRow, toSaga } from './saga.mapper.js';
@@ -74,7 +73,8 @@ function movesOf(decision: Decision, envelopes: readonly EventEnvelope[]): strin
 /**
  * Saga instances and their transition log in PostgreSQL (schema `saga`). Every state change is one
  * statement that checks and bumps the version (optimistic locking), records the transitions and
- * queues their events; claims on sagas are leases renewed by the instance running them.
+ * queues their events; claims on sagas are leases renewed by the instance running them. The two
+ * statements every checkout runs (create, advance) are named prepared statements, planned once per connection.
  */
 @Injectable()
 export class SagaRepository {
@@ -86,7 +86,7 @@ export class SagaRepository {
    * event, when the checkout was requested, so durations include the availability check run before.
    */
   async create(saga: NewSaga, decision: Decision, envelopes: readonly EventEnvelope[], lease: Lease): Promise<SagaRecord | undefined> {
-    const [row] = await this.prepared<SagaRow>('saga_create', CREATE, [
+    const [row] = await runPrepared<SagaRow>(this.db, { name: 'saga_create', text: CREATE }, [
       movesOf(decision, envelopes),
       saga.id,
       saga.checkoutId,
@@ -106,7 +106,7 @@ export class SagaRepository {
    * @throws StaleSagaError when another writer got there first.
    */
   async advance(saga: SagaRecord, decision: Decision, envelopes: readonly EventEnvelope[], lease: Lease, takeOver = false): Promise<SagaRecord> {
-    const [row] = await this.prepared<SagaRow>('saga_advance', ADVANCE, [
+    const [row] = await runPrepared<SagaRow>(this.db, { name: 'saga_advance', text: ADVANCE }, [
       movesOf(decision, envelopes),
       saga.id,
       saga.version,
@@ -189,14 +189,5 @@ export class SagaRepository {
 
   async countByState(): Promise<{ state: SagaState; count: number }[]> {
     return rowsOf(this.db.manager, 'SELECT state, count(*)::int AS count FROM sagas GROUP BY state');
-  }
-
-  /**
-   * The two statements of every checkout run as named prepared statements, parsed and planned
-   * once per connection: TypeORM's `query` only sends text, so they go to its pg pool directly.
-   */
-  private async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    const pool = (this.db.driver as unknown as { master: Pool }).master;
-    return (await pool.query<T & QueryResultRow>({ name, text, values })).rows;
   }
 }
