@@ -121,13 +121,27 @@ describe('targets', () => {
     ]);
     const choreographed = style('choreographed', 50, [step({ load: { kind: 'open', rate: 50 } })]);
     expect(evaluateTargets([orchestrated, choreographed], { events: 40_000, seconds: 1, eventsPerSecond: 40_000 })).toEqual([
-      expect.objectContaining({ subject: 'orchestrated', met: false, measured: 'knee at 150/s' }),
-      expect.objectContaining({ subject: 'orchestrated', met: true, measured: 'p95 35 ms' }),
+      expect.objectContaining({ subject: 'orchestrated', met: false, measured: 'knee at 150/s', shortBy: '50/s (25%)' }),
+      expect.objectContaining({ subject: 'orchestrated', met: true, measured: 'p95 35 ms', shortBy: '' }),
       expect.objectContaining({ subject: 'choreographed', met: false, measured: 'knee at 50/s (the highest rate tried; the real knee may be higher)' }),
       expect.objectContaining({ subject: 'choreographed', met: false, measured: 'the sweep did not run at 100/s' }),
       expect.objectContaining({ subject: 'event store', met: true }),
     ]);
     expect(evaluateTargets([], null)).toEqual([expect.objectContaining({ subject: 'event store', met: null, measured: 'not measured' })]);
+  });
+
+  it('names what bounds a style from the CPU it spends per checkout', async () => {
+    const { boundOf } = await bench('bench.targets.mjs');
+    const components = [
+      { name: 'postgres', cpuMs: 4_000, msPerCheckout: 10 },
+      { name: 'load generator (bench)', cpuMs: 1_000, msPerCheckout: 2.5 },
+      { name: 'inventory', cpuMs: 2_000, msPerCheckout: 5 },
+    ];
+    const cost = { rate: 40, totalMsPerCheckout: 15, components };
+    expect(boundOf({ style: 'orchestrated', cost }, 2)).toBe(
+      'CPU: 15.0 ms per checkout (measured at 40/s), so 2 fully busy cores allow about 133/s; 200/s needs at most 10 ms per checkout. Most of it: postgres 10.0 ms, inventory 5.0 ms.',
+    );
+    expect(boundOf({ style: 'orchestrated', cost: null }, 2)).toBeNull();
   });
 });
 

@@ -1,4 +1,5 @@
 // @ts-check
+import { boundOf } from './bench.targets.mjs';
 
 /**
  * @typedef {object} BenchReport
@@ -31,10 +32,18 @@ function targets(r) {
   return [
     '## Targets',
     '',
-    ...head(['target', 'style', 'measured', 'result']),
-    ...r.targets.map((t) => row([t.target, t.subject, t.measured, verdict(t.met)])),
+    ...head(['target', 'style', 'measured', 'result', 'short by']),
+    ...r.targets.map((t) => row([t.target, t.subject, t.measured, verdict(t.met), t.shortBy])),
     '',
     missed.length === 0 ? 'No target missed.' : `Missed: ${missed.map((t) => `${t.subject} ${t.target} (${t.measured})`).join('; ')}.`,
+    ...(missed.length === 0
+      ? []
+      : [
+          '',
+          'What bounds each style on this machine (from "Where the time goes" below):',
+          '',
+          ...r.styles.map((s) => `- ${s.style}: ${boundOf(s, r.machine.cores) ?? 'not measured (`--no-cost`)'}`),
+        ]),
   ];
 }
 
@@ -185,13 +194,13 @@ function whereTheTimeGoes(r) {
   if (measured.length === 0) return [...lines, 'Not measured (`--no-cost`).'];
   lines.push(
     'CPU time of every process of the system over one steady open-model step, from `/proc` (user + system, exited PostgreSQL backends',
-    "included through the postmaster's reaped-children time), divided by the checkouts sent in that step. The machine is CPU-bound",
-    'when its two cores are busy: the highest rate it can sustain is about 2,000 ms / (CPU ms per checkout).',
+    "included through the postmaster's reaped-children time), divided by the checkouts sent in that step. Once every core is busy,",
+    `the rate cannot go past about ${r.machine.cores} × 1,000 ms / (CPU ms per checkout).`,
     '',
   );
   for (const s of measured) {
     const c = /** @type {NonNullable<typeof s.cost>} */ (s.cost);
-    const ceiling = c.totalMsPerCheckout === 0 ? '-' : Math.round(2_000 / c.totalMsPerCheckout);
+    const ceiling = c.totalMsPerCheckout === 0 ? '-' : Math.round((r.machine.cores * 1_000) / c.totalMsPerCheckout);
     lines.push(
       `### ${s.style}: ${c.checkouts} checkouts at ${c.rate}/s over ${fixed(c.seconds, 1)} s; **${fixed(c.totalMsPerCheckout, 1)} ms of CPU per checkout** (ceiling ≈ ${ceiling}/s); machine ${Math.round(100 * c.machineBusyShare)}% busy`,
       '',
