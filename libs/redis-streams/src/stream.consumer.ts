@@ -9,6 +9,7 @@ import { type PeriodicTask, settlesWithin, startPeriodic } from './periodic.task
 import { closeConnection, createRedisConnection } from './redis.connection.js';
 import { initConsumerSeries, streamMetrics } from './redis-streams.metrics.js';
 import type { ResolvedServerOptions } from './redis-streams.options.js';
+import { StopSignal } from './stop.signal.js';
 import { decodeEntry } from './stream-entry.codec.js';
 import type { Delivery } from './stream.delivery.js';
 import { trimStream } from './stream.trimmer.js';
@@ -40,9 +41,8 @@ export class StreamConsumer {
   private readerId: number | undefined;
   private rescanOwnPending = true;
   private stopping = false;
-  private signalStop!: () => void;
-  /** Resolves when `stop()` is called: every wait of the read loop races it. */
-  private readonly stopSignal = new Promise<void>((resolve) => (this.signalStop = resolve));
+  /** Every wait of the read loop ends when `stop()` is called. */
+  private readonly stopSignal = new StopSignal();
   private loop: Promise<void> = Promise.resolve();
   private tasks: { claim?: PeriodicTask; heartbeat?: PeriodicTask; trim?: PeriodicTask } = {};
   private stopped: Promise<void> | undefined;
@@ -117,7 +117,7 @@ export class StreamConsumer {
 
   private async drainAndClose(): Promise<void> {
     this.stopping = true;
-    this.signalStop();
+    this.stopSignal.stop();
     await this.unblockReader();
     if (!(await settlesWithin(this.loop, this.options.blockMs + 500))) {
       // The read could not be unblocked (its connection was down): failing it ends the loop.
@@ -219,17 +219,11 @@ export class StreamConsumer {
     } else {
       logger.warn({ err: error, failures }, 'Reading the streams failed; retrying');
     }
-    await this.pause(Math.min(2_000, 25 * 2 ** failures));
+    await this.stopSignal.sleep(Math.min(2_000, 25 * 2 ** failures));
   }
 
   private untilRoom(): Promise<void> {
-    return Promise.race([this.queue.below(this.options.maxInFlight), this.stopSignal]);
-  }
-
-  private async pause(ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), this.stopSignal]);
-    clearTimeout(timer);
+    return this.stopSignal.until(this.queue.below(this.options.maxInFlight));
   }
 
   private async ensureGroups(): Promise<void> {
