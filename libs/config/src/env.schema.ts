@@ -69,6 +69,12 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(1) STREAM_BATCH_SIZE = 64;
   @Transform(toInt) @IsInt() @Min(1) STREAM_MAX_IN_FLIGHT = 64;
   @Transform(toInt) @IsInt() @Min(1) STREAM_BLOCK_MS = 2_000;
+  /**
+   * After a read that returned fewer entries than asked for, wait this long before reading again, so
+   * that reads carry several entries. The audit, cqrs-projection and notification workers, off the
+   * checkout's path, wait 20 ms whatever this says.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000) STREAM_READ_PAUSE_MS = 5;
   @Transform(toInt) @IsInt() @Min(1) STREAM_MAX_ATTEMPTS = 5;
   @Transform(toInt) @IsInt() @Min(100) STREAM_CLAIM_IDLE_MS = 30_000;
   @Transform(toInt) @IsInt() @Min(100) STREAM_CLAIM_INTERVAL_MS = 5_000;

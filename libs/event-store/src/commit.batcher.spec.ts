@@ -48,4 +48,13 @@ describe('CommitBatcher', () => {
     expect((outcomes[2] as PromiseRejectedResult).reason).toEqual(new Error('cannot write 13'));
     expect(store.committed).toEqual([11, 12, 14]);
   });
+
+  it('writes each batch, and retries a failed one item by item, in the given order rather than the order added', async () => {
+    const { store, commit } = fakeStore((items) => items.length > 1);
+    const batcher = new CommitBatcher({ commit, maxBatch: 8, lingerMs: 1, order: (a: number, b: number) => a - b });
+    await Promise.all([3, 1, 4, 2].map((i) => batcher.add(i)));
+
+    expect(store.batches).toEqual([[1, 2, 3, 4], [1], [2], [3], [4]]);
+    expect(store.committed).toEqual([1, 2, 3, 4]);
+  });
 });

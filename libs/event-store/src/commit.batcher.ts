@@ -5,6 +5,8 @@ export interface CommitBatcherOptions<T> {
   maxBatch: number;
   /** How long the first item of a batch waits for others when nothing is being written. */
   lingerMs: number;
+  /** The order items of a batch are written in, and retried one by one in after a failure. Default: as added. */
+  order?: (a: T, b: T) => number;
 }
 
 interface Waiter<T> {
@@ -42,6 +44,8 @@ export class CommitBatcher<T> {
     if (this.writing || this.waiting.length === 0) return;
     this.writing = true;
     const batch = this.waiting.splice(0, this.options.maxBatch);
+    const { order } = this.options;
+    if (order !== undefined) batch.sort((a, b) => order(a.item, b.item));
     void this.write(batch).finally(() => {
       this.writing = false;
       // Whatever arrived during the write has waited long enough.

@@ -1,23 +1,33 @@
 import type { AppConfig } from '@app/config';
 import { histogram } from '@app/observability';
-import { RetriableError } from '@app/redis-streams';
+import { RetriableError, compareEntryIds } from '@app/redis-streams';
 import { CommitBatcher } from './commit.batcher.js';
 
 /** How long a lone event waits for others before its write starts. */
 const LINGER_MS = 5;
 
+/** What a store writer batches: something read from a stream entry, and that entry's id. */
+export interface StreamItem {
+  /** The stream entry id (`RedisStreamsContext.getEntryId()`). */
+  entryId: string;
+}
+
 /** A {@link CommitBatcher} for the handlers of a stream consumer. */
-export interface StoreBatcher<T> {
+export interface StoreBatcher<T extends StreamItem> {
   /** Resolves once `item` is committed; rejects with a {@link RetriableError}, so its entry stays pending. */
   add(item: T): Promise<void>;
 }
 
 /**
  * Group commit sized for a stream consumer writing to the event store: a batch holds at most what
- * the transport keeps in flight (STREAM_MAX_IN_FLIGHT) and a lone event waits a few ms. A failed
- * write is transient for the transport: the entry is delivered again, and the write is idempotent.
+ * the transport keeps in flight (STREAM_MAX_IN_FLIGHT) and a lone event waits a few ms. Each batch
+ * is written in stream order (by entry id; entries of several streams by the time Redis stamped
+ * them), whatever order the handlers finished in, so a transport that hands over every entry in
+ * flight at once (`ordering: 'none'`) still stores and folds the events of a checkout in order.
+ * A failed write is transient for the transport: the entry is delivered again, and the write is
+ * idempotent.
  */
-export function storeBatcher<T>(config: AppConfig, what: string, commit: (items: T[]) => Promise<void>): StoreBatcher<T> {
+export function storeBatcher<T extends StreamItem>(config: AppConfig, what: string, commit: (items: T[]) => Promise<void>): StoreBatcher<T> {
   const sizes = histogram({
     name: 'event_store_batch_size',
     help: 'Events written by one transaction of a store writer',
@@ -30,6 +40,7 @@ export function storeBatcher<T>(config: AppConfig, what: string, commit: (items:
     },
     maxBatch: config.STREAM_MAX_IN_FLIGHT,
     lingerMs: LINGER_MS,
+    order: (a, b) => compareEntryIds(a.entryId, b.entryId),
   });
   return {
     add: (item) =>

@@ -1,14 +1,23 @@
 import type { Redis } from 'ioredis';
 import type { StreamsLogger } from './redis-streams.options.js';
 
+/** How long an acknowledgement nobody waits for may wait for company. */
+const LATER_MS = 100;
+/** Acknowledgements nobody waits for that are sent at once, whatever the time. */
+const LATER_MAX = 1_000;
+
 /**
  * Collects the acknowledgements of handlers that finish in the same turn of the event loop and
- * sends them as one XACK per stream. A failed XACK is only logged: the entry stays pending and is
- * delivered again later, which at-least-once handlers already tolerate.
+ * sends them as one XACK per stream. Entries skipped unread (a type the group does not handle) are
+ * acknowledged {@link ackLater}: they ride with the next batch, so a group that handles few of the
+ * entries it reads does not pay a round trip per read for the others. A failed XACK is only logged:
+ * the entry stays pending and is delivered again later, which at-least-once handlers already tolerate.
  */
 export class AckBatcher {
   private waiting = new Map<string, string[]>();
+  private waitingCount = 0;
   private next: Promise<void> | undefined;
+  private later: NodeJS.Timeout | undefined;
   private readonly unsent = new Set<Promise<void>>();
 
   constructor(
@@ -19,16 +28,36 @@ export class AckBatcher {
 
   /** Resolves once the acknowledgement of `id` was sent (or failed and was logged). */
   ack(stream: string, id: string): Promise<void> {
-    const ids = this.waiting.get(stream) ?? [];
-    ids.push(id);
-    this.waiting.set(stream, ids);
-    this.next ??= this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.send()));
-    return this.next;
+    this.add(stream, id);
+    return this.sendSoon();
   }
 
-  /** Resolves once every acknowledgement asked for so far has been sent. */
+  /**
+   * Acknowledges `id` with the next batch, or within {@link LATER_MS} if none comes: for entries
+   * no handler waits on. Until then the entry stays pending, far below the claim idle time.
+   */
+  ackLater(stream: string, id: string): void {
+    this.add(stream, id);
+    if (this.waitingCount >= LATER_MAX) void this.sendSoon();
+    else if (this.next === undefined) this.later ??= setTimeout(() => void this.sendSoon(), LATER_MS);
+  }
+
+  /** Sends what waits, and resolves once every acknowledgement asked for so far has been sent. */
   async flush(): Promise<void> {
+    if (this.waitingCount > 0) void this.sendSoon();
     await Promise.all([...this.unsent]);
+  }
+
+  private add(stream: string, id: string): void {
+    const ids = this.waiting.get(stream);
+    if (ids === undefined) this.waiting.set(stream, [id]);
+    else ids.push(id);
+    this.waitingCount += 1;
+  }
+
+  private sendSoon(): Promise<void> {
+    this.next ??= this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.send()));
+    return this.next;
   }
 
   private track(batch: Promise<void>): Promise<void> {
@@ -40,7 +69,10 @@ export class AckBatcher {
   private async send(): Promise<void> {
     const batch = this.waiting;
     this.waiting = new Map();
+    this.waitingCount = 0;
     this.next = undefined;
+    clearTimeout(this.later);
+    this.later = undefined;
     await Promise.all(
       [...batch].map(([stream, ids]) =>
         this.redis.xack(stream, this.group, ...ids).then(

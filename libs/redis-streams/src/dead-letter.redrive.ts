@@ -1,6 +1,6 @@
 import { deadLetterStreamOf } from '@app/contracts';
 import type { Redis } from 'ioredis';
-import { ENVELOPE_FIELD } from './stream-entry.codec.js';
+import { ENVELOPE_FIELD, TYPE_FIELD } from './stream-entry.codec.js';
 
 /** A dead-lettered entry as operators see it. */
 export interface StoredDeadLetter {
@@ -51,6 +51,14 @@ function toDeadLetter(id: string, fields: readonly string[]): StoredDeadLetter {
   };
 }
 
+/** The fields of the entry a dead letter was made from, as they were. */
+function originalOf(letter: Record<string, string>): string[] {
+  const envelope = letter[ENVELOPE_FIELD];
+  if (envelope === undefined) return JSON.parse(letter['fields'] ?? '[]') as string[];
+  const type = letter[TYPE_FIELD];
+  return type === undefined ? [ENVELOPE_FIELD, envelope] : [ENVELOPE_FIELD, envelope, TYPE_FIELD, type];
+}
+
 /**
  * The dead letters of `stream` (the key as stored, prefix included), oldest first, starting after
  * the dead-letter id `after` (exclusive) when given.
@@ -76,8 +84,7 @@ export async function redriveDeadLetter(redis: Redis, stream: string, deadLetter
       await watcher.watch(dlq);
       const [entry] = (await watcher.xrange(dlq, deadLetterId, deadLetterId)) as [string, string[]][];
       if (entry === undefined) return undefined;
-      const fields = toRecord(entry[1]);
-      const original = fields[ENVELOPE_FIELD] !== undefined ? [ENVELOPE_FIELD, fields[ENVELOPE_FIELD]] : (JSON.parse(fields['fields'] ?? '[]') as string[]);
+      const original = originalOf(toRecord(entry[1]));
       const replies = await watcher
         .multi()
         .xadd(stream, '*', ...original)

@@ -1,6 +1,6 @@
 import { deadLetterStreamOf } from '@app/contracts';
 import type { Redis } from 'ioredis';
-import { ENVELOPE_FIELD } from './stream-entry.codec.js';
+import { ENVELOPE_FIELD, TYPE_FIELD } from './stream-entry.codec.js';
 
 /** An entry given up on, as written to `<stream>.dlq`. */
 export interface DeadLetter {
@@ -20,9 +20,10 @@ export interface DeadLetter {
  * Appends the entry to `deadLetterStreamOf(stream)` and acknowledges it, in one MULTI so an entry is
  * never both lost and unacknowledged nor dead-lettered twice by one consumer.
  *
- * Dead-letter entry fields: `event` (the original envelope JSON, verbatim, when the entry had one),
- * `fields` (JSON of the original field list, only when it was anything else), `error`, `originalId`,
- * `originalStream`, `group`, `consumer`, `attempts`, `deadLetteredAt` (ISO-8601).
+ * Dead-letter entry fields: `event` (the original envelope JSON, verbatim, when the entry had one)
+ * and `type` (when it had that too), `fields` (JSON of the original field list, only when it was
+ * anything else), `error`, `originalId`, `originalStream`, `group`, `consumer`, `attempts`,
+ * `deadLetteredAt` (ISO-8601).
  */
 export async function writeDeadLetter(redis: Redis, letter: DeadLetter): Promise<string> {
   const original = originalFields(letter.fields);
@@ -54,7 +55,10 @@ export async function writeDeadLetter(redis: Redis, letter: DeadLetter): Promise
   return String(replies?.[0]?.[1]);
 }
 
+/** The entry's own fields when they are an envelope and its type, as publishers write them; otherwise all of them as JSON. */
 function originalFields(fields: readonly string[]): string[] {
-  if (fields.length === 2 && fields[0] === ENVELOPE_FIELD) return [ENVELOPE_FIELD, fields[1] ?? ''];
-  return ['fields', JSON.stringify(fields)];
+  const names = fields.filter((_, i) => i % 2 === 0);
+  const asPublished =
+    names.includes(ENVELOPE_FIELD) && names.every((name) => name === ENVELOPE_FIELD || name === TYPE_FIELD) && new Set(names).size === names.length;
+  return asPublished ? [...fields] : ['fields', JSON.stringify(fields)];
 }

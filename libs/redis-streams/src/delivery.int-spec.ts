@@ -1,7 +1,7 @@
 import { createEnvelope } from '@app/contracts';
 import { eventually, testConfig } from '@app/testing';
 import { register } from 'prom-client';
-import { StreamsTestScope, orderCreatedPayload } from '../test/streams.test-kit.js';
+import { StreamsTestScope, gate, orderCreatedPayload } from '../test/streams.test-kit.js';
 
 async function metricValue(name: string, labels: Record<string, string>, suffix = ''): Promise<number | undefined> {
   const metric = await register.getSingleMetric(name)?.get();
@@ -87,6 +87,23 @@ describe('redis-streams delivery', () => {
     await eventually(() => expect([...seen.values()].flat()).toHaveLength(32));
     for (const id of checkouts) expect(seen.get(id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(maxRunning).toBeGreaterThan(1);
+  });
+
+  it('hands over every entry in flight at once with ordering none, those of one correlation id included', async () => {
+    const held = gate();
+    const started: number[] = [];
+    await scope.worker({ group: 'store', ordering: 'none', batchSize: 8, maxInFlight: 8 }, async (event) => {
+      started.push(event.payload.totalCents);
+      await held.promise;
+    });
+    const sameCheckout = [0, 1, 2].map((seq) => createEnvelope('OrderCreated', orderCreatedPayload('same', seq), { correlationId: 'same', producer: 'test' }));
+    await scope.publisher.publishMany(sameCheckout);
+
+    // With the default ordering, 1 and 2 would wait for 0 to finish.
+    await eventually(() => expect(started).toEqual([0, 1, 2]));
+    expect(await scope.pending('store')).toBe(3);
+    held.open();
+    await eventually(async () => expect(await scope.pending('store')).toBe(0));
   });
 
   it('passes the full envelope and the delivery context to the handler', async () => {

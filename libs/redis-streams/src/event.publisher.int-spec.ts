@@ -26,7 +26,7 @@ describe('EventPublisher', () => {
     await scope.dispose();
   });
 
-  it('appends the envelope as one JSON field `event` to the prefixed stream of its type', async () => {
+  it('appends the envelope as one JSON field `event`, then its `type`, to the prefixed stream of its type', async () => {
     const before = await publishedCount('StockReserved');
     const envelope = await scope.publisher.publish(
       'StockReserved',
@@ -43,7 +43,7 @@ describe('EventPublisher', () => {
       schemaVersion: 1,
     });
     const entries = await scope.redis.xrange(scope.stream, '-', '+');
-    expect(entries.map(([, fields]) => fields)).toEqual([['event', JSON.stringify(envelope)]]);
+    expect(entries.map(([, fields]) => fields)).toEqual([['event', JSON.stringify(envelope), 'type', 'StockReserved']]);
     expect(await publishedCount('StockReserved')).toBe(before + 1);
   });
 
@@ -58,8 +58,8 @@ describe('EventPublisher', () => {
       scope.redis.xrange(scope.stream, '-', '+'),
       scope.redis.xrange(`${scope.config.REDIS_KEY_PREFIX}${STREAMS.carts}`, '-', '+'),
     ]);
-    expect(checkoutEntries).toEqual([[ids[0], ['event', JSON.stringify(checkout)]]]);
-    expect(cartEntries).toEqual([[ids[1], ['event', JSON.stringify(cart)]]]);
+    expect(checkoutEntries).toEqual([[ids[0], ['event', JSON.stringify(checkout), 'type', 'OrderCreated']]]);
+    expect(cartEntries).toEqual([[ids[1], ['event', JSON.stringify(cart), 'type', 'CartCreated']]]);
   });
 
   it('is provided by RedisStreamsModule from APP_CONFIG and closes its connection on shutdown', async () => {
@@ -95,7 +95,7 @@ describe('RedisStreamsClient', () => {
   it('emits an envelope to the stream of its type', async () => {
     const envelope = createEnvelope('OrderCreated', orderCreatedPayload('chk-4'), { correlationId: 'chk-4', producer: 'test' });
     const id = await lastValueFrom(client.emit('OrderCreated', envelope));
-    expect(await scope.redis.xrange(scope.stream, '-', '+')).toEqual([[id, ['event', JSON.stringify(envelope)]]]);
+    expect(await scope.redis.xrange(scope.stream, '-', '+')).toEqual([[id, ['event', JSON.stringify(envelope), 'type', 'OrderCreated']]]);
   });
 
   it('refuses data that is not the envelope of the emitted type, and request-response', async () => {

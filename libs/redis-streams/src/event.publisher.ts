@@ -28,9 +28,9 @@ export interface PublishContext {
 
 /**
  * Appends events to their streams (`STREAM_OF[type]`, with the key prefix), typed by `EventMap`:
- * a payload that does not match its type does not compile. Each entry is one field `event` holding
- * the envelope as JSON. Streams are not capped here: consumers trim them without dropping entries a
- * group still needs.
+ * a payload that does not match its type does not compile. Each entry holds the envelope as JSON in
+ * `event` and its type in `type` ({@link encodeEnvelope}). Streams are not capped here: consumers
+ * trim them without dropping entries a group still needs.
  */
 export class EventPublisher implements OnApplicationShutdown {
   /** The connection the publisher writes with. */

@@ -7,7 +7,8 @@ export { OnEvent, OnAnyEvent, type EventHandlerOf, type AnyEventHandler } from '
 export { EventPublisher, type EventPublisherOptions, type PublishContext } from './event.publisher.js';
 export { RedisStreamsClient, type RedisStreamsClientOptions } from './redis-streams.client.js';
 export { RedisStreamsModule, type RedisStreamsModuleOptions } from './redis-streams.module.js';
-export { ENVELOPE_FIELD, encodeEnvelope, decodeEntry, type DecodedEntry } from './stream-entry.codec.js';
+export { ENVELOPE_FIELD, TYPE_FIELD, encodeEnvelope, decodeEntry, entryTypeOf, type DecodedEntry } from './stream-entry.codec.js';
+export { compareEntryIds } from './stream-entry.id.js';
 export type { DeadLetter } from './dead-letter.writer.js';
 export { type StreamGroupStats, streamGroupStats } from './stream-group.stats.js';
 export { type GroupGaugeSource, registerStreamGroupGauges } from './stream-group.gauges.js';

@@ -62,4 +62,20 @@ describe('KeyedQueue', () => {
     expect(errors).toEqual([new Error('boom')]);
     expect(ran).toEqual(['next']);
   });
+
+  it('runs tasks without a key at once, whatever runs before them, and counts them', async () => {
+    const queue = new KeyedQueue(() => undefined);
+    const slow = deferred();
+    const log: string[] = [];
+    const first = queue.add(null, () => slow.promise.then(() => void log.push('first')));
+    const second = queue.add(null, () => Promise.resolve().then(() => void log.push('second')));
+    expect(queue.size).toBe(2);
+    await second;
+    expect(log).toEqual(['second']);
+    expect(queue.size).toBe(1);
+    slow.resolve();
+    await first;
+    await queue.idle();
+    expect(log).toEqual(['second', 'first']);
+  });
 });

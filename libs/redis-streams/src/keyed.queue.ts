@@ -1,6 +1,7 @@
 /**
  * Runs tasks in parallel across keys and one after the other within a key, in the order they were
- * added; `size` counts tasks added and not yet settled, which is what bounds the work in flight.
+ * added; a task without a key waits for nothing. `size` counts tasks added and not yet settled,
+ * which is what bounds the work in flight.
  * Tasks report their own failures: a rejection is passed to `onError` and does not stop the key.
  */
 export class KeyedQueue {
@@ -14,19 +15,19 @@ export class KeyedQueue {
     return this.count;
   }
 
-  /** Adds a task behind every unsettled task of `key`; resolves once it settled. */
-  add(key: string, task: () => Promise<void>): Promise<void> {
+  /** Adds a task behind every unsettled task of `key` (`null`: behind none); resolves once it settled. */
+  add(key: string | null, task: () => Promise<void>): Promise<void> {
     this.count += 1;
-    const previous = this.tails.get(key) ?? Promise.resolve();
+    const previous = (key === null ? undefined : this.tails.get(key)) ?? Promise.resolve();
     const settled = previous
       .then(task)
       .catch(this.onError)
       .finally(() => {
         this.count -= 1;
-        if (this.tails.get(key) === settled) this.tails.delete(key);
+        if (key !== null && this.tails.get(key) === settled) this.tails.delete(key);
         this.wake();
       });
-    this.tails.set(key, settled);
+    if (key !== null) this.tails.set(key, settled);
     return settled;
   }
 

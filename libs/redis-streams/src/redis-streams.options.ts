@@ -44,6 +44,18 @@ export interface RedisStreamsServerOptions {
   maxInFlight?: number;
   /** How long one read blocks waiting for new entries. Default 2000 ms. */
   blockMs?: number;
+  /**
+   * How long to wait after a read that returned fewer entries than asked for, so that the next read
+   * finds several entries instead of one (each read is a round trip, paid by every group). It adds
+   * at most this much latency to an entry published during the wait. Default 0.
+   */
+  readPauseMs?: number;
+  /**
+   * `correlation` (default): entries with the same `correlationId` are handled one after the other
+   * in stream order, as saga steps need. `none`: every entry in flight is handed over at once, for
+   * writers that batch and put each batch back in stream order themselves (see `compareEntryIds`).
+   */
+  ordering?: 'correlation' | 'none';
   /** Deliveries of an entry before it is dead-lettered. Default 5. */
   maxAttempts?: number;
   /** An entry pending this long without progress is claimed (and retried). Default 30 000 ms. */
@@ -75,6 +87,8 @@ export function resolveServerOptions(options: RedisStreamsServerOptions): Resolv
     batchSize: 64,
     maxInFlight: 64,
     blockMs: 2_000,
+    readPauseMs: 0,
+    ordering: 'correlation',
     maxAttempts: 5,
     claimIdleMs: 30_000,
     claimIntervalMs: 5_000,
@@ -101,6 +115,7 @@ export function serverOptionsFromConfig(
     batchSize: config.STREAM_BATCH_SIZE,
     maxInFlight: config.STREAM_MAX_IN_FLIGHT,
     blockMs: config.STREAM_BLOCK_MS,
+    readPauseMs: config.STREAM_READ_PAUSE_MS,
     maxAttempts: config.STREAM_MAX_ATTEMPTS,
     claimIdleMs: config.STREAM_CLAIM_IDLE_MS,
     claimIntervalMs: config.STREAM_CLAIM_INTERVAL_MS,

@@ -1,5 +1,5 @@
 import { type AnyEvent, EVENT_TYPES, type EventType, STREAM_OF } from '@app/contracts';
-import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { DeadLetter } from './dead-letter.writer.js';
 import { RedisStreamsContext } from './redis-streams.context.js';
@@ -29,7 +29,8 @@ export type RedisStreamsServerEvents = {
  * for entries. An entry is acknowledged only once its handler's promise or observable succeeded;
  * failures are retried up to `maxAttempts` (or dead-lettered at once, as `errorPolicy` says);
  * entries of a crashed consumer are claimed after `claimIdleMs`; entries with the same
- * `correlationId` are handled one after the other in stream order.
+ * `correlationId` are handled one after the other in stream order (unless `ordering` is `none`).
+ * Entries of types the app does not handle are acknowledged without being parsed.
  *
  * @example
  * app.connectMicroservice({ strategy: new RedisStreamsServer(serverOptionsFromConfig(config, { group: 'payment' })) });
@@ -41,6 +42,10 @@ export class RedisStreamsServer extends Server<RedisStreamsServerEvents, RedisSt
   private readonly options: ResolvedServerOptions;
   private readonly listeners: { [K in keyof RedisStreamsServerEvents]: Set<RedisStreamsServerEvents[K]> } = { 'dead-letter': new Set(), trim: new Set() };
   private consumer: StreamConsumer | undefined;
+  /** Each handled event type's handler, looked up once at start: Nest's own lookup parses the pattern as JSON every time. */
+  private readonly handlers = new Map<string, MessageHandler>();
+  /** Whether the app handles every event type (the audit): it then also takes entries of types nobody knows. */
+  private everyType = false;
   private stopGauges: (() => void) | undefined;
 
   constructor(options: RedisStreamsServerOptions) {
@@ -74,6 +79,7 @@ export class RedisStreamsServer extends Server<RedisStreamsServerEvents, RedisSt
   }
 
   private async start(): Promise<void> {
+    this.indexHandlers();
     const streams = this.options.streams ?? this.handledStreams();
     if (streams.length === 0) throw new Error(`RedisStreamsServer(${this.options.group}): no stream to read (no @EventPattern handler for a known event type)`);
     const consumer = new StreamConsumer(
@@ -81,7 +87,7 @@ export class RedisStreamsServer extends Server<RedisStreamsServerEvents, RedisSt
       {
         // An app that handles every event type (the audit) must record every event: one of a type it
         // does not know is handed on, to be dead-lettered as poison instead of silently acknowledged.
-        handles: (type) => this.getHandlerByPattern(type) !== null || (!Object.hasOwn(STREAM_OF, type) && this.handlesEveryType()),
+        handles: (type) => this.handlers.has(type) || (this.everyType && !Object.hasOwn(STREAM_OF, type)),
         handle: (envelope, delivery) => this.invoke(envelope, delivery),
         onDeadLetter: (letter) => this.listeners['dead-letter'].forEach((listener) => listener(letter)),
         onTrim: (stream, removed) => this.listeners.trim.forEach((listener) => listener(stream, removed)),
@@ -95,8 +101,13 @@ export class RedisStreamsServer extends Server<RedisStreamsServerEvents, RedisSt
     this.options.logger.info({ group: this.options.group, consumer: this.options.consumer, streams }, 'Reading streams');
   }
 
-  private handlesEveryType(): boolean {
-    return EVENT_TYPES.every((type) => this.getHandlerByPattern(type) !== null);
+  private indexHandlers(): void {
+    this.handlers.clear();
+    for (const type of EVENT_TYPES) {
+      const handler = this.getHandlerByPattern(type);
+      if (handler !== null) this.handlers.set(type, handler);
+    }
+    this.everyType = this.handlers.size === EVENT_TYPES.length;
   }
 
   private handledStreams(): string[] {
@@ -112,8 +123,8 @@ export class RedisStreamsServer extends Server<RedisStreamsServerEvents, RedisSt
    * and logs failures; the transport needs the failure itself to decide between retry and dead letter.
    */
   private invoke(envelope: AnyEvent, delivery: Delivery): Promise<void> {
-    const handler = this.getHandlerByPattern(envelope.type);
-    if (handler === null) return Promise.resolve();
+    const handler = this.handlers.get(envelope.type);
+    if (handler === undefined) return Promise.resolve();
     const context = new RedisStreamsContext([delivery.topic, delivery.id, delivery.attempt, this.options.group]);
     return new Promise<void>((resolve, reject) => {
       // Run inside the processing hooks so tracing instrumentation sees each event like any Nest transport.

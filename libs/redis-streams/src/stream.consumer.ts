@@ -9,7 +9,8 @@ import { type PeriodicTask, settlesWithin, startPeriodic } from './periodic.task
 import { closeConnection, createRedisConnection } from './redis.connection.js';
 import { initConsumerSeries, streamMetrics } from './redis-streams.metrics.js';
 import type { ResolvedServerOptions } from './redis-streams.options.js';
-import { decodeEntry } from './stream-entry.codec.js';
+import { StopSignal } from './stop.signal.js';
+import { type DecodedEntry, decodeEntry, entryTypeOf } from './stream-entry.codec.js';
 import type { Delivery } from './stream.delivery.js';
 import { trimStream } from './stream.trimmer.js';
 
@@ -40,9 +41,8 @@ export class StreamConsumer {
   private readerId: number | undefined;
   private rescanOwnPending = true;
   private stopping = false;
-  private signalStop!: () => void;
-  /** Resolves when `stop()` is called: every wait of the read loop races it. */
-  private readonly stopSignal = new Promise<void>((resolve) => (this.signalStop = resolve));
+  /** Every wait of the read loop ends when `stop()` is called. */
+  private readonly stopSignal = new StopSignal();
   private loop: Promise<void> = Promise.resolve();
   private tasks: { claim?: PeriodicTask; heartbeat?: PeriodicTask; trim?: PeriodicTask } = {};
   private stopped: Promise<void> | undefined;
@@ -117,7 +117,7 @@ export class StreamConsumer {
 
   private async drainAndClose(): Promise<void> {
     this.stopping = true;
-    this.signalStop();
+    this.stopSignal.stop();
     await this.unblockReader();
     if (!(await settlesWithin(this.loop, this.options.blockMs + 500))) {
       // The read could not be unblocked (its connection was down): failing it ends the loop.
@@ -176,16 +176,20 @@ export class StreamConsumer {
   }
 
   private async readNew(): Promise<void> {
-    const { group, consumer, batchSize, blockMs } = this.options;
+    const { group, consumer, batchSize, blockMs, readPauseMs } = this.options;
     this.readerId ??= await this.reader.client('ID');
     if (this.stopping) return;
     const keys = [...this.topics.keys()];
     const count = Math.min(batchSize, this.room());
     if (count <= 0) return;
     const reply = await this.reader.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map(() => '>'));
+    let read = 0;
     for (const [stream, entries] of reply ?? []) {
+      read += entries.length;
       this.accept(entries.map(([id, fields]) => ({ stream, topic: this.topics.get(stream) ?? stream, id, fields, attempt: 1 })));
     }
+    // A short read means the group has caught up: let a few entries gather rather than fetch them one round trip each.
+    if (read > 0 && read < count && readPauseMs > 0) await this.stopSignal.sleep(readPauseMs);
   }
 
   /** Entries delivered to this consumer before a restart or a lost connection, and never acknowledged. */
@@ -219,17 +223,11 @@ export class StreamConsumer {
     } else {
       logger.warn({ err: error, failures }, 'Reading the streams failed; retrying');
     }
-    await this.pause(Math.min(2_000, 25 * 2 ** failures));
+    await this.stopSignal.sleep(Math.min(2_000, 25 * 2 ** failures));
   }
 
   private untilRoom(): Promise<void> {
-    return Promise.race([this.queue.below(this.options.maxInFlight), this.stopSignal]);
-  }
-
-  private async pause(ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), this.stopSignal]);
-    clearTimeout(timer);
+    return this.stopSignal.until(this.queue.below(this.options.maxInFlight));
   }
 
   private async ensureGroups(): Promise<void> {
@@ -245,16 +243,31 @@ export class StreamConsumer {
     for (const delivery of deliveries) {
       const key = inFlightKey(delivery.stream, delivery.id);
       if (this.inFlight.has(key)) continue;
+      if (this.skips(delivery)) {
+        this.acks.ackLater(delivery.stream, delivery.id);
+        continue;
+      }
       const decoded = decodeEntry(delivery.fields);
-      if (decoded.kind === 'deleted' || (decoded.kind === 'event' && !this.hooks.handles(decoded.envelope.type))) {
-        void this.acks.ack(delivery.stream, delivery.id);
+      if (decoded.kind === 'event' && !this.hooks.handles(decoded.envelope.type)) {
+        this.acks.ackLater(delivery.stream, delivery.id);
         continue;
       }
       this.inFlight.set(key, { stream: delivery.stream, id: delivery.id, touchedAt: Date.now() });
-      // Entries of one checkout are handled in stream order; a poison entry orders with nothing.
-      const order = decoded.kind === 'event' ? `correlation:${decoded.envelope.correlationId}` : `entry:${key}`;
-      void this.queue.add(order, () => this.settler.settle(delivery, decoded).finally(() => this.inFlight.delete(key)));
+      void this.queue.add(this.orderKey(decoded), () => this.settler.settle(delivery, decoded).finally(() => this.inFlight.delete(key)));
     }
+  }
+
+  /** Whether the entry is none of this group's business, known without parsing it: trimmed away, or of a type it does not handle. */
+  private skips(delivery: Delivery): boolean {
+    if (delivery.fields === null) return true;
+    const type = entryTypeOf(delivery.fields);
+    return type !== undefined && !this.hooks.handles(type);
+  }
+
+  /** Entries of one checkout are handled in stream order, unless the app orders them itself; a poison entry orders with nothing. */
+  private orderKey(decoded: DecodedEntry): string | null {
+    if (decoded.kind !== 'event' || this.options.ordering === 'none') return null;
+    return decoded.envelope.correlationId;
   }
 
   private async trimAll(): Promise<void> {

@@ -1,18 +1,6 @@
-import { compareStreamIds, nextStreamId, safeTrimId } from './trim.policy.js';
+import { safeTrimId } from './trim.policy.js';
 
 describe('trim policy', () => {
-  it('orders stream ids numerically, not as text', () => {
-    expect(compareStreamIds('9-0', '10-0')).toBe(-1);
-    expect(compareStreamIds('10-2', '10-10')).toBe(-1);
-    expect(compareStreamIds('10-10', '10-10')).toBe(0);
-    expect(compareStreamIds('11-0', '10-99')).toBe(1);
-  });
-
-  it('gives the next id within the same millisecond', () => {
-    expect(nextStreamId('1700000000000-7')).toBe('1700000000000-8');
-    expect(nextStreamId('0-0')).toBe('0-1');
-  });
-
   it('lets nothing limit trimming when the stream has no group', () => {
     expect(safeTrimId([])).toBeNull();
   });

@@ -1,23 +1,10 @@
+import { compareEntryIds, nextEntryId } from './stream-entry.id.js';
+
 /** What trimming needs to know about one consumer group of a stream. */
 export interface GroupProgress {
   lastDeliveredId: string;
   /** The oldest entry delivered to the group and not acknowledged, if any. */
   oldestPendingId: string | null;
-}
-
-/** Orders two stream ids (`<ms>-<seq>`) numerically. */
-export function compareStreamIds(a: string, b: string): number {
-  const [aMs, aSeq] = parseStreamId(a);
-  const [bMs, bSeq] = parseStreamId(b);
-  if (aMs !== bMs) return aMs < bMs ? -1 : 1;
-  if (aSeq !== bSeq) return aSeq < bSeq ? -1 : 1;
-  return 0;
-}
-
-/** The smallest id greater than `id`. */
-export function nextStreamId(id: string): string {
-  const [ms, seq] = parseStreamId(id);
-  return `${ms}-${seq + 1n}`;
 }
 
 /**
@@ -28,14 +15,8 @@ export function nextStreamId(id: string): string {
 export function safeTrimId(groups: readonly GroupProgress[]): string | null {
   let safe: string | null = null;
   for (const group of groups) {
-    const needed = group.oldestPendingId ?? nextStreamId(group.lastDeliveredId);
-    if (safe === null || compareStreamIds(needed, safe) < 0) safe = needed;
+    const needed = group.oldestPendingId ?? nextEntryId(group.lastDeliveredId);
+    if (safe === null || compareEntryIds(needed, safe) < 0) safe = needed;
   }
   return safe;
-}
-
-function parseStreamId(id: string): [bigint, bigint] {
-  const match = /^(\d+)-(\d+)$/.exec(id);
-  if (match === null) throw new Error(`Not a stream id: "${id}"`);
-  return [BigInt(match[1] ?? '0'), BigInt(match[2] ?? '0')];
 }

@@ -99,6 +99,26 @@ describe('audit worker (Redis + PostgreSQL)', () => {
     expect(seriesValue(metrics, 'event_store_batch_size_sum')).toBe(events.length + twice.length);
   }, 30_000);
 
+  it('appends the transitions of sagas published together in shared transactions, each saga in stream order', async () => {
+    const sagas = [0, 1, 2].map((i) => orchestratedCheckout('succeeded', { checkoutId: `t-${i}`, clientId: 'tia', sagaId: `t-saga-${i}` }));
+    // As the orchestrator's relay publishes them: each saga's transitions back to back.
+    const published = sagas.flat();
+    await publisher.publishMany(published);
+
+    const rows = await eventually(async () => {
+      const found = await store.query<{ event_id: string; recorded_at: string }[]>(
+        'SELECT event_id, recorded_at::text AS recorded_at FROM events WHERE event_id = ANY($1) ORDER BY stream_position',
+        [published.map((e) => e.eventId)],
+      );
+      expect(found).toHaveLength(published.length);
+      return found;
+    });
+    expect(rows.map((r) => r.event_id)).toEqual(published.map((e) => e.eventId));
+    // Handed over one at a time per saga (the transport's default ordering), a saga's 10 transitions would take 10 transactions.
+    expect(new Set(rows.map((r) => r.recorded_at)).size).toBeLessThan(10);
+    await eventually(async () => expect(await backlog()).toEqual({ pending: 0, lag: 0 }));
+  }, 30_000);
+
   it('acknowledges an entry only once its event is committed', async () => {
     const before = await storedCount();
     const blocker = new pg.Client({ connectionString: testDb.url, options: '-c search_path=event_store' });

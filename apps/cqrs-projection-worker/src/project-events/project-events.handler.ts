@@ -1,11 +1,11 @@
 import { Controller, Inject } from '@nestjs/common';
-import { Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { AnyEvent } from '@app/contracts';
-import { type StoreBatcher, projectEventsWithChanges, storeBatcher } from '@app/event-store';
-import { OnAnyEvent } from '@app/redis-streams';
+import { type StoreBatcher, type StreamItem, projectEventsWithChanges, storeBatcher } from '@app/event-store';
+import { OnAnyEvent, RedisStreamsContext } from '@app/redis-streams';
 import { projectionMetrics, recordObservation } from '../choreography-metrics/choreography.metrics.js';
 import { observationsOf } from '../choreography-metrics/choreography.observations.js';
 
@@ -16,18 +16,19 @@ import { observationsOf } from '../choreography-metrics/choreography.observation
  */
 @Controller()
 export class ProjectEventsHandler {
-  private readonly batcher: StoreBatcher<AnyEvent>;
+  private readonly batcher: StoreBatcher<StreamItem & { event: AnyEvent }>;
 
   constructor(@InjectDataSource() db: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
     const metrics = projectionMetrics();
-    this.batcher = storeBatcher<AnyEvent>(config, 'Projecting into the read models', async (events) => {
+    this.batcher = storeBatcher<StreamItem & { event: AnyEvent }>(config, 'Projecting into the read models', async (items) => {
+      const events = items.map((item) => item.event);
       const changes = await projectEventsWithChanges(db, events);
       for (const observation of changes.flatMap(observationsOf)) recordObservation(metrics, observation);
     });
   }
 
   @OnAnyEvent()
-  project(@Payload() event: AnyEvent): Promise<void> {
-    return this.batcher.add(event);
+  project(@Payload() event: AnyEvent, @Ctx() context: RedisStreamsContext): Promise<void> {
+    return this.batcher.add({ event, entryId: context.getEntryId() });
   }
 }

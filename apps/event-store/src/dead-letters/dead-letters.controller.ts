@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ErrorCode, NotFoundError } from '@app/contracts';
-import { type StoredDeadLetter, listDeadLetters, redriveAllDeadLetters, redriveDeadLetter } from '@app/redis-streams';
+import { type StoredDeadLetter, compareEntryIds, listDeadLetters, redriveAllDeadLetters, redriveDeadLetter } from '@app/redis-streams';
 import { BusConnection } from '../bus/bus.connection.js';
 import { KNOWN_STREAMS, STREAM_MESSAGE, StreamParam } from '../bus/stream.params.js';
 
@@ -44,7 +44,7 @@ export class DeadLettersController {
     );
     const deadLetters = pages
       .flat()
-      .sort((a, b) => compareIds(a.id, b.id))
+      .sort((a, b) => compareEntryIds(a.id, b.id))
       .slice(0, limit);
     return { deadLetters, next: deadLetters.length === limit ? deadLetters[deadLetters.length - 1]!.id : null };
   }
@@ -62,10 +62,4 @@ export class DeadLettersController {
   async redriveAll(@Param() { stream }: StreamParam): Promise<{ stream: string; redriven: number }> {
     return { stream, redriven: await redriveAllDeadLetters(this.bus.redis, this.bus.keyOf(stream)) };
   }
-}
-
-function compareIds(a: string, b: string): number {
-  const [am = 0n, as = 0n] = a.split('-').map(BigInt);
-  const [bm = 0n, bs = 0n] = b.split('-').map(BigInt);
-  return am === bm ? Number(as - bs) : am < bm ? -1 : 1;
 }
