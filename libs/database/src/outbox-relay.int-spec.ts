@@ -56,19 +56,22 @@ describe('outbox relay', () => {
     expect(await left()).toBe(0);
   });
 
-  it('relays a row that commits after a higher one was relayed (below the mark nudges read above)', async () => {
-    relay.onApplicationBootstrap();
+  it('relays a row that commits after a higher one was relayed at its own nudge, without waiting for a sweep', async () => {
+    await queue(10);
+    relay.nudge();
+    await eventually(() => expect(published).toEqual([10]));
     const late = new pg.Client({ connectionString: db.url });
     await late.connect();
     try {
       await late.query('BEGIN');
-      await late.query(`INSERT INTO test_outbox (envelope) VALUES ('{"n": 10}')`);
-      await queue(11);
+      await late.query(`INSERT INTO test_outbox (envelope) VALUES ('{"n": 11}')`);
+      await queue(12);
       relay.nudge();
-      await eventually(() => expect(published).toEqual([11]));
+      await eventually(() => expect(published).toEqual([10, 12]));
       await late.query('COMMIT');
       relay.nudge();
-      await eventually(() => expect(published).toEqual([11, 10]));
+      // No sweep runs in this test (the relay was not bootstrapped): only the nudge can find it.
+      await eventually(() => expect(published).toEqual([10, 12, 11]), { timeoutMs: 3_000 });
       expect(await left()).toBe(0);
     } finally {
       await late.end();

@@ -24,11 +24,12 @@ export type PublishBatch<T> = (envelopes: T[]) => Promise<unknown>;
  * (SKIP LOCKED). The app writes its outbox rows in the transaction of the change they announce, calls
  * {@link nudge} after the commit, and {@link close} once nothing more will be written.
  *
- * A nudged relay reads only above the highest id it relayed: the rows below are deleted, and an
- * index scan from the start would wade through their dead index entries on every batch (until
- * vacuum), which cost more than the relaying itself under load. A row that commits after a higher
- * one was relayed (ids are taken before commit) is below that mark: the periodic sweep, which reads
- * from the start, relays it.
+ * A nudged relay reads only above a watermark below which every id was relayed: the rows there are
+ * deleted, and an index scan from the start would wade through their dead index entries on every
+ * batch (until vacuum), which cost more than the relaying itself under load. Ids are taken before
+ * commit, so a row can commit after a higher one was relayed: the watermark stays below such a gap,
+ * and the late row's own nudge finds it. A gap that outlives a sweep interval (a rolled-back insert,
+ * or a row another instance relayed) is passed over; the periodic sweep reads from the start anyway.
  */
 export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger: Logger;
@@ -38,8 +39,12 @@ export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModul
   private draining?: Promise<void>;
   private again = false;
   private closed = false;
-  /** Highest id relayed by this instance; a nudge reads above it. */
-  private relayedUpTo = '0';
+  /** Every id up to this one was relayed (or is left to the sweep); a nudge reads above it. */
+  private watermark = 0n;
+  /** Ids relayed above the watermark, past a gap. */
+  private readonly relayedAbove = new Set<bigint>();
+  private gapSince: number | undefined;
+  private readOnce = false;
   /** Whether the next drain reads from the start of the table (sweep, close). */
   private fromStart = true;
 
@@ -103,7 +108,7 @@ export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModul
   }
 
   private async drain(): Promise<void> {
-    let after = this.fromStart ? '0' : this.relayedUpTo;
+    let after = this.fromStart ? '0' : String(this.watermark);
     this.fromStart = false;
     try {
       for (;;) {
@@ -118,14 +123,35 @@ export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModul
     }
   }
 
-  private async relayBatch(after: string): Promise<{ count: number; last: string }> {
+  private async relayBatch(after: string): Promise<{ ids: bigint[]; count: number; last: string }> {
     const relayed = await this.db.transaction(async (tx) => {
       const rows = await rowsOf<{ id: string; envelope: T }>(tx, this.batchSql, [this.options.batchSize, after]);
       rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
       if (rows.length > 0) await this.publish(rows.map((row) => row.envelope));
-      return { count: rows.length, last: rows.at(-1)?.id ?? after };
+      return { ids: rows.map((row) => BigInt(row.id)), count: rows.length, last: rows.at(-1)?.id ?? after };
     });
-    if (BigInt(relayed.last) > BigInt(this.relayedUpTo)) this.relayedUpTo = relayed.last;
+    this.raiseWatermark(relayed.ids, !this.readOnce);
+    if (relayed.count > 0) this.readOnce = true;
     return relayed;
+  }
+
+  /**
+   * `firstRead`: the first rows this relay read. The watermark starts below the first of them: what
+   * lies below was relayed before this relay began (or, if it commits late, is left to the sweep).
+   */
+  private raiseWatermark(ids: readonly bigint[], firstRead: boolean): void {
+    const first = ids[0];
+    if (firstRead && first !== undefined) this.watermark = first - 1n;
+    for (const id of ids) if (id > this.watermark) this.relayedAbove.add(id);
+    while (this.relayedAbove.delete(this.watermark + 1n)) this.watermark += 1n;
+    if (this.relayedAbove.size === 0) {
+      this.gapSince = undefined;
+    } else if (this.gapSince === undefined) {
+      this.gapSince = Date.now();
+    } else if (Date.now() - this.gapSince > this.options.intervalMs) {
+      for (const id of this.relayedAbove) if (id > this.watermark) this.watermark = id;
+      this.relayedAbove.clear();
+      this.gapSince = undefined;
+    }
   }
 }
