@@ -63,7 +63,7 @@ then an invariant check, a replay measure, and a report in <out>/<timestamp>/rep
   --styles LIST            orchestrated,choreographed (default: auto, the choreography when its app answers)
   --users N                closed model users (default 50)
   --closed-seconds S       closed model duration (default 15)
-  --rates LIST             open model sweep rates in checkouts/s (default 25,50,100,150,200,250,300,400)
+  --rates LIST             open model sweep rates in checkouts/s (default 25,50,75,100,125,150,200,250,300,400)
   --step-seconds S         duration of each sweep step (default 10)
   --warmup-seconds S       unrecorded warm-up per style (default 5)
   --drain-seconds S        wait for outstanding checkouts after a step (default 30)
@@ -172,7 +172,7 @@ export function parseBenchOptions(argv, env) {
     : {
         users: 50,
         closedSeconds: 15,
-        rates: [25, 50, 100, 150, 200, 250, 300, 400],
+        rates: [25, 50, 75, 100, 125, 150, 200, 250, 300, 400],
         stepSeconds: 10,
         warmupSeconds: 5,
         drainSeconds: 30,

@@ -53,7 +53,8 @@ function componentOf(cmdline, pid) {
   if (pid === process.pid) return 'load generator (bench)';
   const app = /dist\/apps\/([^/]+)\/src\/main\.js/.exec(cmdline)?.[1];
   if (app !== undefined) return app;
-  if (cmdline.startsWith('postgres')) return 'postgres';
+  // Backends and auxiliaries name themselves `postgres: …`; the postmaster runs as `…/bin/postgres -D …`.
+  if (/^(\S*\/)?postgres(:|\s|$)/.test(cmdline)) return 'postgres';
   if (/redis-server/.test(cmdline)) return 'redis';
   return undefined;
 }
