@@ -41,8 +41,17 @@ export async function rebuildReadModel(db: DataSource, model: ReadModel<unknown>
     await tx.query(`DELETE FROM ${model.table}`);
     const entries = [...views.entries()];
     for (let i = 0; i < entries.length; i += WRITE_CHUNK) await upsertViews(tx, model, new Map(entries.slice(i, i + WRITE_CHUNK)));
-    await tx.query('DELETE FROM projection_applied WHERE model = $1', [model.name]);
-    await tx.query('INSERT INTO projection_applied (model, event_id) SELECT $1, event_id FROM events WHERE global_position <= $2', [model.name, after]);
+    // The checkpoint becomes the ids of the folded events. Most are in it already: only what differs
+    // is written, so a rebuild costs reads, not a rewrite of every id the model ever applied.
+    await tx.query(
+      `DELETE FROM projection_applied a WHERE a.model = $1
+       AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = a.event_id AND e.global_position <= $2)`,
+      [model.name, after],
+    );
+    await tx.query(
+      'INSERT INTO projection_applied (model, event_id) SELECT $1, event_id FROM events WHERE global_position <= $2 ON CONFLICT DO NOTHING',
+      [model.name, after],
+    );
     const seconds = (performance.now() - started) / 1000;
     return { projection: model.name, events, rows: views.size, seconds, eventsPerSecond: Math.round(events / Math.max(seconds, 1e-6)) };
   });
