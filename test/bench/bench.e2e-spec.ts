@@ -142,7 +142,14 @@ describe('npm run bench -- --smoke', () => {
         expect(style.sweep.steps.every((s: { mismatched: number }) => s.mismatched === 0)).toBe(true);
         expect(style.closed.endToEnd.count).toBe(style.closed.completed);
         expect(style.serviceMetrics.scraped).toBe(metrics.length);
+        // Where the time goes: the CPU of the system's own processes, and PostgreSQL's statements or why not.
+        const cost = style.cost as { checkouts: number; totalMsPerCheckout: number; components: { name: string }[]; statements: { unavailable: string | null; statementsPerCheckout: number } };
+        expect(cost.checkouts).toBeGreaterThan(0);
+        expect(cost.totalMsPerCheckout).toBeGreaterThan(0);
+        expect(cost.components.map((c) => c.name)).toEqual(expect.arrayContaining(['postgres', style.style === 'orchestrated' ? 'saga-orchestrator' : 'checkout']));
+        expect(cost.statements.unavailable ?? `${cost.statements.statementsPerCheckout > 0}`).toMatch(/^true$|pg_stat_statements/);
       }
+      expect(markdown).toContain('## Where the time goes');
       if (withChoreography) {
         const choreographed = report.styles[1];
         expect(choreographed.closed.ack.count).toBe(choreographed.closed.sent);
