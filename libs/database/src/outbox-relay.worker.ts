@@ -112,9 +112,10 @@ export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModul
     this.fromStart = false;
     try {
       for (;;) {
-        const relayed = await this.relayBatch(after);
-        if (relayed.count < this.options.batchSize) break;
-        after = relayed.last;
+        const ids = await this.relayBatch(after);
+        const last = ids.at(-1);
+        if (last === undefined || ids.length < this.options.batchSize) break;
+        after = String(last);
       }
     } catch (error) {
       this.fromStart = true;
@@ -123,25 +124,31 @@ export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModul
     }
   }
 
-  private async relayBatch(after: string): Promise<{ ids: bigint[]; count: number; last: string }> {
-    const relayed = await this.db.transaction(async (tx) => {
-      const rows = await rowsOf<{ id: string; envelope: T }>(tx, this.batchSql, [this.options.batchSize, after]);
-      rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  /** Relays one batch above `after`; resolves with the ids relayed, in order. */
+  private async relayBatch(after: string): Promise<bigint[]> {
+    const ids = await this.db.transaction(async (tx) => {
+      const rows = (await rowsOf<{ id: string; envelope: T }>(tx, this.batchSql, [this.options.batchSize, after])).map((row) => ({
+        id: BigInt(row.id),
+        envelope: row.envelope,
+      }));
+      rows.sort((a, b) => (a.id < b.id ? -1 : 1));
       if (rows.length > 0) await this.publish(rows.map((row) => row.envelope));
-      return { ids: rows.map((row) => BigInt(row.id)), count: rows.length, last: rows.at(-1)?.id ?? after };
+      return rows.map((row) => row.id);
     });
-    this.raiseWatermark(relayed.ids, !this.readOnce);
-    if (relayed.count > 0) this.readOnce = true;
-    return relayed;
+    this.raiseWatermark(ids);
+    return ids;
   }
 
   /**
-   * `firstRead`: the first rows this relay read. The watermark starts below the first of them: what
-   * lies below was relayed before this relay began (or, if it commits late, is left to the sweep).
+   * The first rows this relay reads set the watermark below the first of them: what lies below was
+   * relayed before this relay began (or, if it commits late, is left to the sweep).
    */
-  private raiseWatermark(ids: readonly bigint[], firstRead: boolean): void {
+  private raiseWatermark(ids: readonly bigint[]): void {
     const first = ids[0];
-    if (firstRead && first !== undefined) this.watermark = first - 1n;
+    if (!this.readOnce && first !== undefined) {
+      this.watermark = first - 1n;
+      this.readOnce = true;
+    }
     for (const id of ids) if (id > this.watermark) this.relayedAbove.add(id);
     while (this.relayedAbove.delete(this.watermark + 1n)) this.watermark += 1n;
     if (this.relayedAbove.size === 0) {
