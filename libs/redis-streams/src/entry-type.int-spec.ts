@@ -1,11 +1,11 @@
-import { type EventEnvelope, createEnvelope } from '@app/contracts';
+import type { EventEnvelope } from '@app/contracts';
 import { eventually, testConfig } from '@app/testing';
 import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { redriveDeadLetter } from './dead-letter.redrive.js';
 import { OnEvent } from './on-event.decorator.js';
 import { streamGroupStats } from './stream-group.stats.js';
-import { BEHAVIOR, StreamsTestScope, orderCreatedPayload } from '../test/streams.test-kit.js';
+import { BEHAVIOR, StreamsTestScope, orderCreatedEvent } from '../test/streams.test-kit.js';
 
 @Controller()
 class OrderConfirmedHandler {
@@ -28,7 +28,6 @@ describe('redis-streams entry type field', () => {
     await scope.dispose();
   });
 
-  const orderCreated = (checkoutId: string) => createEnvelope('OrderCreated', orderCreatedPayload(checkoutId), { correlationId: checkoutId, producer: 'test' });
   /** Entries not yet delivered to `group`, and delivered but not acknowledged. */
   const progress = async (group: string) => {
     const stats = (await streamGroupStats(scope.redis, scope.stream)).find((g) => g.name === group);
@@ -74,7 +73,7 @@ describe('redis-streams entry type field', () => {
     const confirmed: string[] = [];
     await scope.worker({ group: 'orders' }, (event) => void created.push(event.eventId));
     await scope.worker({ group: 'confirmations' }, (event) => void confirmed.push(event.eventId), OrderConfirmedHandler);
-    const forged = await scope.redis.xadd(scope.stream, '*', 'event', JSON.stringify(orderCreated('chk-forged')), 'type', 'OrderConfirmed');
+    const forged = await scope.redis.xadd(scope.stream, '*', 'event', JSON.stringify(orderCreatedEvent('chk-forged')), 'type', 'OrderConfirmed');
     const genuine = await scope.orderCreated('chk-genuine');
 
     const letters = await eventually(async () => {
@@ -90,7 +89,7 @@ describe('redis-streams entry type field', () => {
   it('still reads entries written without a type field: handled, skipped after parsing, or dead-lettered', async () => {
     const handled: string[] = [];
     await scope.worker({ group: 'orders' }, (event) => void handled.push(event.eventId));
-    const old = orderCreated('chk-old');
+    const old = orderCreatedEvent('chk-old');
     await scope.redis.xadd(scope.stream, '*', 'event', JSON.stringify(old));
     await scope.redis.xadd(
       scope.stream,

@@ -1,6 +1,5 @@
-import { createEnvelope } from '@app/contracts';
 import { eventually, testConfig } from '@app/testing';
-import { StreamsTestScope, orderCreatedPayload } from '../test/streams.test-kit.js';
+import { StreamsTestScope, orderCreatedEvent } from '../test/streams.test-kit.js';
 
 describe('redis-streams read pause', () => {
   let scope: StreamsTestScope;
@@ -13,15 +12,13 @@ describe('redis-streams read pause', () => {
     await scope.dispose();
   });
 
-  const orderCreated = (checkoutId: string) => createEnvelope('OrderCreated', orderCreatedPayload(checkoutId), { correlationId: checkoutId, producer: 'test' });
-
   it('after a read that returned fewer entries than asked for, waits readPauseMs before reading again', async () => {
     const handledAt = new Map<string, number>();
     await scope.worker({ group: 'paused', readPauseMs: 1_000 }, (event) => void handledAt.set(event.payload.checkoutId, performance.now()));
     await scope.orderCreated('first');
     await eventually(() => expect([...handledAt.keys()]).toEqual(['first']));
 
-    await scope.publisher.publishMany(['a', 'b', 'c'].map(orderCreated));
+    await scope.publisher.publishMany(['a', 'b', 'c'].map(orderCreatedEvent));
     await eventually(() => expect([...handledAt.keys()].sort()).toEqual(['a', 'b', 'c', 'first']));
     await eventually(async () => expect(await scope.pending('paused')).toBe(0));
     const first = handledAt.get('first') ?? 0;
@@ -31,7 +28,7 @@ describe('redis-streams read pause', () => {
   });
 
   it('does not pause after full reads, so a backlog is read without waiting', async () => {
-    await scope.publisher.publishMany(Array.from({ length: 12 }, (_, i) => orderCreated(`backlog-${i}`)));
+    await scope.publisher.publishMany(Array.from({ length: 12 }, (_, i) => orderCreatedEvent(`backlog-${i}`)));
     const handled: string[] = [];
     await scope.worker({ group: 'backlog', batchSize: 4, readPauseMs: 60_000 }, (event) => void handled.push(event.payload.checkoutId));
 

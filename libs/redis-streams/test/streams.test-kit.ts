@@ -1,5 +1,5 @@
 import type { AppConfig } from '@app/config';
-import { type EventEnvelope, STREAMS } from '@app/contracts';
+import { type EventEnvelope, STREAMS, createEnvelope } from '@app/contracts';
 import { createLogger } from '@app/observability';
 import { Controller, Inject, type INestMicroservice, type Type } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
@@ -111,6 +111,11 @@ export class StreamsTestScope {
 
 export function orderCreatedPayload(checkoutId: string, seq = 0): EventEnvelope<'OrderCreated'>['payload'] {
   return { checkoutId, clientId: `client-${checkoutId}`, orderId: `order-${checkoutId}`, totalCents: seq, paymentToken: 'tok_visa' };
+}
+
+/** An `OrderCreated` envelope of `checkoutId`, correlated by it, not yet published. */
+export function orderCreatedEvent(checkoutId: string): EventEnvelope<'OrderCreated'> {
+  return createEnvelope('OrderCreated', orderCreatedPayload(checkoutId), { correlationId: checkoutId, producer: 'test' });
 }
 
 /** A promise with its resolver, to hold a handler until the test releases it. */
