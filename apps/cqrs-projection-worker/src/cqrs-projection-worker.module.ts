@@ -12,7 +12,7 @@ import { ProjectEventsHandler } from './project-events/project-events.handler.js
  */
 export const CQRS_PROJECTION_WORKER = { name: 'cqrs-projection-worker', group: 'cqrs-projection', transport: { readPauseMs: 20, ordering: 'none' } } as const;
 
-/** Keeps the read models (checkout_view, orders_by_client, cart_view) up to date from the live bus. */
+/** Keeps the read models (checkout_view, client_orders, cart_view) up to date from the live bus. */
 @Module({})
 export class CqrsProjectionWorkerModule {
   static register(config: AppConfig): DynamicModule {

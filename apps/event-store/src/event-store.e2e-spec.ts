@@ -32,6 +32,15 @@ describe('event-store app', () => {
       { correlationId: 'chk-2', producer: 'test' },
     ),
   ] as AnyEvent[];
+  /** A later saga of zoe's that succeeded, then was compensated by force (POST /api/saga/:id/compensate). */
+  const sagaRef = { sagaId: 'chk-3', checkoutId: 'chk-3', clientId: 'zoe', orderId: 'o-3', totalCents: 300 };
+  const transition = (from: string, to: string) =>
+    createEnvelope('SagaTransitioned', { ...sagaRef, from, to, terminal: to.startsWith('SAGA_') }, { correlationId: 'chk-3', producer: 'saga-orchestrator' });
+  const forced = [
+    transition('CONFIRMATION_COMMANDE', 'SAGA_TERMINEE'),
+    transition('SAGA_TERMINEE', 'COMPENSATION_EN_COURS'),
+    transition('COMPENSATION_EN_COURS', 'SAGA_ANNULEE'),
+  ] as AnyEvent[];
 
   beforeAll(async () => {
     db = await createTestDatabase('event_store_app');
@@ -43,6 +52,11 @@ describe('event-store app', () => {
       events.map((event) => ({ stream: STREAMS.checkout, event })),
     );
     await projectEvents(store, events);
+    await appendEvents(
+      store,
+      forced.map((event) => ({ stream: STREAMS.saga, event })),
+    );
+    await projectEvents(store, forced);
   });
 
   afterAll(async () => {
@@ -77,11 +91,11 @@ describe('event-store app', () => {
     expect(res.body.find((s: { stream: string }) => s.stream === STREAMS.checkout)).toMatchObject({ storedEvents: 8, groups: [] });
   });
 
-  it('answers orders-by-client from the read model and rebuilds it to the same answer', async () => {
+  it('answers orders-by-client without the cancelled orders, and rebuilds it to the same answer', async () => {
     const live = await get('/api/event-store/cqrs/orders-by-client/zoe').expect(200);
-    expect(live.body).toMatchObject({ clientId: 'zoe', totalOrders: 1, lastOrderId: 'o-2', lastCheckoutId: 'chk-2' });
+    expect(live.body).toEqual({ clientId: 'zoe', totalOrders: 1, lastOrderId: 'o-2', lastCheckoutId: 'chk-2', lastUpdateTs: events[7]!.occurredAt });
     const report = await request(app.url).post('/api/event-store/projections/orders-by-client/rebuild').set('X-API-Key', TEST_API_KEY).expect(200);
-    expect(report.body).toMatchObject({ projection: 'orders-by-client', events: 8, rows: 1, seconds: expect.any(Number) });
+    expect(report.body).toMatchObject({ projection: 'orders-by-client', events: 11, rows: 3, seconds: expect.any(Number) });
     expect((await get('/api/event-store/cqrs/orders-by-client/zoe').expect(200)).body).toEqual(live.body);
     await request(app.url).post('/api/event-store/projections/nope/rebuild').set('X-API-Key', TEST_API_KEY).expect(400);
   });

@@ -6,3 +6,4 @@ export { type ViewChange, projectEvents, projectEventsWithChanges } from './read
 export { type CommitBatcherOptions, CommitBatcher } from './commit.batcher.js';
 export { type StoreBatcher, type StreamItem, storeBatcher } from './store.batcher.js';
 export { type RebuildReport, rebuildReadModel } from './read-models/read-model.rebuilder.js';
+export { ordersOfClient } from './read-models/client-orders.reader.js';

@@ -1,42 +1,77 @@
 import type { AnyEvent } from '@app/contracts';
 
-/** `GET /api/event-store/cqrs/orders-by-client/:clientId`: the client's succeeded checkouts, both styles. */
+/**
+ * `GET /api/event-store/cqrs/orders-by-client/:clientId`: the client's orders that count, both
+ * styles. `totalOrders` counts the checkouts that succeeded and whose order was not cancelled since;
+ * `last*` name the latest of them by the time it succeeded.
+ */
 export interface OrdersByClientView {
   clientId: string;
   totalOrders: number;
   lastOrderId: string;
   lastCheckoutId: string;
+  /** When the last order's checkout succeeded. */
   lastUpdateTs: string;
 }
 
-interface Success {
+/**
+ * One checkout's order as the orders-by-client read model keeps it (one row per checkout, summed
+ * per client when queried). It counts while it has succeeded and has not been cancelled.
+ */
+export interface ClientOrderView {
+  checkoutId: string;
   clientId: string;
   orderId: string;
+  /** Its CheckoutSucceeded, or its saga reaching SAGA_TERMINEE. */
+  succeededAt?: string;
+  /** Its OrderCancelled, or its saga reaching SAGA_ANNULEE with an order: a forced compensation of a finished saga ends there too. */
+  cancelledAt?: string;
+}
+
+interface OrderFact {
+  kind: 'succeeded' | 'cancelled';
   checkoutId: string;
+  clientId: string;
+  orderId: string;
 }
 
-/** The success an event announces, in either style, or undefined. */
-function successOf(event: AnyEvent): Success | undefined {
-  if (event.type === 'CheckoutSucceeded') return event.payload;
-  if (event.type === 'SagaTransitioned' && event.payload.to === 'SAGA_TERMINEE' && event.payload.orderId !== undefined) {
-    return { clientId: event.payload.clientId, orderId: event.payload.orderId, checkoutId: event.payload.checkoutId };
+/** What an event says about a checkout's order, in either style, or undefined. */
+function orderFactOf(event: AnyEvent): OrderFact | undefined {
+  switch (event.type) {
+    case 'CheckoutSucceeded':
+      return { kind: 'succeeded', ...event.payload };
+    case 'OrderCancelled':
+      return { kind: 'cancelled', ...event.payload };
+    case 'SagaTransitioned': {
+      const { to, orderId, checkoutId, clientId } = event.payload;
+      if (orderId === undefined) return undefined;
+      if (to === 'SAGA_TERMINEE') return { kind: 'succeeded', checkoutId, clientId, orderId };
+      if (to === 'SAGA_ANNULEE') return { kind: 'cancelled', checkoutId, clientId, orderId };
+      return undefined;
+    }
+    default:
+      return undefined;
   }
-  return undefined;
 }
 
-/** The client an event would change the view of, if any. */
-export const ordersByClientKeyOf = (event: AnyEvent): string | undefined => successOf(event)?.clientId;
+/** The checkout (row of the read model) an event changes, if any. */
+export const clientOrderKeyOf = (event: AnyEvent): string | undefined => orderFactOf(event)?.checkoutId;
+
+/** Whether an order counts in its client's `totalOrders`. */
+export const isCounted = (order: ClientOrderView): boolean => order.succeededAt !== undefined && order.cancelledAt === undefined;
+
+const earliest = (a: string | undefined, b: string): string => (a === undefined || b < a ? b : a);
 
 /**
- * Folds one event into a client's view (pure). The caller guarantees each event is applied once
- * (the projection's checkpoint), so counting is exact. "Last" means latest by occurredAt, not last
- * applied, so a live projection and a rebuild from the store agree whatever order they saw.
+ * Folds one event into a checkout's order (pure). A cancellation is kept even when it is seen
+ * before the success it undoes, and each time is the earliest seen, so the live projection and a
+ * rebuild from the store agree whatever order they saw the events in.
  */
-export function evolveOrdersByClient(view: OrdersByClientView | undefined, event: AnyEvent): OrdersByClientView | undefined {
-  const success = successOf(event);
-  if (success === undefined) return view;
-  const totalOrders = (view?.totalOrders ?? 0) + 1;
-  const isLatest = view === undefined || event.occurredAt > view.lastUpdateTs || (event.occurredAt === view.lastUpdateTs && success.checkoutId > view.lastCheckoutId);
-  if (!isLatest) return { ...view, totalOrders };
-  return { clientId: success.clientId, totalOrders, lastOrderId: success.orderId, lastCheckoutId: success.checkoutId, lastUpdateTs: event.occurredAt };
+export function evolveClientOrder(order: ClientOrderView | undefined, event: AnyEvent): ClientOrderView | undefined {
+  const fact = orderFactOf(event);
+  if (fact === undefined) return order;
+  const current = order ?? { checkoutId: fact.checkoutId, clientId: fact.clientId, orderId: fact.orderId };
+  return fact.kind === 'succeeded'
+    ? { ...current, succeededAt: earliest(current.succeededAt, event.occurredAt) }
+    : { ...current, cancelledAt: earliest(current.cancelledAt, event.occurredAt) };
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ErrorCode, ID_PATTERN, NotFoundError } from '@app/contracts';
+import { ordersOfClient } from '@app/event-store';
 import type { OrdersByClientView } from '@app/projections';
 import { IsString, Matches } from 'class-validator';
 
@@ -14,10 +15,11 @@ class ClientIdParam {
 export class CqrsQueriesController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /** The client's orders that count: succeeded and not cancelled since (404 when none does). */
   @Get('orders-by-client/:clientId')
   async ordersByClient(@Param() { clientId }: ClientIdParam): Promise<OrdersByClientView> {
-    const [row] = await this.db.query<{ view: OrdersByClientView }[]>('SELECT view FROM orders_by_client WHERE client_id = $1', [clientId]);
-    if (row === undefined) throw new NotFoundError(ErrorCode.ClientNotFound, `No orders for client ${clientId}`);
-    return row.view;
+    const view = await ordersOfClient(this.db, clientId);
+    if (view === undefined) throw new NotFoundError(ErrorCode.ClientNotFound, `No orders for client ${clientId}`);
+    return view;
   }
 }

@@ -33,7 +33,7 @@ describe('event-store app: replay of both styles and of carts', () => {
   /** Everything replay could touch: the store, the read models, the bus. */
   const snapshot = async () => ({
     tables: await Promise.all(
-      ['events', 'stream_heads', 'checkout_view', 'orders_by_client', 'cart_view', 'projection_applied'].map((t) =>
+      ['events', 'stream_heads', 'checkout_view', 'client_orders', 'cart_view', 'projection_applied'].map((t) =>
         store.query(`SELECT * FROM ${t} ORDER BY 1, 2`),
       ),
     ),

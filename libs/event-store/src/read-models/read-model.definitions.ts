@@ -2,12 +2,13 @@ import type { AnyEvent } from '@app/contracts';
 import {
   type CartView,
   type CheckoutView,
-  type OrdersByClientView,
+  type ClientOrderView,
   checkoutIdOf,
+  clientOrderKeyOf,
   evolveCart,
   evolveCheckout,
-  evolveOrdersByClient,
-  ordersByClientKeyOf,
+  evolveClientOrder,
+  isCounted,
 } from '@app/projections';
 
 /** A read model: which row an event touches, how it folds, and where it is stored. */
@@ -32,14 +33,15 @@ export const checkoutStatusModel: ReadModel<CheckoutView> = {
   columnTypes: { status: 'text', style: 'text', client_id: 'text', updated_at: 'timestamptz' },
 };
 
-export const ordersByClientModel: ReadModel<OrdersByClientView> = {
+/** One row per checkout with an order; `ordersOfClient` sums a client's rows that count. */
+export const ordersByClientModel: ReadModel<ClientOrderView> = {
   name: 'orders-by-client',
-  table: 'orders_by_client',
-  keyColumn: 'client_id',
-  keyOf: ordersByClientKeyOf,
-  evolve: evolveOrdersByClient,
-  columns: () => ({}),
-  columnTypes: {},
+  table: 'client_orders',
+  keyColumn: 'checkout_id',
+  keyOf: clientOrderKeyOf,
+  evolve: evolveClientOrder,
+  columns: (v) => ({ client_id: v.clientId, succeeded_at: v.succeededAt ?? null, counted: isCounted(v) }),
+  columnTypes: { client_id: 'text', succeeded_at: 'timestamptz', counted: 'boolean' },
 };
 
 export const cartModel: ReadModel<CartView> = {
