@@ -24,6 +24,7 @@ export const ErrorCode = {
   CartConcurrentChange: 'CART.CONCURRENT_CHANGE',
   ClientNotFound: 'CQRS.CLIENT_NOT_FOUND',
   DeadLetterNotFound: 'EVENT_STORE.DEAD_LETTER_NOT_FOUND',
+  StoreBehindProjection: 'EVENT_STORE.STORE_BEHIND_PROJECTION',
   InjectedFault: 'FAULT.INJECTED',
 } as const;
 

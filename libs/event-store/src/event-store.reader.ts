@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
 
 /** An event as stored, with its positions. */
@@ -25,7 +25,8 @@ interface EventRow {
   payload: unknown;
 }
 
-const COLUMNS = 'global_position, event_id, stream, stream_position, type, schema_version, occurred_at, recorded_at, correlation_id, causation_id, producer, payload';
+const COLUMNS =
+  'global_position, event_id, stream, stream_position, type, schema_version, occurred_at, recorded_at, correlation_id, causation_id, producer, payload';
 
 function toStored(row: EventRow): StoredEvent {
   return {
@@ -56,8 +57,8 @@ export async function readStream(db: DataSource, stream: string, after: number, 
   return rows.map(toStored);
 }
 
-/** Every event after a global position, in order: what projection rebuilds read. */
-export async function readAll(db: DataSource, after: number, limit: number): Promise<StoredEvent[]> {
+/** Every event after a global position, in order: what projection rebuilds read (also inside a transaction). */
+export async function readAll(db: Pick<EntityManager, 'query'>, after: number, limit: number): Promise<StoredEvent[]> {
   const rows = await db.query<EventRow[]>(`SELECT ${COLUMNS} FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`, [after, limit]);
   return rows.map(toStored);
 }

@@ -5,5 +5,5 @@ export { type ReadModel, READ_MODELS, checkoutStatusModel, ordersByClientModel, 
 export { type ViewChange, projectEvents, projectEventsWithChanges } from './read-models/read-model.projector.js';
 export { type CommitBatcherOptions, CommitBatcher } from './commit.batcher.js';
 export { type StoreBatcher, type StreamItem, storeBatcher } from './store.batcher.js';
-export { type RebuildReport, rebuildReadModel } from './read-models/read-model.rebuilder.js';
+export { type RebuildReport, type RebuildOptions, rebuildReadModel } from './read-models/read-model.rebuilder.js';
 export { ordersOfClient } from './read-models/client-orders.reader.js';

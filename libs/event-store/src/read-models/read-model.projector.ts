@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
 import { READ_MODELS, type ReadModel } from './read-model.definitions.js';
+import { lockReadModel } from './read-model.lock.js';
 import { eventsByKey, upsertViews } from './read-model.writer.js';
 
 /** One fresh event applied to one row of a read model: the row's view before and after it. */
@@ -43,6 +44,7 @@ export async function projectEventsWithChanges(
 async function applyToModel(tx: EntityManager, model: ReadModel<unknown>, events: readonly AnyEvent[]): Promise<ViewChange[]> {
   const relevant = events.filter((e) => model.keyOf(e) !== undefined);
   if (relevant.length === 0) return [];
+  await lockReadModel(tx, model, 'shared');
   const inserted = await tx.query<{ event_id: string }[]>(
     `INSERT INTO projection_applied (model, event_id) SELECT $1, id FROM unnest($2::text[]) AS id ON CONFLICT DO NOTHING RETURNING event_id`,
     [model.name, relevant.map((e) => e.eventId)],

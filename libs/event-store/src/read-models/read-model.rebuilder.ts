@@ -1,6 +1,8 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { readAll } from '../event-store.reader.js';
 import type { ReadModel } from './read-model.definitions.js';
+import { lockReadModel } from './read-model.lock.js';
+import { waitUntilStored } from './store-catch-up.js';
 import { upsertViews } from './read-model.writer.js';
 
 export interface RebuildReport {
@@ -11,48 +13,72 @@ export interface RebuildReport {
   eventsPerSecond: number;
 }
 
+export interface RebuildOptions {
+  /** How long to wait, holding nothing, for the audit worker to store what the live projection applied. */
+  catchUpMs?: number;
+  /** How long to wait for the rest while the live projection of this model is held. */
+  lockedCatchUpMs?: number;
+}
+
 const PAGE = 10_000;
 const WRITE_CHUNK = 5_000;
 
-/**
- * Rebuilds a read model from the durable store, in one transaction that locks the model's table
- * against the live projector: the rows are replaced by the fold of every stored event, and the
- * model's checkpoint by the ids of those events. Nothing else is touched, no event is published.
- */
-export async function rebuildReadModel(db: DataSource, model: ReadModel<unknown>): Promise<RebuildReport> {
-  const started = performance.now();
-  return db.transaction(async (tx) => {
-    await tx.query(`LOCK TABLE ${model.table} IN EXCLUSIVE MODE`);
-    const views = new Map<string, unknown>();
-    let events = 0;
-    let after = 0;
+/** A fold of the stored events in global order, read page by page and resumable. */
+class StoreFold {
+  readonly views = new Map<string, unknown>();
+  events = 0;
+  after = 0;
+
+  constructor(private readonly model: ReadModel<unknown>) {}
+
+  /** Folds every event stored after those already folded. */
+  async readRest(source: Pick<EntityManager, 'query'>): Promise<void> {
     for (;;) {
-      const page = await readAll(db, after, PAGE);
-      if (page.length === 0) break;
+      const page = await readAll(source, this.after, PAGE);
+      if (page.length === 0) return;
       for (const { event } of page) {
-        const key = model.keyOf(event);
+        const key = this.model.keyOf(event);
         if (key === undefined) continue;
-        const view = model.evolve(views.get(key), event);
-        if (view !== undefined) views.set(key, view);
+        const view = this.model.evolve(this.views.get(key), event);
+        if (view !== undefined) this.views.set(key, view);
       }
-      events += page.length;
-      after = page[page.length - 1]!.globalPosition;
+      this.events += page.length;
+      this.after = page[page.length - 1]!.globalPosition;
     }
+  }
+}
+
+/**
+ * Rebuilds a read model from the durable store while the system runs: its rows become the fold of
+ * every stored event, its checkpoint the ids of those events. The live projector applies events as
+ * they come off the bus, often before the audit worker has stored them, and never sees them again;
+ * so the rebuild first waits until every event the model applied is stored, and folds it. Most of
+ * the fold and of the wait happen holding nothing; then the model's live projection is held (its
+ * lock) only to wait for what it applied meanwhile, fold the rest and swap rows and checkpoint in
+ * one transaction. Nothing else is touched, no event is published.
+ * @throws ConflictError (`EVENT_STORE.STORE_BEHIND_PROJECTION`) when the store does not catch up in time.
+ */
+export async function rebuildReadModel(db: DataSource, model: ReadModel<unknown>, options: RebuildOptions = {}): Promise<RebuildReport> {
+  const started = performance.now();
+  const fold = new StoreFold(model);
+  await fold.readRest(db);
+  await waitUntilStored(db, model, options.catchUpMs ?? 30_000);
+  return db.transaction(async (tx) => {
+    await lockReadModel(tx, model, 'exclusive');
+    // Before folding the rest: what the model applied is then stored at or below the last position folded.
+    await waitUntilStored(tx, model, options.lockedCatchUpMs ?? 5_000);
+    await fold.readRest(tx);
     await tx.query(`DELETE FROM ${model.table}`);
-    const entries = [...views.entries()];
+    const entries = [...fold.views.entries()];
     for (let i = 0; i < entries.length; i += WRITE_CHUNK) await upsertViews(tx, model, new Map(entries.slice(i, i + WRITE_CHUNK)));
-    // The checkpoint becomes the ids of the folded events. Most are in it already: only what differs
-    // is written, so a rebuild costs reads, not a rewrite of every id the model ever applied.
-    await tx.query(
-      `DELETE FROM projection_applied a WHERE a.model = $1
-       AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = a.event_id AND e.global_position <= $2)`,
-      [model.name, after],
-    );
-    await tx.query(
-      'INSERT INTO projection_applied (model, event_id) SELECT $1, event_id FROM events WHERE global_position <= $2 ON CONFLICT DO NOTHING',
-      [model.name, after],
-    );
+    // Every id the checkpoint holds is folded (waited for above); only the folded events it lacks
+    // are added, so a rebuild costs reads, not a rewrite of every id the model ever applied.
+    await tx.query('INSERT INTO projection_applied (model, event_id) SELECT $1, event_id FROM events WHERE global_position <= $2 ON CONFLICT DO NOTHING', [
+      model.name,
+      fold.after,
+    ]);
     const seconds = (performance.now() - started) / 1000;
-    return { projection: model.name, events, rows: views.size, seconds, eventsPerSecond: Math.round(events / Math.max(seconds, 1e-6)) };
+    const { events } = fold;
+    return { projection: model.name, events, rows: fold.views.size, seconds, eventsPerSecond: Math.round(events / Math.max(seconds, 1e-6)) };
   });
 }

@@ -22,7 +22,10 @@ export async function upsertViews(tx: EntityManager, model: ReadModel<unknown>, 
   await tx.query(
     `INSERT INTO ${model.table} (${columns.join(', ')})
      SELECT ${columns.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${recordType})
-     ON CONFLICT (${model.keyColumn}) DO UPDATE SET ${columns.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
+     ON CONFLICT (${model.keyColumn}) DO UPDATE SET ${columns
+       .slice(1)
+       .map((c) => `${c} = EXCLUDED.${c}`)
+       .join(', ')}`,
     [JSON.stringify(rows)],
   );
 }
