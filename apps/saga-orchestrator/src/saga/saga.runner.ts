@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { CheckoutRequest } from '@app/contracts';
 import { withCorrelation } from '@app/observability';
-import { OutboxRelay } from '../publish-transitions/outbox-relay.worker.js';
+import { SagaOutboxRelay } from '../publish-transitions/saga-outbox.relay.js';
 import { transitionEvents } from '../publish-transitions/saga-transition.events.js';
 import { SAGA_SETTINGS, type SagaSettings } from '../saga-orchestrator.settings.js';
 import { StaleSagaError } from './saga.errors.js';
@@ -31,7 +31,7 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
   constructor(
     private readonly repository: SagaRepository,
     private readonly executor: SagaStepExecutor,
-    private readonly relay: OutboxRelay,
+    private readonly relay: SagaOutboxRelay,
     @Inject(SAGA_SETTINGS) private readonly settings: SagaSettings,
   ) {
     this.lease = { owner: settings.instanceId, ms: settings.leaseMs };
