@@ -4,6 +4,8 @@ import { testConfig } from '@app/testing';
 import { Test } from '@nestjs/testing';
 import { register } from 'prom-client';
 import { StreamsTestScope, orderCreatedPayload } from '../test/streams.test-kit.js';
+import { Redis } from 'ioredis';
+import { RetriableError } from './delivery.errors.js';
 import { EventPublisher } from './event.publisher.js';
 import { OnEvent } from './on-event.decorator.js';
 import { RedisStreamsModule } from './redis-streams.module.js';
@@ -58,6 +60,18 @@ describe('EventPublisher', () => {
     ]);
     expect(checkoutEntries).toEqual([[ids[0], ['event', JSON.stringify(checkout), 'type', 'OrderCreated']]]);
     expect(cartEntries).toEqual([[ids[1], ['event', JSON.stringify(cart), 'type', 'CartCreated']]]);
+  });
+
+  it('fails with a RetriableError when the bus is away, so the event a handler was publishing for is delivered again', async () => {
+    const away = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+    const publisher = new EventPublisher({ redis: away, producer: 'test' });
+    const envelope = createEnvelope('OrderCreated', orderCreatedPayload('chk-away'), { correlationId: 'chk-away', producer: 'test' });
+
+    const error: unknown = await publisher.publishEnvelope(envelope).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RetriableError);
+    expect(String((error as Error).message)).toMatch(/^Publishing 1 event\(s\) failed: /);
+    away.disconnect();
   });
 
   it('is provided by RedisStreamsModule from APP_CONFIG and closes its connection on shutdown', async () => {
