@@ -36,8 +36,10 @@ export class RedeliveryScheduler {
   constructor(private readonly deps: RedeliveryDependencies) {}
 
   /** Delivers the entry of `delivery` again in `afterMs`. */
-  schedule(delivery: Delivery, afterMs: number): void {
-    if (this.stopped) return this.deps.forget(delivery);
+  schedule(failed: Delivery, afterMs: number): void {
+    if (this.stopped) return this.deps.forget(failed);
+    // The entry comes back with its fields from XCLAIM: no need to hold them while waiting.
+    const delivery: Delivery = { ...failed, fields: null };
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       void this.reclaim(delivery);
