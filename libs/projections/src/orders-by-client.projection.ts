@@ -1,4 +1,4 @@
-import type { AnyEvent } from '@app/contracts';
+import { type AnyEvent, SagaState } from '@app/contracts';
 
 /** `GET /api/event-store/cqrs/orders-by-client/:clientId`: the client's succeeded checkouts, both styles. */
 export interface OrdersByClientView {
@@ -18,7 +18,7 @@ interface Success {
 /** The success an event announces, in either style, or undefined. */
 function successOf(event: AnyEvent): Success | undefined {
   if (event.type === 'CheckoutSucceeded') return event.payload;
-  if (event.type === 'SagaTransitioned' && event.payload.to === 'SAGA_TERMINEE' && event.payload.orderId !== undefined) {
+  if (event.type === 'SagaTransitioned' && event.payload.to === SagaState.SAGA_TERMINEE && event.payload.orderId !== undefined) {
     return { clientId: event.payload.clientId, orderId: event.payload.orderId, checkoutId: event.payload.checkoutId };
   }
   return undefined;
