@@ -19,12 +19,14 @@ export const SUITE_APPLICATION_NAME = 'chaos-suite';
 /**
  * Production settings shortened so that a fault shows and heals within seconds: a dead consumer's
  * entries are claimed after a second, a stuck checkout is compensated after 15 s. Their proportions
- * are kept: as in production (5 deliveries 30 s apart against a 60 s deadline), an entry is
- * redelivered for longer than the deadline before it is dead-lettered.
+ * are kept: as in production (8 deliveries over about 90 s against a 60 s deadline), an entry is
+ * redelivered for longer than the deadline before it is dead-lettered (here about 18 s against 15 s).
  */
 const QUICK_TIMINGS = {
   STREAM_CLAIM_IDLE_MS: '1000',
   STREAM_MAX_ATTEMPTS: '20',
+  STREAM_RETRY_DELAY_MS: '250',
+  STREAM_RETRY_MAX_DELAY_MS: '1000',
   STREAM_CLAIM_INTERVAL_MS: '300',
   STREAM_BLOCK_MS: '200',
   SHUTDOWN_DRAIN_MS: '2000',

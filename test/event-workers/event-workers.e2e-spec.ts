@@ -108,6 +108,7 @@ describe('event workers across processes', () => {
       STREAM_BLOCK_MS: '200',
       STREAM_CLAIM_IDLE_MS: '1000',
       STREAM_CLAIM_INTERVAL_MS: '250',
+      STREAM_RETRY_DELAY_MS: '200',
     };
     // The store's schema is migrated by whichever app starts first; the others find it done.
     eventStore = await ServiceProcess.start('event-store', env);

@@ -7,11 +7,11 @@ import { RedisStreamsModule } from '@app/redis-streams';
 import { CompensateSagaController } from './compensate-saga/compensate-saga.controller.js';
 import { CompensateSagaHandler } from './compensate-saga/compensate-saga.handler.js';
 import { CreateSagas1732380000000 } from './migrations/1732380000000-create-sagas.js';
-import { OutboxRelay } from './publish-transitions/outbox-relay.worker.js';
+import { SagaOutboxRelay } from './publish-transitions/saga-outbox.relay.js';
 import { PRODUCER } from './publish-transitions/saga-transition.events.js';
 import { SagaQueriesController } from './query-sagas/saga-queries.controller.js';
-import { ParkedSagaRetryWorker } from './recover-sagas/parked-saga-retry.worker.js';
-import { SagaRecoveryWorker } from './recover-sagas/saga-recovery.worker.js';
+import { ParkedSagaRetryScanner } from './recover-sagas/parked-saga-retry.scanner.js';
+import { SagaRecoveryScanner } from './recover-sagas/saga-recovery.scanner.js';
 import { RunCheckoutController } from './run-checkout/run-checkout.controller.js';
 import { RunCheckoutHandler } from './run-checkout/run-checkout.handler.js';
 import { SAGA_SETTINGS, type SagaSettings, sagaSettingsOf } from './saga-orchestrator.settings.js';
@@ -55,9 +55,9 @@ export class SagaOrchestratorModule {
         SagaRepository,
         SagaStepExecutor,
         SagaRunner,
-        OutboxRelay,
-        SagaRecoveryWorker,
-        ParkedSagaRetryWorker,
+        SagaOutboxRelay,
+        SagaRecoveryScanner,
+        ParkedSagaRetryScanner,
         SagaInstancesGauge,
         RunCheckoutHandler,
         CompensateSagaHandler,

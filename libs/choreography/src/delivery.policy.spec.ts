@@ -1,6 +1,6 @@
 import { TransientStepError } from '@app/checkout-steps';
 import { ConflictError, ErrorCode } from '@app/contracts';
-import { RetriableError, defaultErrorPolicy } from '@app/redis-streams';
+import { RetriableError, verdictOnFailure } from '@app/redis-streams';
 import { redeliverIfUnavailable } from './delivery.policy.js';
 
 describe('redeliverIfUnavailable', () => {
@@ -14,7 +14,7 @@ describe('redeliverIfUnavailable', () => {
     const error: unknown = await redeliverIfUnavailable(() => Promise.reject(unavailable)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetriableError);
     expect(error).toMatchObject({ message: unavailable.message, cause: unavailable });
-    expect(defaultErrorPolicy(error)).toBe('retry');
+    expect(verdictOnFailure(error, 1, { maxAttempts: 2, retryDelayMs: 10, maxRetryDelayMs: 10 })).toEqual({ kind: 'retry', afterMs: 10 });
   });
 
   it('lets any other failure through untouched', async () => {

@@ -6,7 +6,7 @@ import { RetriableError } from '@app/redis-streams';
  * retries (network error, timeout, 5xx, open circuit) leaves the effect unknown, so the event is
  * left pending to be delivered again ({@link RetriableError}) rather than answered: every call is
  * idempotent by checkoutId, so the next delivery repeats it safely. Refusals are outcomes and never
- * arrive here as errors; anything else is a defect, retried then dead-lettered by the transport.
+ * arrive here as errors; anything else is a defect, dead-lettered at once by the transport.
  */
 export async function redeliverIfUnavailable<T>(calls: () => Promise<T>): Promise<T> {
   try {

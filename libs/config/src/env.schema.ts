@@ -75,7 +75,17 @@ export class EnvSchema {
    * checkout's path, wait 20 ms whatever this says.
    */
   @Transform(toInt) @IsInt() @Min(0) @Max(1_000) STREAM_READ_PAUSE_MS = 5;
-  @Transform(toInt) @IsInt() @Min(1) STREAM_MAX_ATTEMPTS = 5;
+  /**
+   * Deliveries of an entry whose handler keeps failing with a RetriableError before it is
+   * dead-lettered. With the retry delays below, 8 deliveries span about 90 s, longer than a
+   * checkout's deadline, so an outage is compensated before its events are given up.
+   */
+  @Transform(toInt) @IsInt() @Min(1) STREAM_MAX_ATTEMPTS = 8;
+  /** Wait before delivering again an entry whose handler failed with a RetriableError; doubles at each failure. */
+  @Transform(toInt) @IsInt() @Min(1) STREAM_RETRY_DELAY_MS = 1_000;
+  /** The longest wait between two deliveries of a failing entry. */
+  @Transform(toInt) @IsInt() @Min(1) STREAM_RETRY_MAX_DELAY_MS = 30_000;
+  /** An entry held this long by a consumer that stopped refreshing it (crashed, frozen) is claimed by another. */
   @Transform(toInt) @IsInt() @Min(100) STREAM_CLAIM_IDLE_MS = 30_000;
   @Transform(toInt) @IsInt() @Min(100) STREAM_CLAIM_INTERVAL_MS = 5_000;
   /** Approximate maximum stream length kept by trimming (entries not yet read by every group are kept). */

@@ -4,6 +4,7 @@ export { ErrorCode } from './error-codes.js';
 export { DomainError, NotFoundError, ConflictError, RuleViolationError, PaymentRefusedError } from './domain-error.js';
 export type { CheckoutEvents, CheckoutStep } from './checkout.events.js';
 export type { SagaEvents } from './saga.events.js';
+export { SagaState, SAGA_STATES, TERMINAL_SAGA_STATES, COMPENSATING_SAGA_STATES, isSagaState, isTerminalSagaState } from './saga-states.js';
 export type { CartEvents } from './cart.events.js';
 export { type EventMap, type EventType, type EventEnvelope, type AnyEvent, STREAM_OF, EVENT_TYPES, SCHEMA_VERSION } from './event-map.js';
 export { type EnvelopeContext, createEnvelope, deterministicEventId } from './envelope.js';

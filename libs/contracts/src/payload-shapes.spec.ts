@@ -20,6 +20,12 @@ describe('payloadProblems', () => {
     ]);
   });
 
+  it('refuses a saga transition from or to a state the saga does not have', () => {
+    const transition = { sagaId: 's', checkoutId: 'c', clientId: 'z', from: 'EN_ATTENTE', to: 'VERIFICATION_STOCK', terminal: false };
+    expect(payloadProblems('SagaTransitioned', { ...transition, to: 'SAGA_TERMINE' })).toEqual(['payload.to must be sagaState']);
+    expect(payloadProblems('SagaTransitioned', { ...transition, from: 3 })).toEqual(['payload.from must be sagaState']);
+  });
+
   it('refuses an unknown type and a payload that is not an object', () => {
     expect(payloadProblems('CheckoutTeleported', initiated)).toEqual(['unknown event type "CheckoutTeleported"']);
     expect(payloadProblems('CheckoutInitiated', [initiated])).toEqual(['payload is not an object']);

@@ -1,7 +1,8 @@
 import type { EventType } from './event-map.js';
+import { isSagaState } from './saga-states.js';
 
 /** The JSON type a payload field must have; `?` marks an optional field. */
-type FieldType = 'string' | 'number' | 'boolean' | 'items' | 'array' | 'string?' | 'number?' | 'boolean?' | 'array?';
+type FieldType = 'string' | 'number' | 'boolean' | 'items' | 'array' | 'sagaState' | 'string?' | 'number?' | 'boolean?' | 'array?';
 
 const checkoutRef = { checkoutId: 'string', clientId: 'string' } as const;
 const refusal = { code: 'string', reason: 'string' } as const;
@@ -23,7 +24,7 @@ export const PAYLOAD_SHAPES: { readonly [K in EventType]: Readonly<Record<string
   StockReleased: { ...checkoutRef, ...refusal, failedStep: 'string' },
   CheckoutSucceeded: { ...checkoutRef, orderId: 'string', totalCents: 'number' },
   CheckoutFailed: { ...checkoutRef, ...refusal, failedStep: 'string' },
-  SagaTransitioned: { sagaId: 'string', checkoutId: 'string', clientId: 'string', from: 'string', to: 'string', terminal: 'boolean' },
+  SagaTransitioned: { sagaId: 'string', checkoutId: 'string', clientId: 'string', from: 'sagaState', to: 'sagaState', terminal: 'boolean' },
   CartCreated: { cartId: 'string', clientId: 'string' },
   CartItemAdded: { cartId: 'string', sku: 'string', quantity: 'number' },
   CartItemRemoved: { cartId: 'string', sku: 'string' },
@@ -46,6 +47,8 @@ function matches(value: unknown, type: FieldType): boolean {
       return typeof value === 'boolean';
     case 'items':
       return Array.isArray(value) && value.length > 0 && value.every(isLineItem);
+    case 'sagaState':
+      return isSagaState(value);
     default:
       return Array.isArray(value);
   }

@@ -1,4 +1,5 @@
 import type { CheckoutStep } from './checkout.events.js';
+import type { SagaState } from './saga-states.js';
 
 /** Payloads the orchestrator publishes on `ecommerce.saga.events`, one per state transition. */
 export interface SagaEvents {
@@ -6,8 +7,8 @@ export interface SagaEvents {
     sagaId: string;
     checkoutId: string;
     clientId: string;
-    from: string;
-    to: string;
+    from: SagaState;
+    to: SagaState;
     /** True when `to` is a terminal state. */
     terminal: boolean;
     orderId?: string;

@@ -1,4 +1,4 @@
 export { type DatabaseOptions, dataSourceOptions, ensureSchema, migrate, databaseModule, keepClientErrorsFromCrashing } from './database.module.js';
 export { rowsOf } from './rows-of.js';
 export { type PreparedStatement, runPrepared } from './prepared-statement.js';
-export { type OutboxRelayOptions, type PublishBatch, OutboxRelay } from './outbox-relay.worker.js';
+export { type OutboxRelayOptions, type PublishBatch, OutboxRelay } from './outbox.relay.js';

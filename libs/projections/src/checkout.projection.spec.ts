@@ -1,4 +1,4 @@
-import type { AnyEvent } from '@app/contracts';
+import type { AnyEvent, SagaState } from '@app/contracts';
 import { evolveCheckout } from './checkout.projection.js';
 import { replayCheckout } from './replay.js';
 import { event } from './test-events.js';
@@ -50,7 +50,7 @@ describe('checkout projection, choreographed', () => {
 });
 
 describe('checkout projection, orchestrated', () => {
-  const t = (from: string, to: string, extra = {}) =>
+  const t = (from: SagaState, to: SagaState, extra = {}) =>
     event('SagaTransitioned', { sagaId: 's1', checkoutId: 'c1', clientId: 'alice', from, to, terminal: ['SAGA_TERMINEE', 'SAGA_ANNULEE'].includes(to), ...extra }, 's1');
 
   it('follows the saga states to SUCCEEDED', () => {

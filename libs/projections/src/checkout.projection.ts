@@ -1,4 +1,4 @@
-import type { AnyEvent, CheckoutStep } from '@app/contracts';
+import { type AnyEvent, COMPENSATING_SAGA_STATES, type CheckoutStep, SagaState } from '@app/contracts';
 
 export type CheckoutStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
 
@@ -15,7 +15,7 @@ export interface CheckoutView {
   reason?: string;
   /** Orchestrated only: the saga and its last EtatSaga state. */
   sagaId?: string;
-  sagaState?: string;
+  sagaState?: SagaState;
   /** Compensations seen so far, in order (StockReleased, OrderCancelled, or saga compensation states). */
   compensations: string[];
   lastEventType: string;
@@ -23,11 +23,6 @@ export interface CheckoutView {
   /** When the checkout started: its CheckoutInitiated, or the saga leaving EN_ATTENTE. */
   startedAt?: string;
 }
-
-const SAGA_START = 'EN_ATTENTE';
-const SAGA_SUCCEEDED = 'SAGA_TERMINEE';
-const SAGA_FAILED = 'SAGA_ANNULEE';
-const SAGA_COMPENSATING = new Set(['COMPENSATION_EN_COURS', 'COMPENSATION_ECHOUEE']);
 
 /** The checkout an event belongs to, or undefined for events that are not about a checkout. */
 export function checkoutIdOf(event: AnyEvent): string | undefined {
@@ -84,12 +79,12 @@ export function evolveCheckout(view: CheckoutView | undefined, event: AnyEvent):
         sagaState: p.to,
         ...(p.orderId !== undefined ? { orderId: p.orderId } : {}),
         ...(p.totalCents !== undefined ? { totalCents: p.totalCents } : {}),
-        compensations: SAGA_COMPENSATING.has(p.to) ? [...current.compensations, p.to] : current.compensations,
-        ...(p.from === SAGA_START && { startedAt: event.occurredAt }),
+        compensations: COMPENSATING_SAGA_STATES.includes(p.to) ? [...current.compensations, p.to] : current.compensations,
+        ...(p.from === SagaState.EN_ATTENTE && { startedAt: event.occurredAt }),
       };
-      if (terminal && p.to !== SAGA_FAILED) return saga;
-      if (p.to === SAGA_SUCCEEDED) return { ...saga, status: 'SUCCEEDED' };
-      if (p.to === SAGA_FAILED) {
+      if (terminal && p.to !== SagaState.SAGA_ANNULEE) return saga;
+      if (p.to === SagaState.SAGA_TERMINEE) return { ...saga, status: 'SUCCEEDED' };
+      if (p.to === SagaState.SAGA_ANNULEE) {
         return { ...saga, status: 'FAILED', ...(p.failedStep ? { failedStep: p.failedStep } : {}), ...(p.code ? { code: p.code } : {}), ...(p.reason ? { reason: p.reason } : {}) };
       }
       return saga;

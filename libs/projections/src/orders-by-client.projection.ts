@@ -1,4 +1,4 @@
-import type { AnyEvent } from '@app/contracts';
+import { type AnyEvent, SagaState } from '@app/contracts';
 
 /**
  * `GET /api/event-store/cqrs/orders-by-client/:clientId`: the client's orders that count, both
@@ -45,8 +45,8 @@ function orderFactOf(event: AnyEvent): OrderFact | undefined {
     case 'SagaTransitioned': {
       const { to, orderId, checkoutId, clientId } = event.payload;
       if (orderId === undefined) return undefined;
-      if (to === 'SAGA_TERMINEE') return { kind: 'succeeded', checkoutId, clientId, orderId };
-      if (to === 'SAGA_ANNULEE') return { kind: 'cancelled', checkoutId, clientId, orderId };
+      if (to === SagaState.SAGA_TERMINEE) return { kind: 'succeeded', checkoutId, clientId, orderId };
+      if (to === SagaState.SAGA_ANNULEE) return { kind: 'cancelled', checkoutId, clientId, orderId };
       return undefined;
     }
     default:

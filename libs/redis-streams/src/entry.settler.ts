@@ -3,7 +3,7 @@ import { withCorrelation } from '@app/observability';
 import type { Redis } from 'ioredis';
 import type { AckBatcher } from './ack.batcher.js';
 import { type DeadLetter, writeDeadLetter } from './dead-letter.writer.js';
-import { decideOnFailure, describeError } from './error.policy.js';
+import { describeError, verdictOnFailure } from './delivery.policy.js';
 import type { StreamMetrics } from './redis-streams.metrics.js';
 import type { ResolvedServerOptions } from './redis-streams.options.js';
 import type { DecodedEntry } from './stream-entry.codec.js';
@@ -16,12 +16,16 @@ export interface SettlerDependencies {
   metrics: StreamMetrics;
   /** Runs the app's handler; resolves once it succeeded. */
   handle(envelope: AnyEvent, delivery: Delivery): Promise<void>;
-  onDeadLetter(letter: DeadLetter): void;
 }
+
+/** How a delivery ended: settled for good (acknowledged or dead-lettered), or to be delivered again after a delay. */
+export type Settlement = { kind: 'settled' } | { kind: 'retry'; afterMs: number };
+
+const SETTLED: Settlement = { kind: 'settled' };
 
 /**
  * Settles one delivery: acknowledged once the handler succeeded, left pending for a retry, or
- * dead-lettered (poison, a permanent failure, or the last attempt), as the error policy says.
+ * dead-lettered (poison, or a failure the delivery policy gives up on).
  */
 export class EntrySettler {
   /** Set when the drain deadline passed: entries not started yet are left pending for another consumer. */
@@ -29,19 +33,19 @@ export class EntrySettler {
 
   constructor(private readonly deps: SettlerDependencies) {}
 
-  async settle(delivery: Delivery, decoded: DecodedEntry): Promise<void> {
-    if (this.abandoned) return;
+  async settle(delivery: Delivery, decoded: DecodedEntry): Promise<Settlement> {
+    if (this.abandoned) return SETTLED;
     switch (decoded.kind) {
       case 'poison':
         return this.deadLetter(delivery, decoded.reason);
       case 'deleted':
-        return;
+        return SETTLED;
       case 'event':
         return withCorrelation(decoded.envelope.correlationId, () => this.handle(delivery, decoded.envelope));
     }
   }
 
-  private async handle(delivery: Delivery, envelope: AnyEvent): Promise<void> {
+  private async handle(delivery: Delivery, envelope: AnyEvent): Promise<Settlement> {
     const { options, metrics } = this.deps;
     if (delivery.attempt > 1) metrics.redeliveries.inc({ topic: delivery.topic, consumer: options.group });
     // No retry makes a malformed event usable: it is poison, for this group as for any other that handles it.
@@ -61,13 +65,14 @@ export class EntrySettler {
     options.logger.debug({ eventId: envelope.eventId, type: envelope.type, topic: delivery.topic, attempt: delivery.attempt }, 'Event handled');
     if (Number.isFinite(latencySeconds)) metrics.latency.observe({ topic: delivery.topic, type: envelope.type }, Math.max(0, latencySeconds));
     await this.deps.acks.ack(delivery.stream, delivery.id);
+    return SETTLED;
   }
 
-  private async failed(delivery: Delivery, envelope: AnyEvent, error: unknown): Promise<void> {
-    const { errorPolicy, maxAttempts, claimIdleMs, logger } = this.deps.options;
-    if (decideOnFailure(errorPolicy, error, delivery.attempt, maxAttempts) === 'dead-letter') {
-      return this.deadLetter(delivery, describeError(error));
-    }
+  private async failed(delivery: Delivery, envelope: AnyEvent, error: unknown): Promise<Settlement> {
+    const { options } = this.deps;
+    const { maxAttempts, logger } = options;
+    const verdict = verdictOnFailure(error, delivery.attempt, options);
+    if (verdict.kind === 'dead-letter') return this.deadLetter(delivery, describeError(error));
     const details = {
       err: error,
       eventId: envelope.eventId,
@@ -77,10 +82,11 @@ export class EntrySettler {
       attempt: delivery.attempt,
       maxAttempts,
     };
-    logger.warn(details, `Handler failed: the entry stays pending and is retried in about ${claimIdleMs} ms`);
+    logger.warn(details, `Handler failed: the entry stays pending and is delivered again in ${verdict.afterMs} ms`);
+    return verdict;
   }
 
-  private async deadLetter(delivery: Delivery, error: string): Promise<void> {
+  private async deadLetter(delivery: Delivery, error: string): Promise<Settlement> {
     const { options, commands, metrics } = this.deps;
     const { group, consumer, logger } = options;
     const letter: DeadLetter = { stream: delivery.stream, id: delivery.id, group, consumer, attempts: delivery.attempt, error, fields: delivery.fields ?? [] };
@@ -88,10 +94,10 @@ export class EntrySettler {
       await writeDeadLetter(commands, letter);
     } catch (failure) {
       logger.error({ err: failure, topic: delivery.topic, entryId: delivery.id }, 'Dead-lettering failed: the entry stays pending and will be tried again');
-      return;
+      return SETTLED;
     }
     metrics.deadLetters.inc({ topic: delivery.topic, consumer: group });
     logger.error({ topic: delivery.topic, entryId: delivery.id, attempts: delivery.attempt, error }, 'Entry moved to the dead-letter stream');
-    this.deps.onDeadLetter(letter);
+    return SETTLED;
   }
 }

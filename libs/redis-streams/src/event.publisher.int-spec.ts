@@ -3,11 +3,11 @@ import { type EventEnvelope, STREAMS, createEnvelope } from '@app/contracts';
 import { testConfig } from '@app/testing';
 import { Test } from '@nestjs/testing';
 import { register } from 'prom-client';
-import { lastValueFrom } from 'rxjs';
 import { StreamsTestScope, orderCreatedPayload } from '../test/streams.test-kit.js';
+import { Redis } from 'ioredis';
+import { RetriableError } from './delivery.errors.js';
 import { EventPublisher } from './event.publisher.js';
 import { OnEvent } from './on-event.decorator.js';
-import { RedisStreamsClient } from './redis-streams.client.js';
 import { RedisStreamsModule } from './redis-streams.module.js';
 
 async function publishedCount(type: string): Promise<number> {
@@ -62,6 +62,18 @@ describe('EventPublisher', () => {
     expect(cartEntries).toEqual([[ids[1], ['event', JSON.stringify(cart), 'type', 'CartCreated']]]);
   });
 
+  it('fails with a RetriableError when the bus is away, so the event a handler was publishing for is delivered again', async () => {
+    const away = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+    const publisher = new EventPublisher({ redis: away, producer: 'test' });
+    const envelope = createEnvelope('OrderCreated', orderCreatedPayload('chk-away'), { correlationId: 'chk-away', producer: 'test' });
+
+    const error: unknown = await publisher.publishEnvelope(envelope).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RetriableError);
+    expect(String((error as Error).message)).toMatch(/^Publishing 1 event\(s\) failed: /);
+    away.disconnect();
+  });
+
   it('is provided by RedisStreamsModule from APP_CONFIG and closes its connection on shutdown', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(scope.config), RedisStreamsModule.forRoot({ producer: 'orders' })],
@@ -75,35 +87,6 @@ describe('EventPublisher', () => {
 
     await moduleRef.close();
     expect(publisher.redis.status).toBe('end');
-  });
-});
-
-describe('RedisStreamsClient', () => {
-  let scope: StreamsTestScope;
-  let client: RedisStreamsClient;
-
-  beforeEach(() => {
-    scope = new StreamsTestScope(testConfig());
-    client = new RedisStreamsClient({ url: scope.config.REDIS_URL, keyPrefix: scope.config.REDIS_KEY_PREFIX, producer: 'test', logger: scope.logger() });
-  });
-
-  afterEach(async () => {
-    await client.close();
-    await scope.dispose();
-  });
-
-  it('emits an envelope to the stream of its type', async () => {
-    const envelope = createEnvelope('OrderCreated', orderCreatedPayload('chk-4'), { correlationId: 'chk-4', producer: 'test' });
-    const id = await lastValueFrom(client.emit('OrderCreated', envelope));
-    expect(await scope.redis.xrange(scope.stream, '-', '+')).toEqual([[id, ['event', JSON.stringify(envelope), 'type', 'OrderCreated']]]);
-  });
-
-  it('refuses data that is not the envelope of the emitted type, and request-response', async () => {
-    const envelope = createEnvelope('OrderCreated', orderCreatedPayload('chk-5'), { correlationId: 'chk-5', producer: 'test' });
-    await expect(lastValueFrom(client.emit('OrderCreated', orderCreatedPayload('chk-5')))).rejects.toThrow(/must be the EventEnvelope/);
-    await expect(lastValueFrom(client.emit('StockReserved', envelope))).rejects.toThrow(/must be the EventEnvelope/);
-    await expect(lastValueFrom(client.send('OrderCreated', envelope))).rejects.toThrow(/not support request-response/);
-    expect(await scope.redis.xlen(scope.stream)).toBe(0);
   });
 });
 

@@ -2,6 +2,8 @@ import { type AnyEvent, type EventEnvelope, type EventMap, type EventType, STREA
 import { createLogger } from '@app/observability';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { RetriableError } from './delivery.errors.js';
+import { describeError } from './delivery.policy.js';
 import { closeConnection, createRedisConnection } from './redis.connection.js';
 import { streamMetrics } from './redis-streams.metrics.js';
 import type { StreamsLogger } from './redis-streams.options.js';
@@ -30,7 +32,9 @@ export interface PublishContext {
  * Appends events to their streams (`STREAM_OF[type]`, with the key prefix), typed by `EventMap`:
  * a payload that does not match its type does not compile. Each entry holds the envelope as JSON in
  * `event` and its type in `type` ({@link encodeEnvelope}). Streams are not capped here: consumers
- * trim them without dropping entries a group still needs.
+ * trim them without dropping entries a group still needs. A failed append rejects with a
+ * {@link RetriableError}: the bus was away, so a handler publishing its outcome gets its own event
+ * delivered again rather than dead-lettered.
  */
 export class EventPublisher implements OnApplicationShutdown {
   /** The connection the publisher writes with. */
@@ -84,9 +88,14 @@ export class EventPublisher implements OnApplicationShutdown {
     if (envelopes.length === 0) return [];
     const multi = this.redis.multi();
     for (const envelope of envelopes) multi.xadd(`${this.keyPrefix}${STREAM_OF[envelope.type]}`, '*', ...encodeEnvelope(envelope));
-    const replies = (await multi.exec()) ?? [];
-    const failure = replies.find(([error]) => error !== null)?.[0];
-    if (failure) throw failure;
+    let replies: [error: Error | null, result: unknown][];
+    try {
+      replies = (await multi.exec()) ?? [];
+      const failure = replies.find(([error]) => error !== null)?.[0];
+      if (failure) throw failure;
+    } catch (error) {
+      throw new RetriableError(`Publishing ${envelopes.length} event(s) failed: ${describeError(error)}`, { cause: error });
+    }
     for (const envelope of envelopes) this.metrics.published.inc({ topic: STREAM_OF[envelope.type], type: envelope.type });
     return replies.map(([, id]) => String(id));
   }

@@ -1,15 +1,13 @@
-export { RedisStreamsServer, REDIS_STREAMS_TRANSPORT, type RedisStreamsServerEvents, type RedisStreamsStatus } from './redis-streams.server.js';
+export { RedisStreamsServer, REDIS_STREAMS_TRANSPORT, type RedisStreamsStatus } from './redis-streams.server.js';
 export { type RedisStreamsServerOptions, type TrimPolicy, type StreamsLogger, serverOptionsFromConfig } from './redis-streams.options.js';
 export { RedisStreamsContext } from './redis-streams.context.js';
 export { RetriableError, PermanentError } from './delivery.errors.js';
-export { type ErrorPolicy, type ErrorDecision, defaultErrorPolicy } from './error.policy.js';
+export { type DeliveryPolicy, type FailureVerdict, verdictOnFailure } from './delivery.policy.js';
 export { OnEvent, OnAnyEvent, type EventHandlerOf, type AnyEventHandler } from './on-event.decorator.js';
 export { EventPublisher, type EventPublisherOptions, type PublishContext } from './event.publisher.js';
-export { RedisStreamsClient, type RedisStreamsClientOptions } from './redis-streams.client.js';
 export { RedisStreamsModule, type RedisStreamsModuleOptions } from './redis-streams.module.js';
 export { ENVELOPE_FIELD, TYPE_FIELD, encodeEnvelope, decodeEntry, entryTypeOf, type DecodedEntry } from './stream-entry.codec.js';
 export { compareEntryIds } from './stream-entry.id.js';
-export type { DeadLetter } from './dead-letter.writer.js';
 export { type StreamGroupStats, streamGroupStats } from './stream-group.stats.js';
 export { type GroupGaugeSource, registerStreamGroupGauges } from './stream-group.gauges.js';
 export { trimStream } from './stream.trimmer.js';

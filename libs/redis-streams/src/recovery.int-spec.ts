@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { eventually, testConfig } from '@app/testing';
 import type { Redis } from 'ioredis';
 import { StreamsTestScope, gate } from '../test/streams.test-kit.js';
+import { RetriableError } from './delivery.errors.js';
 
 /** The id of the client connected under `name`, from CLIENT LIST. */
 async function clientIdByName(redis: Redis, name: string): Promise<string | undefined> {
@@ -22,7 +23,7 @@ describe('redis-streams recovery', () => {
     await scope.dispose();
   });
 
-  it('claims the entry of a consumer killed mid-handler and handles it on another consumer', async () => {
+  it('claims the entry of a consumer that died mid-handler and handles it on another consumer', async () => {
     const started = gate();
     const doomed = await scope.worker({ group: 'stock', consumer: 'doomed', drainMs: 50 }, () => {
       started.open();
@@ -30,9 +31,8 @@ describe('redis-streams recovery', () => {
     });
     const published = await scope.orderCreated('chk-kill');
     await started.promise;
-    const { reader, commands } = doomed.server.unwrap<{ reader: Redis; commands: Redis }>();
-    reader.disconnect();
-    commands.disconnect();
+    // Past its drain deadline the consumer leaves the entry pending and stops refreshing it, as a crashed one would.
+    await doomed.app.close();
 
     const handled: Array<{ eventId: string; attempt: number }> = [];
     await scope.worker(
@@ -42,6 +42,29 @@ describe('redis-streams recovery', () => {
 
     await eventually(() => expect(handled).toEqual([{ eventId: published.eventId, attempt: 2 }]));
     await eventually(async () => expect(await scope.pending('stock')).toBe(0));
+  });
+
+  it('does not take back for its retry an entry another consumer claimed while it waited', async () => {
+    const calls: Array<{ checkoutId: string; attempt: number }> = [];
+    const failedOnce = gate();
+    await scope.worker({ group: 'frozen', consumer: 'a', retryDelayMs: 500, maxRetryDelayMs: 500, claimIdleMs: 60_000 }, (event, context) => {
+      calls.push({ checkoutId: event.payload.checkoutId, attempt: context.getAttempt() });
+      if (event.payload.checkoutId === 'chk-taken') failedOnce.open();
+      if (context.getAttempt() > 1) return;
+      return Promise.reject(new RetriableError('inventory timed out'));
+    });
+    await scope.orderCreated('chk-taken');
+    await failedOnce.promise;
+    const [[takenId]] = (await scope.redis.xrange(scope.stream, '-', '+')) as [[string, string[]]];
+    // As if `a` had frozen past the claim idle time: another consumer claimed the entry meanwhile.
+    await scope.redis.xclaim(scope.stream, 'frozen', 'b', 0, takenId);
+    // A later entry failing the same way is retried after the same delay: once it is, the first one's wait is over too.
+    await scope.orderCreated('chk-clock');
+
+    await eventually(() => expect(calls).toContainEqual({ checkoutId: 'chk-clock', attempt: 2 }));
+    expect(calls.filter((call) => call.checkoutId === 'chk-taken')).toEqual([{ checkoutId: 'chk-taken', attempt: 1 }]);
+    const [entry] = (await scope.redis.xpending(scope.stream, 'frozen', '-', '+', 10)) as [string, string, number, number][];
+    expect(entry).toEqual([takenId, 'b', expect.any(Number), 2]);
   });
 
   it('keeps a handler slower than the claim idle time from being claimed and run twice', async () => {

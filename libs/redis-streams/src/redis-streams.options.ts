@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
-import type { AppConfig } from '@app/config';
+import { type AppConfig, EnvSchema } from '@app/config';
 import { createLogger } from '@app/observability';
-import { defaultErrorPolicy, type ErrorPolicy } from './error.policy.js';
+import type { DeliveryPolicy } from './delivery.policy.js';
 
 /** The subset of a pino logger the transport writes to; `createLogger` from `@app/observability` fits. */
 export interface StreamsLogger {
@@ -26,8 +26,11 @@ export interface TrimPolicy {
   approximate?: boolean;
 }
 
-/** Options of {@link RedisStreamsServer}. Only `url` and `group` are required. */
-export interface RedisStreamsServerOptions {
+/**
+ * Options of {@link RedisStreamsServer}. Only `url` and `group` are required; the others default to
+ * the configuration's defaults (`libs/config`), the one place they are written.
+ */
+export interface RedisStreamsServerOptions extends Partial<DeliveryPolicy> {
   /** `redis://host:port[/db]`. */
   url: string;
   /** Prepended to every stream name (and so to the dead-letter streams). */
@@ -38,16 +41,16 @@ export interface RedisStreamsServerOptions {
   consumer?: string;
   /** Streams to read, without prefix. Default: the streams of the event types that have handlers. */
   streams?: readonly string[];
-  /** Entries asked for per read. Default 64. */
+  /** Entries asked for per read. */
   batchSize?: number;
-  /** Entries read but not yet settled (running or queued behind their correlation id). Default 64. */
+  /** Entries read but not yet settled (running or queued behind their correlation id). */
   maxInFlight?: number;
-  /** How long one read blocks waiting for new entries. Default 2000 ms. */
+  /** How long one read blocks waiting for new entries. */
   blockMs?: number;
   /**
    * How long to wait after a read that returned fewer entries than asked for, so that the next read
    * finds several entries instead of one (each read is a round trip, paid by every group). It adds
-   * at most this much latency to an entry published during the wait. Default 0.
+   * at most this much latency to an entry published during the wait.
    */
   readPauseMs?: number;
   /**
@@ -56,18 +59,17 @@ export interface RedisStreamsServerOptions {
    * writers that batch and put each batch back in stream order themselves (see `compareEntryIds`).
    */
   ordering?: 'correlation' | 'none';
-  /** Deliveries of an entry before it is dead-lettered. Default 5. */
-  maxAttempts?: number;
-  /** An entry pending this long without progress is claimed (and retried). Default 30 000 ms. */
+  /**
+   * An entry of another consumer pending this long without progress is claimed: its consumer died.
+   * A consumer with nothing pending, idle this long (and at least two read blocks), is removed.
+   */
   claimIdleMs?: number;
-  /** How often pending entries are claimed. Default 5000 ms. */
+  /** How often pending entries are claimed. */
   claimIntervalMs?: number;
-  /** `false` disables trimming. Default `{ maxLen: 1_000_000, intervalMs: 60_000 }`. */
+  /** `false` disables trimming. */
   trim?: TrimPolicy | false;
-  /** How long `close()` waits for running handlers. Default 10 000 ms. */
+  /** How long `close()` waits for running handlers. */
   drainMs?: number;
-  /** Whether a failed handler is retried or dead-lettered. Default {@link defaultErrorPolicy}. */
-  errorPolicy?: ErrorPolicy;
   /**
    * Where a newly created group starts. Default `0`: a group created after events were published
    * (a worker deployed or started late) still handles the history the stream retains, instead of
@@ -79,22 +81,30 @@ export interface RedisStreamsServerOptions {
 
 export type ResolvedServerOptions = Required<Omit<RedisStreamsServerOptions, 'streams'>> & Pick<RedisStreamsServerOptions, 'streams'>;
 
-/** Fills in the defaults of {@link RedisStreamsServerOptions}. */
+/** The settings every app takes from its configuration, by name. */
+function configuredSettings(config: AppConfig) {
+  return {
+    batchSize: config.STREAM_BATCH_SIZE,
+    maxInFlight: config.STREAM_MAX_IN_FLIGHT,
+    blockMs: config.STREAM_BLOCK_MS,
+    readPauseMs: config.STREAM_READ_PAUSE_MS,
+    maxAttempts: config.STREAM_MAX_ATTEMPTS,
+    retryDelayMs: config.STREAM_RETRY_DELAY_MS,
+    maxRetryDelayMs: config.STREAM_RETRY_MAX_DELAY_MS,
+    claimIdleMs: config.STREAM_CLAIM_IDLE_MS,
+    claimIntervalMs: config.STREAM_CLAIM_INTERVAL_MS,
+    trim: config.STREAM_TRIM_INTERVAL_MS > 0 ? { maxLen: config.STREAM_MAXLEN, intervalMs: config.STREAM_TRIM_INTERVAL_MS } : (false as const),
+    drainMs: config.SHUTDOWN_DRAIN_MS,
+  } satisfies Partial<RedisStreamsServerOptions>;
+}
+
+/** Fills in the defaults of {@link RedisStreamsServerOptions}: the configuration's own, then the transport's. */
 export function resolveServerOptions(options: RedisStreamsServerOptions): ResolvedServerOptions {
   return {
     keyPrefix: '',
     consumer: `${hostname()}-${process.pid}`,
-    batchSize: 64,
-    maxInFlight: 64,
-    blockMs: 2_000,
-    readPauseMs: 0,
+    ...configuredSettings(new EnvSchema()),
     ordering: 'correlation',
-    maxAttempts: 5,
-    claimIdleMs: 30_000,
-    claimIntervalMs: 5_000,
-    trim: { maxLen: 1_000_000, intervalMs: 60_000 },
-    drainMs: 10_000,
-    errorPolicy: defaultErrorPolicy,
     groupStartId: '0',
     ...withoutUndefined(options),
     logger: options.logger ?? createLogger('redis-streams', 'info'),
@@ -112,15 +122,7 @@ export function serverOptionsFromConfig(
   return {
     url: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,
-    batchSize: config.STREAM_BATCH_SIZE,
-    maxInFlight: config.STREAM_MAX_IN_FLIGHT,
-    blockMs: config.STREAM_BLOCK_MS,
-    readPauseMs: config.STREAM_READ_PAUSE_MS,
-    maxAttempts: config.STREAM_MAX_ATTEMPTS,
-    claimIdleMs: config.STREAM_CLAIM_IDLE_MS,
-    claimIntervalMs: config.STREAM_CLAIM_INTERVAL_MS,
-    trim: config.STREAM_TRIM_INTERVAL_MS > 0 ? { maxLen: config.STREAM_MAXLEN, intervalMs: config.STREAM_TRIM_INTERVAL_MS } : false,
-    drainMs: config.SHUTDOWN_DRAIN_MS,
+    ...configuredSettings(config),
     ...withoutUndefined(options),
     ...(config.CONSUMER_GROUP !== '' && { group: config.CONSUMER_GROUP }),
     ...(config.CONSUMER_NAME !== '' && { consumer: config.CONSUMER_NAME }),

@@ -1,46 +1,38 @@
 import { type AnyEvent, EVENT_TYPES, type EventType, STREAM_OF } from '@app/contracts';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { DeadLetter } from './dead-letter.writer.js';
 import { RedisStreamsContext } from './redis-streams.context.js';
 import { type RedisStreamsServerOptions, type ResolvedServerOptions, resolveServerOptions } from './redis-streams.options.js';
 import { registerStreamGroupGauges } from './stream-group.gauges.js';
 import { StreamConsumer } from './stream.consumer.js';
 import type { Delivery } from './stream.delivery.js';
 
-/** Transport id of {@link RedisStreamsServer}, for `@EventPattern(type, REDIS_STREAMS_TRANSPORT)` in hybrid apps. */
+/** Transport id of {@link RedisStreamsServer}, the transport Nest names when it runs the handlers' hooks. */
 export const REDIS_STREAMS_TRANSPORT = Symbol('REDIS_STREAMS');
 
 export type RedisStreamsStatus = 'connected' | 'disconnected' | 'closed';
 
-/** Events of a {@link RedisStreamsServer}, subscribed to with `server.on(...)`. */
-export type RedisStreamsServerEvents = {
-  /** An entry was moved to its dead-letter stream. */
-  'dead-letter': (letter: DeadLetter) => void;
-  /** A periodic trim of `stream` (the key as stored) ran and removed `removed` entries. */
-  trim: (stream: string, removed: number) => void;
-};
-
 /**
- * A Nest microservice transport over Redis Streams: `@EventPattern('StockReserved')` handlers of
- * the app receive the full `EventEnvelope` of each event on the streams of their types.
+ * A Nest microservice transport over Redis Streams: `@OnEvent('StockReserved')` (and `@OnAnyEvent()`)
+ * handlers of the app receive the full `EventEnvelope` of each event on the streams of their types.
+ * A bare `@EventPattern('StockReserved')` works too, unchecked by the compiler.
  *
  * Each app is one consumer group, so every app sees every event, and instances of one app compete
- * for entries. An entry is acknowledged only once its handler's promise or observable succeeded;
- * failures are retried up to `maxAttempts` (or dead-lettered at once, as `errorPolicy` says);
- * entries of a crashed consumer are claimed after `claimIdleMs`; entries with the same
- * `correlationId` are handled one after the other in stream order (unless `ordering` is `none`).
- * Entries of types the app does not handle are acknowledged without being parsed.
+ * for entries. An entry is acknowledged only once its handler's promise or observable succeeded; a
+ * failure is delivered again or dead-lettered as the delivery policy says (`verdictOnFailure`);
+ * entries of a crashed consumer are claimed after `claimIdleMs`, and the consumer is removed once
+ * it holds nothing; entries with the same `correlationId` are handled one after the other in stream
+ * order (unless `ordering` is `none`). Entries of types the app does not handle are acknowledged
+ * without being parsed. Dead letters, redeliveries, lag and pending entries are metrics.
  *
  * @example
  * app.connectMicroservice({ strategy: new RedisStreamsServer(serverOptionsFromConfig(config, { group: 'payment' })) });
  */
-export class RedisStreamsServer extends Server<RedisStreamsServerEvents, RedisStreamsStatus> implements CustomTransportStrategy {
+export class RedisStreamsServer extends Server<Record<never, never>, RedisStreamsStatus> implements CustomTransportStrategy {
   override transportId = REDIS_STREAMS_TRANSPORT;
   /** Handler failures come back to this transport, which retries or dead-letters them. */
   override readonly propagatesEventHandlerErrors = true;
   private readonly options: ResolvedServerOptions;
-  private readonly listeners: { [K in keyof RedisStreamsServerEvents]: Set<RedisStreamsServerEvents[K]> } = { 'dead-letter': new Set(), trim: new Set() };
   private consumer: StreamConsumer | undefined;
   /** Each handled event type's handler, looked up once at start: Nest's own lookup parses the pattern as JSON every time. */
   private readonly handlers = new Map<string, MessageHandler>();
@@ -68,14 +60,14 @@ export class RedisStreamsServer extends Server<RedisStreamsServerEvents, RedisSt
     this._status$.next('closed');
   }
 
-  on<K extends keyof RedisStreamsServerEvents>(event: K, callback: RedisStreamsServerEvents[K]): void {
-    this.listeners[event].add(callback);
+  /** Nothing to subscribe to: what the transport does shows in its metrics and logs. */
+  on(event: never): never {
+    throw new Error(`RedisStreamsServer emits no events (asked for ${String(event)}): see its metrics`);
   }
 
-  /** The two connections: `reader` (blocking reads only) and `commands` (everything else). */
-  unwrap<T = { reader: StreamConsumer['reader']; commands: StreamConsumer['commands'] }>(): T {
-    if (this.consumer === undefined) throw new Error('RedisStreamsServer is not listening');
-    return { reader: this.consumer.reader, commands: this.consumer.commands } as T;
+  /** Its connections stay its own: a command sent on the blocking reader would wait behind a read. */
+  unwrap<T>(): T {
+    throw new Error('RedisStreamsServer does not expose its connections');
   }
 
   private async start(): Promise<void> {
@@ -89,8 +81,6 @@ export class RedisStreamsServer extends Server<RedisStreamsServerEvents, RedisSt
         // does not know is handed on, to be dead-lettered as poison instead of silently acknowledged.
         handles: (type) => this.handlers.has(type) || (this.everyType && !Object.hasOwn(STREAM_OF, type)),
         handle: (envelope, delivery) => this.invoke(envelope, delivery),
-        onDeadLetter: (letter) => this.listeners['dead-letter'].forEach((listener) => listener(letter)),
-        onTrim: (stream, removed) => this.listeners.trim.forEach((listener) => listener(stream, removed)),
       },
     );
     this.consumer = consumer;
@@ -120,7 +110,7 @@ export class RedisStreamsServer extends Server<RedisStreamsServerEvents, RedisSt
 
   /**
    * Calls the handler and waits for its outcome. Nest's own event path only subscribes to the result
-   * and logs failures; the transport needs the failure itself to decide between retry and dead letter.
+   * and logs failures; the transport needs the failure itself for the delivery policy.
    */
   private invoke(envelope: AnyEvent, delivery: Delivery): Promise<void> {
     const handler = this.handlers.get(envelope.type);

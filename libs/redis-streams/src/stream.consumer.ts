@@ -1,12 +1,13 @@
 import type { AnyEvent } from '@app/contracts';
 import type { Redis } from 'ioredis';
 import { AckBatcher } from './ack.batcher.js';
-import type { DeadLetter } from './dead-letter.writer.js';
+import { removeDeadConsumers } from './dead-consumers.js';
 import { EntrySettler } from './entry.settler.js';
 import { KeyedQueue } from './keyed.queue.js';
 import { type InFlightEntry, PendingClaimer, inFlightKey } from './pending.claimer.js';
 import { type PeriodicTask, settlesWithin, startPeriodic } from './periodic.task.js';
 import { closeConnection, createRedisConnection } from './redis.connection.js';
+import { RedeliveryScheduler } from './redelivery.scheduler.js';
 import { initConsumerSeries, streamMetrics } from './redis-streams.metrics.js';
 import type { ResolvedServerOptions } from './redis-streams.options.js';
 import { StopSignal } from './stop.signal.js';
@@ -20,14 +21,12 @@ export interface ConsumerHooks {
   handles(type: string): boolean;
   /** Runs the app's handler; resolves once it succeeded. */
   handle(envelope: AnyEvent, delivery: Delivery): Promise<void>;
-  onDeadLetter(letter: DeadLetter): void;
-  onTrim(stream: string, removed: number): void;
 }
 
 /**
  * Reads a consumer group's streams and settles every entry: acknowledged once its handler succeeded,
- * left pending for a retry, or dead-lettered. Reads block on a connection of their own; everything
- * else (acks, claims, dead letters, trimming) goes through a second one.
+ * delivered again after a delay, or dead-lettered. Reads block on a connection of their own;
+ * everything else (acks, claims, redeliveries, dead letters, trimming) goes through a second one.
  */
 export class StreamConsumer {
   readonly reader: Redis;
@@ -38,6 +37,7 @@ export class StreamConsumer {
   private readonly inFlight = new Map<string, InFlightEntry>();
   private readonly claimer: PendingClaimer;
   private readonly settler: EntrySettler;
+  private readonly redeliveries: RedeliveryScheduler;
   private readerId: number | undefined;
   private rescanOwnPending = true;
   private stopping = false;
@@ -67,7 +67,17 @@ export class StreamConsumer {
       acks: this.acks,
       metrics,
       handle: (envelope, delivery) => hooks.handle(envelope, delivery),
-      onDeadLetter: (letter) => hooks.onDeadLetter(letter),
+    });
+    this.redeliveries = new RedeliveryScheduler({
+      commands: this.commands,
+      group,
+      consumer,
+      logger,
+      redeliver: (delivery) => {
+        this.inFlight.delete(inFlightKey(delivery.stream, delivery.id));
+        this.accept([delivery]);
+      },
+      forget: (delivery) => this.inFlight.delete(inFlightKey(delivery.stream, delivery.id)),
     });
     this.claimer = new PendingClaimer({
       commands: this.commands,
@@ -100,7 +110,7 @@ export class StreamConsumer {
     }
     this.loop = this.readLoop();
     const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, `${what} failed; will try again`);
-    this.tasks.claim = startPeriodic(claimIntervalMs, () => this.claimer.claim(), warn('Claiming pending entries'));
+    this.tasks.claim = startPeriodic(claimIntervalMs, () => this.claimAndForget(), warn('Claiming pending entries'));
     this.tasks.heartbeat = startPeriodic(Math.max(10, Math.floor(claimIdleMs / 3)), () => this.claimer.heartbeat(), warn('Refreshing running entries'));
     if (trim !== false) this.tasks.trim = startPeriodic(trim.intervalMs, () => this.trimAll(), warn('Trimming'));
   }
@@ -118,6 +128,7 @@ export class StreamConsumer {
   private async drainAndClose(): Promise<void> {
     this.stopping = true;
     this.stopSignal.stop();
+    this.redeliveries.stop();
     await this.unblockReader();
     if (!(await settlesWithin(this.loop, this.options.blockMs + 500))) {
       // The read could not be unblocked (its connection was down): failing it ends the loop.
@@ -253,8 +264,21 @@ export class StreamConsumer {
         continue;
       }
       this.inFlight.set(key, { stream: delivery.stream, id: delivery.id, touchedAt: Date.now() });
-      void this.queue.add(this.orderKey(decoded), () => this.settler.settle(delivery, decoded).finally(() => this.inFlight.delete(key)));
+      void this.queue.add(this.orderKey(decoded), () => this.settle(delivery, decoded));
     }
+  }
+
+  /** Settles a delivery; one to be delivered again stays in flight (its pending record refreshed) until then. */
+  private async settle(delivery: Delivery, decoded: DecodedEntry): Promise<void> {
+    const key = inFlightKey(delivery.stream, delivery.id);
+    try {
+      const settlement = await this.settler.settle(delivery, decoded);
+      if (settlement.kind === 'retry') return this.redeliveries.schedule(delivery, settlement.afterMs);
+    } catch (error) {
+      this.inFlight.delete(key);
+      throw error;
+    }
+    this.inFlight.delete(key);
   }
 
   /** Whether the entry is none of this group's business, known without parsing it: trimmed away, or of a type it does not handle. */
@@ -270,9 +294,26 @@ export class StreamConsumer {
     return decoded.envelope.correlationId;
   }
 
+  /**
+   * Claims the entries of dead consumers, then removes the consumers left with nothing pending.
+   * "Dead" waits for the claim idle time, and at least two full reads of a live consumer.
+   */
+  private async claimAndForget(): Promise<void> {
+    const { group, consumer, claimIdleMs, blockMs, readPauseMs, logger } = this.options;
+    await this.claimer.claim();
+    const idleMs = Math.max(claimIdleMs, 2 * (blockMs + readPauseMs));
+    for (const stream of this.topics.keys()) {
+      const removed = await removeDeadConsumers(this.commands, stream, group, consumer, idleMs);
+      if (removed.length > 0) logger.info({ stream, group, removed }, 'Removed consumers idle with nothing pending');
+    }
+  }
+
   private async trimAll(): Promise<void> {
-    const { trim } = this.options;
+    const { trim, logger } = this.options;
     if (trim === false) return;
-    for (const stream of this.topics.keys()) this.hooks.onTrim(stream, await trimStream(this.commands, stream, trim));
+    for (const stream of this.topics.keys()) {
+      const removed = await trimStream(this.commands, stream, trim);
+      if (removed > 0) logger.debug({ stream, removed }, 'Trimmed entries every group is done with');
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { type AnyEvent, type EventMap, type EventType, createEnvelope, deterministicEventId } from '@app/contracts';
+import { type AnyEvent, type EventMap, type EventType, SagaState, createEnvelope, deterministicEventId, isTerminalSagaState } from '@app/contracts';
 
 /** How a choreographed checkout of {@link choreographedCheckout} ends. */
 export type ChoreographyEnding = 'succeeded' | 'out-of-stock' | 'over-limit' | 'declined';
@@ -79,15 +79,15 @@ export function choreographedCheckout(ending: ChoreographyEnding, options: Seque
     .add('CheckoutSucceeded', { ...ref, orderId, totalCents }, 'order-confirmation-worker').events;
 }
 
-const FORWARD = [
-  'EN_ATTENTE',
-  'VERIFICATION_STOCK',
-  'STOCK_VERIFIE',
-  'RESERVATION_STOCK',
-  'STOCK_RESERVE',
-  'CREATION_COMMANDE',
-  'COMMANDE_CREEE',
-  'AUTORISATION_PAIEMENT',
+const FORWARD: SagaState[] = [
+  SagaState.EN_ATTENTE,
+  SagaState.VERIFICATION_STOCK,
+  SagaState.STOCK_VERIFIE,
+  SagaState.RESERVATION_STOCK,
+  SagaState.STOCK_RESERVE,
+  SagaState.CREATION_COMMANDE,
+  SagaState.COMMANDE_CREEE,
+  SagaState.AUTORISATION_PAIEMENT,
 ];
 
 /**
@@ -100,13 +100,13 @@ export function orchestratedCheckout(ending: 'succeeded' | 'declined', options: 
   const failure = { failedStep: 'payment' as const, code: 'PAYMENTS.CARD_DECLINED', reason: 'Card declined' };
   const path =
     ending === 'succeeded'
-      ? [...FORWARD, 'PAIEMENT_AUTORISE', 'CONFIRMATION_COMMANDE', 'SAGA_TERMINEE']
-      : [...FORWARD, 'ECHEC_PAIEMENT', 'COMPENSATION_EN_COURS', 'SAGA_ANNULEE'];
+      ? [...FORWARD, SagaState.PAIEMENT_AUTORISE, SagaState.CONFIRMATION_COMMANDE, SagaState.SAGA_TERMINEE]
+      : [...FORWARD, SagaState.ECHEC_PAIEMENT, SagaState.COMPENSATION_EN_COURS, SagaState.SAGA_ANNULEE];
   const chain = new Chain(options.sagaId, options);
   path.slice(1).forEach((to, i) => {
     const from = path[i]!;
     const known = { ...(i >= 5 && order), ...(ending === 'declined' && i >= 7 && failure) };
-    chain.add('SagaTransitioned', { ...base, from, to, terminal: to.startsWith('SAGA_'), ...known }, 'saga-orchestrator');
+    chain.add('SagaTransitioned', { ...base, from, to, terminal: isTerminalSagaState(to), ...known }, 'saga-orchestrator');
   });
   return chain.events;
 }

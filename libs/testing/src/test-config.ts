@@ -17,6 +17,9 @@ export function testConfig(overrides: Partial<EnvSchema> = {}): AppConfig {
       API_KEYS: TEST_API_KEY,
       INTERNAL_API_KEY: TEST_API_KEY,
       REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
+      // A failed delivery is tried again within a test's patience, not after the production second.
+      STREAM_RETRY_DELAY_MS: 100,
+      STREAM_RETRY_MAX_DELAY_MS: 1_000,
       ...overrides,
     },
   );

@@ -1,3 +1,4 @@
+import { SagaState, isSagaState, isTerminalSagaState } from '@app/contracts';
 import type { SagaAnswer } from './saga-orchestrator.client.js';
 
 /** The answer to a cart checkout: its status, its body, and the checkout it started. */
@@ -6,8 +7,6 @@ export interface CartCheckoutAnswer {
   checkoutId?: string;
   body: Record<string, unknown>;
 }
-
-const FAILED = new Set(['SAGA_ANNULEE', 'COMPENSATION_ECHOUEE']);
 
 /**
  * The orchestrator's answer as the answer to a cart checkout. A saga's status view (a repeated
@@ -18,7 +17,8 @@ export function cartCheckoutAnswerOf(answer: SagaAnswer, cartId: string): CartCh
   const { body } = answer;
   if (answer.status !== 200) return { status: answer.status, checkoutId: body.checkoutId, body: { ...body, ...origin } };
   const failure = (body['data'] as { failure?: { reason?: string } } | undefined)?.failure;
-  const status = body.state === 'SAGA_TERMINEE' ? 201 : FAILED.has(body.state) ? 409 : 202;
+  const state = isSagaState(body.state) ? body.state : undefined;
+  const status = state === SagaState.SAGA_TERMINEE ? 201 : state !== undefined && isTerminalSagaState(state) ? 409 : 202;
   const shown = { ...pick(body, ['sagaId', 'checkoutId', 'clientId', 'state', 'orderId', 'totalCents', 'failedStep', 'code']), reason: failure?.reason };
   return { status, checkoutId: body.checkoutId, body: { ...withoutUndefined(shown), ...origin } };
 }

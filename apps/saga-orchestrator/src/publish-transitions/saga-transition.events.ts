@@ -1,6 +1,6 @@
 import { type EventEnvelope, type SagaEvents, createEnvelope, deterministicEventId } from '@app/contracts';
 import { type Decision, isTerminal } from '../saga/saga.machine.js';
-import type { SagaData } from '../saga/saga.model.js';
+import type { SagaFacts } from '../saga/saga.model.js';
 
 /** The `producer` of the orchestrator's events. */
 export const PRODUCER = 'saga-orchestrator';
@@ -15,7 +15,7 @@ const eventIdOf = (sagaId: string, seq: number): string => deterministicEventId(
 export function transitionEvents(
   saga: { id: string; checkoutId: string; clientId: string; transitions: number },
   decision: Decision,
-  data: SagaData,
+  data: SagaFacts,
 ): EventEnvelope<'SagaTransitioned'>[] {
   const known: Partial<SagaEvents['SagaTransitioned']> = {
     ...(data.orderId !== undefined && { orderId: data.orderId }),

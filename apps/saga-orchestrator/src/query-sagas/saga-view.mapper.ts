@@ -1,19 +1,20 @@
 import { isTerminal } from '../saga/saga.machine.js';
 import type { SagaRecord, TransitionRow } from '../saga/saga.mapper.js';
-import type { SagaData } from '../saga/saga.model.js';
+import type { SagaData, SagaFacts } from '../saga/saga.model.js';
 
 /** A saga in a list: who, where it is, and how it ended. */
 export function sagaSummaryOf(saga: SagaRecord) {
+  const facts: SagaFacts = saga.data;
   return {
     sagaId: saga.id,
     checkoutId: saga.checkoutId,
     clientId: saga.clientId,
     state: saga.state,
     terminal: isTerminal(saga.state),
-    orderId: saga.data.orderId,
-    totalCents: saga.data.totalCents,
-    failedStep: saga.data.failure?.step,
-    code: saga.data.failure?.code,
+    orderId: facts.orderId,
+    totalCents: facts.totalCents,
+    failedStep: facts.failure?.step,
+    code: facts.failure?.code,
     attempt: saga.attempt,
     createdAt: saga.createdAt.toISOString(),
     updatedAt: saga.updatedAt.toISOString(),

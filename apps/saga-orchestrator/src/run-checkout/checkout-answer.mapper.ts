@@ -1,4 +1,4 @@
-import type { CheckoutRequest } from '@app/contracts';
+import { type CheckoutRequest, SagaState } from '@app/contracts';
 import type { SagaRecord } from '../saga/saga.mapper.js';
 
 /** The HTTP answer to a checkout: always computed from the stored saga, so a retried request gets the same one. */
@@ -9,23 +9,15 @@ export interface CheckoutAnswer {
 
 export function checkoutAnswerOf(saga: SagaRecord): CheckoutAnswer {
   const identity = { sagaId: saga.id, checkoutId: saga.checkoutId, clientId: saga.clientId, state: saga.state };
-  const { data } = saga;
   switch (saga.state) {
-    case 'SAGA_TERMINEE':
-      return { status: 201, body: { ...identity, orderId: data.orderId, totalCents: data.totalCents, items: data.items } };
-    case 'SAGA_ANNULEE':
-    case 'COMPENSATION_ECHOUEE': {
-      const failure = data.failure;
-      return {
-        status: 409,
-        body: {
-          ...identity,
-          failedStep: failure?.step,
-          code: failure?.code,
-          reason: failure?.reason,
-          ...(failure?.details !== undefined && { details: failure.details }),
-        },
-      };
+    case SagaState.SAGA_TERMINEE: {
+      const { orderId, totalCents, items } = saga.data;
+      return { status: 201, body: { ...identity, orderId, totalCents, items } };
+    }
+    case SagaState.SAGA_ANNULEE:
+    case SagaState.COMPENSATION_ECHOUEE: {
+      const { step, code, reason, details } = saga.data.failure;
+      return { status: 409, body: { ...identity, failedStep: step, code, reason, ...(details !== undefined && { details }) } };
     }
     default:
       // Still running elsewhere (a retried request whose first run is not finished yet).

@@ -17,16 +17,7 @@ import {
   voidPayment,
 } from '@app/checkout-steps';
 import { SAGA_SETTINGS, type SagaSettings } from '../saga-orchestrator.settings.js';
-import type { SagaRecord } from './saga.mapper.js';
-import type { Compensation, ForwardStep, SagaCommand, SagaOutcome } from './saga.model.js';
-
-/** What the executor needs of a saga (one not yet recorded has no version). */
-export type SagaContext = Pick<SagaRecord, 'id' | 'checkoutId' | 'state' | 'data'>;
-
-function required<T>(value: T | undefined, name: string, saga: SagaContext): T {
-  if (value === undefined) throw new Error(`Saga ${saga.id} in ${saga.state} has no ${name}`);
-  return value;
-}
+import type { Compensation, RunCommand, SagaCommand, SagaOutcome } from './saga.model.js';
 
 /**
  * Carries out the saga's commands with the shared checkout steps and turns what happened into an
@@ -49,40 +40,40 @@ export class SagaStepExecutor {
     });
   }
 
-  execute(command: Exclude<SagaCommand, { kind: 'stop' }>, saga: SagaContext): Promise<SagaOutcome> {
-    return command.kind === 'run' ? this.run(command.step, saga) : this.compensate(command.plan, saga.checkoutId);
+  /** Carries out `command` for the checkout `checkoutId`; a run command brings what its call needs. */
+  execute(command: Exclude<SagaCommand, { kind: 'stop' }>, checkoutId: string): Promise<SagaOutcome> {
+    return command.kind === 'run' ? this.run(command, checkoutId) : this.compensate(command.plan, checkoutId);
   }
 
-  private async run(step: ForwardStep, saga: SagaContext): Promise<SagaOutcome> {
+  private async run(command: RunCommand, checkoutId: string): Promise<SagaOutcome> {
     try {
-      return await this.call(step, saga);
+      return await this.call(command, checkoutId);
     } catch (error) {
       if (error instanceof TransientStepError) return { type: 'StepFailed', code: error.code, reason: error.message, transient: true };
       throw error;
     }
   }
 
-  private async call(step: ForwardStep, saga: SagaContext): Promise<SagaOutcome> {
-    const { checkoutId, data } = saga;
-    switch (step) {
+  private async call(command: RunCommand, checkoutId: string): Promise<SagaOutcome> {
+    switch (command.step) {
       case 'checkAvailability':
-        return outcomeOf(await checkAvailability(this.inventory, data.request.items), (r) => ({
+        return outcomeOf(await checkAvailability(this.inventory, command.items), (r) => ({
           type: 'StockVerified',
           items: r.items,
           totalCents: r.totalCents,
         }));
       case 'reserveStock':
-        return outcomeOf(await reserveStock(this.inventory, checkoutId, data.request.items), () => ({ type: 'StockReserved' }));
+        return outcomeOf(await reserveStock(this.inventory, checkoutId, command.items), () => ({ type: 'StockReserved' }));
       case 'createOrder': {
-        const order = { checkoutId, clientId: data.request.clientId, items: required(data.items, 'priced items', saga) };
+        const order = { checkoutId, clientId: command.clientId, items: command.items };
         return outcomeOf(await createOrder(this.orders, order), (r) => ({ type: 'OrderCreated', orderId: r.order.orderId, totalCents: r.order.totalCents }));
       }
       case 'authorizePayment': {
-        const payment = { checkoutId, amountCents: required(data.totalCents, 'total', saga), token: data.request.payment.token };
+        const payment = { checkoutId, amountCents: command.amountCents, token: command.token };
         return outcomeOf(await authorizePayment(this.payments, payment), () => ({ type: 'PaymentAuthorized' }));
       }
       case 'confirmOrder': {
-        const ids = { checkoutId, orderId: required(data.orderId, 'order id', saga) };
+        const ids = { checkoutId, orderId: command.orderId };
         return outcomeOf(await confirmOrder({ inventory: this.inventory, orders: this.orders }, ids), () => ({ type: 'OrderConfirmed' }));
       }
     }

@@ -1,35 +1,9 @@
-import type { CheckoutStep } from '@app/contracts';
-import type { Compensation, ForwardStep, OutcomeType, SagaCommand, SagaData, SagaOutcome } from './saga.model.js';
+import type { CheckoutStep, SagaState } from '@app/contracts';
+import { snapshotOf } from './saga.facts.js';
+import type { Compensation, ForwardStep, OutcomeType, SagaCommand, SagaFacts, SagaOutcome, SagaSnapshot } from './saga.model.js';
 
-/** The EtatSaga states. */
-export const SAGA_STATES = [
-  'EN_ATTENTE',
-  'VERIFICATION_STOCK',
-  'STOCK_VERIFIE',
-  'RESERVATION_STOCK',
-  'STOCK_RESERVE',
-  'CREATION_COMMANDE',
-  'COMMANDE_CREEE',
-  'AUTORISATION_PAIEMENT',
-  'PAIEMENT_AUTORISE',
-  'CONFIRMATION_COMMANDE',
-  'SAGA_TERMINEE',
-  'ECHEC_STOCK_INSUFFISANT',
-  'ECHEC_RESERVATION_STOCK',
-  'ECHEC_CREATION_COMMANDE',
-  'ECHEC_PAIEMENT',
-  'ECHEC_CONFIRMATION_COMMANDE',
-  'COMPENSATION_EN_COURS',
-  'SAGA_ANNULEE',
-  'COMPENSATION_ECHOUEE',
-] as const;
-
-export type SagaState = (typeof SAGA_STATES)[number];
-
-/** Where a saga stops: nothing runs it any more (a parked COMPENSATION_ECHOUEE waits for an operator). */
-export const TERMINAL_STATES: readonly SagaState[] = ['SAGA_TERMINEE', 'SAGA_ANNULEE', 'COMPENSATION_ECHOUEE'];
-
-export const isTerminal = (state: SagaState): boolean => TERMINAL_STATES.includes(state);
+export { SAGA_STATES, type SagaState, TERMINAL_SAGA_STATES as TERMINAL_STATES, isTerminalSagaState as isTerminal } from '@app/contracts';
+export type { SagaSnapshot } from './saga.model.js';
 
 /** An `auto` transition follows the previous one at once: there is nothing to wait for in between. */
 export type Trigger = OutcomeType | 'auto';
@@ -143,11 +117,6 @@ export class IllegalTransitionError extends Error {
   }
 }
 
-export interface SagaSnapshot {
-  state: SagaState;
-  data: SagaData;
-}
-
 export interface Transition {
   from: SagaState;
   to: SagaState;
@@ -160,7 +129,7 @@ export interface Decision {
   transitions: Transition[];
   state: SagaState;
   /** Facts learned, merged into the saga's data (top-level keys replace). */
-  facts: Partial<SagaData>;
+  facts: Partial<SagaFacts>;
   command: SagaCommand;
 }
 
@@ -168,12 +137,25 @@ function targetOf(state: SagaState, trigger: Trigger): SagaState | undefined {
   return TRANSITIONS.find((rule) => rule.from === state && rule.on === trigger)?.to;
 }
 
-/** The command to carry out in a state: its step, the compensations, or nothing. */
-export function commandOf({ state, data }: SagaSnapshot): SagaCommand {
-  const step = STATES[state].runs;
-  if (step !== undefined) return { kind: 'run', step };
-  if (state === 'COMPENSATION_EN_COURS') return { kind: 'compensate', plan: data.compensation?.plan ?? [] };
-  return { kind: 'stop' };
+/** The command to carry out in a state: its step (with what the state's facts give it), the compensations, or nothing. */
+export function commandOf(saga: SagaSnapshot): SagaCommand {
+  const { request } = saga.data;
+  switch (saga.state) {
+    case 'VERIFICATION_STOCK':
+      return { kind: 'run', step: 'checkAvailability', items: request.items };
+    case 'RESERVATION_STOCK':
+      return { kind: 'run', step: 'reserveStock', items: request.items };
+    case 'CREATION_COMMANDE':
+      return { kind: 'run', step: 'createOrder', clientId: request.clientId, items: saga.data.items };
+    case 'AUTORISATION_PAIEMENT':
+      return { kind: 'run', step: 'authorizePayment', amountCents: saga.data.totalCents, token: request.payment.token };
+    case 'CONFIRMATION_COMMANDE':
+      return { kind: 'run', step: 'confirmOrder', orderId: saga.data.orderId };
+    case 'COMPENSATION_EN_COURS':
+      return { kind: 'compensate', plan: saga.data.compensation.plan };
+    default:
+      return { kind: 'stop' };
+  }
 }
 
 /**
@@ -185,15 +167,16 @@ export function decide(saga: SagaSnapshot, outcome: SagaOutcome): Decision {
   const to = targetOf(saga.state, outcome.type);
   if (to === undefined) throw new IllegalTransitionError(saga.state, outcome.type);
   const facts = factsOf(saga, outcome);
-  const data = { ...saga.data, ...facts };
+  const data: SagaFacts = { ...saga.data, ...facts };
   const transitions: Transition[] = [{ from: saga.state, to, detail: detailOf(saga, outcome, data) }];
   let state = to;
   for (let next = targetOf(state, 'auto'); next !== undefined; next = targetOf(state, 'auto')) {
     transitions.push({ from: state, to: next, detail: next === 'COMPENSATION_EN_COURS' ? { plan: data.compensation?.plan } : {} });
     state = next;
   }
-  const decision: Decision = { transitions, state, facts, command: commandOf({ state, data }) };
-  if (decision.command.kind === 'compensate' && decision.command.plan.length === 0) return andThen(decision, decide({ state, data }, { type: 'Compensated' }));
+  const next = snapshotOf(state, data);
+  const decision: Decision = { transitions, state, facts, command: commandOf(next) };
+  if (decision.command.kind === 'compensate' && decision.command.plan.length === 0) return andThen(decision, decide(next, { type: 'Compensated' }));
   return decision;
 }
 
@@ -219,11 +202,17 @@ function planAfterFailure(state: SagaState, transient: boolean): Compensation[] 
   return transient ? [...undo] : undo.filter((c) => c !== own);
 }
 
-function failureAt(state: SagaState, code: string, reason: string, details?: Record<string, unknown>): SagaData['failure'] {
+/** A saga read for its facts alone, whatever its state guarantees. */
+interface SagaView {
+  state: SagaState;
+  data: SagaFacts;
+}
+
+function failureAt(state: SagaState, code: string, reason: string, details?: Record<string, unknown>): SagaFacts['failure'] {
   return { step: STATES[state].stage ?? 'stock', code, reason, ...(details !== undefined && { details }) };
 }
 
-function factsOf(saga: SagaSnapshot, outcome: SagaOutcome): Partial<SagaData> {
+function factsOf(saga: SagaView, outcome: SagaOutcome): Partial<SagaFacts> {
   switch (outcome.type) {
     case 'StockVerified':
       return { items: outcome.items, totalCents: outcome.totalCents };
@@ -250,7 +239,7 @@ function factsOf(saga: SagaSnapshot, outcome: SagaOutcome): Partial<SagaData> {
   }
 }
 
-function detailOf(saga: SagaSnapshot, outcome: SagaOutcome, data: SagaData): Record<string, unknown> {
+function detailOf(saga: SagaView, outcome: SagaOutcome, data: SagaFacts): Record<string, unknown> {
   switch (outcome.type) {
     case 'StockVerified':
       return { totalCents: outcome.totalCents };

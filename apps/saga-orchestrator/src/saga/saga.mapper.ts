@@ -1,5 +1,5 @@
-import type { SagaSnapshot, SagaState } from './saga.machine.js';
-import type { SagaData } from './saga.model.js';
+import type { SagaState } from '@app/contracts';
+import type { SagaData, SagaSnapshot } from './saga.model.js';
 
 /** A sagas row as PostgreSQL returns it. */
 export interface SagaRow {
@@ -20,8 +20,10 @@ export interface SagaRow {
   updated_at: Date;
 }
 
-/** A saga as the orchestrator holds it between two writes. */
-export interface SagaRecord extends SagaSnapshot {
+/** A saga as the orchestrator holds it between two writes: its state and data, and the row around them. */
+export type SagaRecord = SagaSnapshot & SagaHeader;
+
+interface SagaHeader {
   id: string;
   /** Position in the list (keyset cursor). */
   seq: string;
@@ -42,12 +44,12 @@ export interface SagaRecord extends SagaSnapshot {
 }
 
 export const toSaga = (row: SagaRow): SagaRecord => ({
+  // Written only through `decide`, which enters a state only with its facts.
+  ...({ state: row.state, data: row.data } as SagaSnapshot),
   id: row.id,
   seq: String(row.seq),
   checkoutId: row.checkout_id,
   clientId: row.client_id,
-  state: row.state,
-  data: row.data,
   version: row.version,
   attempt: row.attempt,
   transitions: row.transitions,

@@ -1,11 +1,11 @@
 import { register } from 'prom-client';
 import { type SagaSnapshot, type SagaState, decide } from './saga.machine.js';
 import { type SagaMetrics, observeDecision, sagaMetrics } from './saga.metrics.js';
-import type { SagaData, SagaOutcome } from './saga.model.js';
+import type { SagaFacts, SagaOutcome } from './saga.model.js';
 
 const request = { clientId: 'u1', items: [{ sku: 'A', quantity: 2 }], payment: { token: 'tok_visa' } };
 const priced = [{ sku: 'A', quantity: 2, unitPriceCents: 500 }];
-const data: SagaData = { request, items: priced, totalCents: 1000, orderId: 'o1' };
+const data: SagaFacts = { request, items: priced, totalCents: 1000, orderId: 'o1' };
 const declined: SagaOutcome = { type: 'StepFailed', code: 'PAYMENTS.CARD_DECLINED', reason: 'declined', transient: false };
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -13,7 +13,7 @@ const at = (ms: number): Date => new Date(T0 + ms);
 
 /** A saga as `SagaRunner` holds it: requested at T0, in `state` since `enteredMs`. */
 function run(metrics: SagaMetrics, state: SagaState, enteredMs: number, outcome: SagaOutcome, nowMs: number, sagaData = data) {
-  const saga: SagaSnapshot = { state, data: sagaData };
+  const saga = { state, data: sagaData } as SagaSnapshot;
   const decision = decide(saga, outcome);
   const next = { ...sagaData, ...decision.facts };
   observeDecision(metrics, decision, { enteredAt: at(enteredMs), createdAt: at(0), failure: next.failure }, T0 + nowMs);

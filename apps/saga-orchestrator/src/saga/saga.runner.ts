@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { CheckoutRequest } from '@app/contracts';
+import { type CheckoutRequest, SagaState } from '@app/contracts';
 import { withCorrelation } from '@app/observability';
-import { OutboxRelay } from '../publish-transitions/outbox-relay.worker.js';
+import { SagaOutboxRelay } from '../publish-transitions/saga-outbox.relay.js';
 import { transitionEvents } from '../publish-transitions/saga-transition.events.js';
 import { SAGA_SETTINGS, type SagaSettings } from '../saga-orchestrator.settings.js';
 import { StaleSagaError } from './saga.errors.js';
 import { type Decision, andThen, commandOf, decide, isTerminal, overdueOutcome } from './saga.machine.js';
 import type { SagaRecord } from './saga.mapper.js';
+import type { SagaFacts } from './saga.model.js';
 import { observeDecision, sagaMetrics } from './saga.metrics.js';
 import { type Lease, SagaRepository } from './saga.repository.js';
 import { SagaStepExecutor } from './saga-step.executor.js';
@@ -31,7 +32,7 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
   constructor(
     private readonly repository: SagaRepository,
     private readonly executor: SagaStepExecutor,
-    private readonly relay: OutboxRelay,
+    private readonly relay: SagaOutboxRelay,
     @Inject(SAGA_SETTINGS) private readonly settings: SagaSettings,
   ) {
     this.lease = { owner: settings.instanceId, ms: settings.leaseMs };
@@ -62,13 +63,11 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
     const id = randomUUID();
     const identity = { id, checkoutId: id, clientId: request.clientId };
     const begun = new Date();
-    const started = decide({ state: 'EN_ATTENTE', data: { request } }, { type: 'Started' });
+    const started = decide({ state: SagaState.EN_ATTENTE, data: { request } }, { type: 'Started' });
     const startedEvents = transitionEvents({ ...identity, transitions: 0 }, started, { request });
-    const outcome = await withCorrelation(id, () =>
-      this.executor.execute({ kind: 'run', step: 'checkAvailability' }, { ...identity, state: started.state, data: { request } }),
-    );
-    const checked = decide({ state: started.state, data: { request } }, outcome);
-    const data = { request, ...checked.facts };
+    const outcome = await withCorrelation(id, () => this.executor.execute({ kind: 'run', step: 'checkAvailability', items: request.items }, id));
+    const checked = decide({ state: SagaState.VERIFICATION_STOCK, data: { request } }, outcome);
+    const data: SagaFacts = { request, ...checked.facts };
     const checkedEvents = transitionEvents({ ...identity, transitions: started.transitions.length }, checked, data);
 
     const saga = await this.repository.create(
@@ -107,13 +106,14 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
    * @throws StaleSagaError when another writer advanced the saga first.
    */
   async record(saga: SagaRecord, decision: Decision, takeOver = false): Promise<SagaRecord> {
-    const envelopes = transitionEvents(saga, decision, { ...saga.data, ...decision.facts });
+    const facts: SagaFacts = { ...saga.data, ...decision.facts };
+    const envelopes = transitionEvents(saga, decision, facts);
     const next = await this.repository.advance(saga, decision, envelopes, this.lease, takeOver);
-    observeDecision(this.metrics, decision, { enteredAt: saga.stateEnteredAt, createdAt: saga.createdAt, failure: next.data.failure });
+    observeDecision(this.metrics, decision, { enteredAt: saga.stateEnteredAt, createdAt: saga.createdAt, failure: facts.failure });
     this.relay.nudge();
-    if (next.state === 'COMPENSATION_ECHOUEE') {
-      const error = next.data.compensation?.error;
-      this.logger.warn(`Saga ${next.id} parked in COMPENSATION_ECHOUEE: ${error?.compensation} failed ${error?.tries} time(s): ${error?.reason}`);
+    if (next.state === SagaState.COMPENSATION_ECHOUEE) {
+      const { error } = next.data.compensation;
+      this.logger.warn(`Saga ${next.id} parked in COMPENSATION_ECHOUEE: ${error.compensation} failed ${error.tries} time(s): ${error.reason}`);
     }
     return next;
   }
@@ -139,7 +139,7 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
     let current = saga;
     try {
       for (let command = commandOf(current); command.kind !== 'stop'; command = commandOf(current)) {
-        const outcome = overdueOutcome(current, current.deadlineAt, new Date()) ?? (await this.executor.execute(command, current));
+        const outcome = overdueOutcome(current, current.deadlineAt, new Date()) ?? (await this.executor.execute(command, current.checkoutId));
         current = await this.record(current, decide(current, outcome));
       }
       this.logger.debug(`Saga ${current.id} stopped in ${current.state}`);

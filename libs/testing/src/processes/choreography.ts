@@ -14,9 +14,17 @@ export type SagaWorkerApp = (typeof SAGA_WORKERS)[keyof typeof SAGA_WORKERS]['na
 
 /**
  * Quick to notice a crashed consumer and quick to stop: a killed worker's entries are claimed by its
- * restarted process after a second, not after the production half-minute.
+ * restarted process after a second, not after the production half-minute, and a failed delivery is
+ * tried again within a second.
  */
-const FAST_STREAMS = { STREAM_CLAIM_IDLE_MS: '1000', STREAM_CLAIM_INTERVAL_MS: '500', STREAM_BLOCK_MS: '200', SHUTDOWN_DRAIN_MS: '2000' };
+const FAST_STREAMS = {
+  STREAM_CLAIM_IDLE_MS: '1000',
+  STREAM_CLAIM_INTERVAL_MS: '500',
+  STREAM_BLOCK_MS: '200',
+  STREAM_RETRY_DELAY_MS: '200',
+  STREAM_RETRY_MAX_DELAY_MS: '1000',
+  SHUTDOWN_DRAIN_MS: '2000',
+};
 
 export interface ChoreographyOptions {
   /** The services the workers call. */

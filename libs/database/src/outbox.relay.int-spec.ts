@@ -2,7 +2,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, eventually, type TestDatabase, testConfig } from '@app/testing';
 import { dataSourceOptions } from './database.module.js';
-import { OutboxRelay } from './outbox-relay.worker.js';
+import { OutboxRelay } from './outbox.relay.js';
 
 interface Row {
   n: number;

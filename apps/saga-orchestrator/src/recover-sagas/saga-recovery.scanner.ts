@@ -11,8 +11,8 @@ import { SagaRunner } from '../saga/saga.runner.js';
  * two instances at once and a stale writer cannot advance it.
  */
 @Injectable()
-export class SagaRecoveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(SagaRecoveryWorker.name);
+export class SagaRecoveryScanner implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(SagaRecoveryScanner.name);
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
   private resuming = 0;

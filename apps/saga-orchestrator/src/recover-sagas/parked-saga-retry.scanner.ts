@@ -13,8 +13,8 @@ const BATCH = 50;
  * are idempotent), so an outage ends with every saga settled once the participant is back.
  */
 @Injectable()
-export class ParkedSagaRetryWorker implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(ParkedSagaRetryWorker.name);
+export class ParkedSagaRetryScanner implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ParkedSagaRetryScanner.name);
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
 

@@ -2,17 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
-import { OutboxRelay as TableOutboxRelay } from '@app/database';
+import { OutboxRelay } from '@app/database';
 import { EventPublisher } from '@app/redis-streams';
 import { SAGA_SETTINGS, type SagaSettings } from '../saga-orchestrator.settings.js';
 
 /**
  * Relays the transition events queued in `saga_outbox` to Redis (`ecommerce.saga.events`).
- * Several instances relay side by side; events of one saga may then interleave across batches,
- * and consumers order them by the saga's transition number in their causation chain.
+ * Several instances relay side by side, so the transitions of one saga can reach the stream out of
+ * order when two relays' batches race. No consumer puts them back in order: each event names its
+ * `from` and `to`, the checkout view never reopens a terminal status whatever arrives after it, and
+ * the transition number is only in the event id (deduplication), not something a reader sorts by.
  */
 @Injectable()
-export class OutboxRelay extends TableOutboxRelay<AnyEvent> {
+export class SagaOutboxRelay extends OutboxRelay<AnyEvent> {
   constructor(@InjectDataSource() db: DataSource, publisher: EventPublisher, @Inject(SAGA_SETTINGS) settings: SagaSettings) {
     super(db, (envelopes) => publisher.publishMany(envelopes), { table: 'saga_outbox', ...settings.outbox });
   }
