@@ -36,7 +36,7 @@ import pg from 'pg';
  * @property {StatementsCost} statements
  */
 
-const CLOCK_TICKS = (() => {
+export const CLOCK_TICKS = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   } catch {
@@ -86,7 +86,7 @@ export async function cpuTicksByComponent() {
 }
 
 /** Busy and total ticks of the whole machine, from /proc/stat. */
-async function machineTicks() {
+export async function machineTicks() {
   const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
   const values = line.trim().split(/\s+/).slice(1).map(Number);
   const total = values.reduce((a, b) => a + b, 0);
@@ -124,21 +124,29 @@ async function openStatements(databaseUrl) {
 }
 
 /**
+ * What each statement ran between two snapshots.
  * @param {Map<string, StatementRow>} before
  * @param {Map<string, StatementRow>} after
- * @param {number} checkouts
- * @returns {StatementsCost}
+ * @returns {{ query: string, calls: number, ms: number }[]}
  */
-function statementsCost(before, after, checkouts) {
-  const deltas = [...after.values()]
+function statementDeltas(before, after) {
+  return [...after.values()]
     .map((row) => {
       const was = before.get(row.queryid);
       return { query: row.query, calls: row.calls - (was?.calls ?? 0), ms: row.ms - (was?.ms ?? 0) };
     })
     .filter((d) => d.calls > 0 && !/pg_stat_statements/.test(d.query));
+}
+
+/**
+ * @param {{ query: string, calls: number, ms: number }[]} deltas
+ * @param {number} checkouts
+ * @returns {StatementsCost}
+ */
+function statementsCost(deltas, checkouts) {
   const calls = deltas.reduce((a, d) => a + d.calls, 0);
   const ms = deltas.reduce((a, d) => a + d.ms, 0);
-  const top = deltas
+  const top = [...deltas]
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 10)
     .map((d) => ({
@@ -156,7 +164,7 @@ function statementsCost(before, after, checkouts) {
  * PostgreSQL ran, per checkout sent.
  * @param {() => Promise<{ sent: number }>} run
  * @param {{ databaseUrl: string }} options
- * @returns {Promise<CostReport>}
+ * @returns {Promise<{ report: CostReport, statements: { query: string, calls: number, ms: number }[] }>}
  */
 export async function measureCost(run, { databaseUrl }) {
   const statements = await openStatements(databaseUrl);
@@ -175,7 +183,8 @@ export async function measureCost(run, { databaseUrl }) {
       .sort((a, b) => b.cpuMs - a.cpuMs);
     const system = components.filter((c) => c.name !== 'load generator (bench)');
     const machineTotal = machineAfter.total - machineBefore.total;
-    return {
+    const deltas = statements.client === null ? [] : statementDeltas(statements.before, await statementSnapshot(statements.client));
+    const report = {
       checkouts: sent,
       seconds,
       machineBusyShare: machineTotal === 0 ? 0 : (machineAfter.busy - machineBefore.busy) / machineTotal,
@@ -184,8 +193,9 @@ export async function measureCost(run, { databaseUrl }) {
       statements:
         statements.client === null
           ? { unavailable: statements.unavailable, statementsPerCheckout: 0, msPerCheckout: 0, top: [] }
-          : statementsCost(statements.before, await statementSnapshot(statements.client), checkouts),
+          : statementsCost(deltas, checkouts),
     };
+    return { report, statements: deltas };
   } finally {
     await statements.client?.end();
   }
