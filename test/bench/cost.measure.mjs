@@ -1,6 +1,7 @@
 // @ts-check
 import { execFileSync } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 /**
@@ -44,6 +45,8 @@ export const CLOCK_TICKS = (() => {
   }
 })();
 
+const APP_PATH = /dist\/apps\/([^/]+)\/src\/main\.js/;
+
 /**
  * Which component a process is, from its command line; undefined for processes of no interest.
  * @param {string} cmdline
@@ -51,13 +54,21 @@ export const CLOCK_TICKS = (() => {
  */
 function componentOf(cmdline, pid) {
   if (pid === process.pid) return 'load generator (bench)';
-  const app = /dist\/apps\/([^/]+)\/src\/main\.js/.exec(cmdline)?.[1];
+  const app = APP_PATH.exec(cmdline)?.[1];
   if (app !== undefined) return app;
   // Backends and auxiliaries name themselves `postgres: …`; the postmaster runs as `…/bin/postgres -D …`.
   if (/^(\S*\/)?postgres(:|\s|$)/.test(cmdline)) return 'postgres';
   if (/redis-server/.test(cmdline)) return 'redis';
   return undefined;
 }
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+
+/**
+ * The working directory of a process, or undefined when it cannot be read.
+ * @param {string} pid
+ */
+const cwdOf = (pid) => readlink(`/proc/${pid}/cwd`).catch(() => undefined);
 
 /**
  * CPU ticks per component, children reaped included: PostgreSQL's postmaster reaps its backends,
@@ -67,21 +78,28 @@ function componentOf(cmdline, pid) {
 export async function cpuTicksByComponent() {
   /** @type {Map<string, number>} */
   const ticks = new Map();
+  /** @type {Map<string, number>} */
+  const elsewhere = new Map();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replace(/\0/g, ' ').trim();
       const name = componentOf(cmdline, Number(entry));
       if (name === undefined) continue;
+      // Apps started from another checkout on a shared machine (other test runs) are not this system.
+      const into = APP_PATH.test(cmdline) && (await cwdOf(entry)) !== ROOT ? elsewhere : ticks;
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
       // Fields after the command name: state is field 3, utime..cstime are fields 14..17.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const used = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
-      ticks.set(name, (ticks.get(name) ?? 0) + used);
+      into.set(name, (into.get(name) ?? 0) + used);
     } catch {
       // The process ended between listing and reading.
     }
   }
+  // No app runs from this checkout: the system was started from another one, so count those.
+  const ownApps = [...ticks.keys()].some((name) => !['postgres', 'redis', 'load generator (bench)'].includes(name));
+  if (!ownApps) for (const [name, used] of elsewhere) ticks.set(name, used);
   return ticks;
 }
 

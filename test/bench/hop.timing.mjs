@@ -34,6 +34,8 @@ import { CHECKOUT_STREAM } from './terminal-event.watcher.mjs';
 const STEP_CALLS = {
   checkAvailability: { operations: ['checkAvailability'], functions: [] },
   reserveStock: { operations: ['reserveStock'], functions: ['reserve_stock'] },
+  // The stock-reservation worker prices the lines before reserving them; the orchestrator checks availability in a state of its own.
+  priceAndReserve: { operations: ['checkAvailability', 'reserveStock'], functions: ['reserve_stock'] },
   createOrder: { operations: ['createOrder'], functions: ['place_order'] },
   authorizePayment: { operations: ['authorizePayment'], functions: ['authorize_payment'] },
   confirmOrder: { operations: ['confirmReservation', 'confirmOrder'], functions: ['confirm_reservation', 'move_order'] },
@@ -52,7 +54,7 @@ const SAGA_STEP_OF = {
 
 /** The worker step each event type sets off (the choreography's table in the architecture page). */
 const REACTION_TO = {
-  CheckoutInitiated: 'reserveStock',
+  CheckoutInitiated: 'priceAndReserve',
   StockReserved: 'createOrder',
   OrderCreated: 'authorizePayment',
   PaymentAuthorized: 'confirmOrder',

@@ -27,7 +27,8 @@ export async function measureRest({ seconds, cores }) {
   const components = [...ticksAfter]
     .filter(([name]) => name !== 'load generator (bench)')
     .map(([name, ticks]) => {
-      const cpuMs = ((ticks - (ticksBefore.get(name) ?? 0)) * 1_000) / CLOCK_TICKS;
+      // A process of the component that exited meanwhile takes its earlier ticks with it: never below 0.
+      const cpuMs = Math.max(0, ((ticks - (ticksBefore.get(name) ?? 0)) * 1_000) / CLOCK_TICKS);
       return { name, cpuMs, coresBusy: cpuMs / 1_000 / elapsed };
     })
     .sort((a, b) => b.cpuMs - a.cpuMs);
