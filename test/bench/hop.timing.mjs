@@ -5,6 +5,8 @@ import { callApi, mapConcurrent } from './api.client.mjs';
 import { CALL_HISTOGRAM, EVENT_LATENCY_HISTOGRAM, scrapeHistograms, seriesDeltas } from './service-metrics.scrape.mjs';
 import { CHECKOUT_STREAM } from './terminal-event.watcher.mjs';
 
+const SAGA_STREAM = 'ecommerce.saga.events';
+
 /**
  * @typedef {object} HopTime
  * @property {string} hop
@@ -133,6 +135,40 @@ function statementMs(statements, pattern) {
   return calls === 0 ? null : matching.reduce((a, s) => a + s.ms, 0) / calls;
 }
 
+/** The most events the event store's browse API returns at once. */
+const STORED_PAGE = 1_000;
+
+/**
+ * How long events of the step took to reach the durable store: from `fromOf(event)` (its time on
+ * the bus, or its occurredAt) to the audit's `recorded_at`, over the last stored events of `stream`.
+ * The audit is off the checkout's answer path, but its read pauses and the relays' sweeps show here.
+ * @param {{ eventStoreUrl: string, apiKey: string }} options
+ * @param {string} stream
+ * @param {number} sinceMs
+ * @param {(event: { eventId: string, occurredAt: string }) => number | undefined} fromOf
+ * @param {string} hop
+ * @returns {Promise<HopTime | undefined>}
+ */
+async function auditHop({ eventStoreUrl, apiKey }, stream, sinceMs, fromOf, hop) {
+  const streams = await callApi(`${eventStoreUrl}/api/event-store/streams`, { apiKey }).catch(() => undefined);
+  const stored = Array.isArray(streams?.body) ? Number(streams.body.find((/** @type {{ stream: string }} */ s) => s.stream === stream)?.storedEvents ?? 0) : 0;
+  if (stored === 0) return undefined;
+  const page = await callApi(
+    `${eventStoreUrl}/api/event-store/streams/${encodeURIComponent(stream)}/events?after=${Math.max(0, stored - STORED_PAGE)}&limit=${STORED_PAGE}`,
+    {
+      apiKey,
+    },
+  ).catch(() => undefined);
+  /** @type {{ eventId: string, occurredAt: string, recordedAt: string }[]} */
+  const events = page?.status === 200 && Array.isArray(page.body?.events) ? page.body.events : [];
+  const values = events.flatMap((e) => {
+    const from = fromOf(e);
+    return from === undefined || Date.parse(e.occurredAt) < sinceMs ? [] : [Date.parse(e.recordedAt) - from];
+  });
+  if (values.length === 0) return undefined;
+  return { hop, ...summary(values), waitingMs: null, httpMs: null, participantDatabaseMs: null, ownDatabaseMs: null, publishMs: null, restMs: null };
+}
+
 /** Epoch milliseconds of a performance.now() time of this process. */
 const epochOf = (/** @type {number} */ t) => Date.now() - performance.now() + t;
 
@@ -141,12 +177,14 @@ const epochOf = (/** @type {number} */ t) => Date.now() - performance.now() + t;
  * participant call that ended the state they leave, so a state that runs a call lasts that call
  * plus the write recording the decision before it.
  * @param {import('./checkout.drivers.mjs').CheckoutResult[]} results
- * @param {{ orchestratorUrl: string, apiKey: string }} options
+ * @param {{ orchestratorUrl: string, eventStoreUrl: string, apiKey: string }} options
+ * @param {number} sinceMs
  * @param {Map<string, import('./service-metrics.scrape.mjs').HistogramDelta[]>} callsByUrl
  * @param {StatementDelta[]} statements
  * @returns {Promise<HopTimes>}
  */
-async function orchestratedHops(results, { orchestratorUrl, apiKey }, callsByUrl, statements) {
+async function orchestratedHops(results, options, sinceMs, callsByUrl, statements) {
+  const { orchestratorUrl, apiKey } = options;
   const succeeded = results.filter((r) => r.outcome === 'succeeded' && r.sagaId !== undefined);
   const stride = Math.max(1, succeeded.length / SAMPLED_SAGAS);
   const sample = Array.from(
@@ -186,7 +224,7 @@ async function orchestratedHops(results, { orchestratorUrl, apiKey }, callsByUrl
     hops.push({
       hop: step === undefined ? hop : `${hop} (${step.operations.join(' + ')})`,
       ...s,
-      waitingMs: step === undefined ? null : 0,
+      waitingMs: null,
       httpMs: r2(httpMs),
       participantDatabaseMs: r2(step === undefined ? null : functionsMs(statements, step.functions)),
       ownDatabaseMs: r2(ownDatabaseMs),
@@ -194,6 +232,14 @@ async function orchestratedHops(results, { orchestratorUrl, apiKey }, callsByUrl
       restMs: httpMs === null && ownDatabaseMs === null ? null : r2(s.meanMs - (httpMs ?? 0) - (ownDatabaseMs ?? 0)),
     });
   }
+  const stored = await auditHop(
+    options,
+    SAGA_STREAM,
+    sinceMs,
+    (e) => Date.parse(e.occurredAt),
+    'transition event recorded → in the durable store (saga outbox, relay, bus, audit; off the answer path)',
+  );
+  if (stored !== undefined) hops.push(stored);
   return {
     sampled,
     source: `saga_transitions.at of ${sampled} succeeded sagas (GET /api/saga/:id/status), the bench's send and answer times, external_service_call_duration_seconds and pg_stat_statements over the cost step`,
@@ -201,7 +247,7 @@ async function orchestratedHops(results, { orchestratorUrl, apiKey }, callsByUrl
     missing: [
       "when the orchestrator began handling the request: the first hop holds the request's transit and parsing with the time before the saga starts (no timestamp between them)",
       "each saga write's own duration: saga_transitions.at is the decision's time, taken before the write, so the write is known only as pg_stat_statements' mean per call, not per hop",
-      'no bus on the answer path: the transition events leave through the outbox after the answer, so nothing waits on a read pause or a relay sweep here',
+      'a wait inside the orchestrator (for a pooled connection, a batched write, the event loop) has no timestamp of its own: it is in the rest, with deciding; the answer path has no bus, so no read pause or relay sweep is on it',
     ],
   };
 }
@@ -247,7 +293,7 @@ async function busEntriesSince({ redisUrl, redisKeyPrefix }, sinceMs) {
  * the bus splits into the wait before the handler starts (the handler's event_latency_seconds less
  * the cause's publish time), the handler (its HTTP calls and the rest) and the effect's publish.
  * @param {import('./checkout.drivers.mjs').CheckoutResult[]} results
- * @param {{ redisUrl: string, redisKeyPrefix: string }} options
+ * @param {{ redisUrl: string, redisKeyPrefix: string, eventStoreUrl: string, apiKey: string }} options
  * @param {number} sinceMs
  * @param {Map<string, import('./service-metrics.scrape.mjs').HistogramDelta[]>} deltasByUrl
  * @param {StatementDelta[]} statements
@@ -307,6 +353,15 @@ async function choreographedHops(results, options, sinceMs, deltasByUrl, stateme
       restMs: handler === null ? null : r2(handler - (httpMs ?? 0)),
     });
   }
+  const onBus = new Map(entries.map((e) => [e.eventId, e.addedAt]));
+  const stored = await auditHop(
+    options,
+    CHECKOUT_STREAM,
+    sinceMs,
+    (e) => onBus.get(e.eventId),
+    'event on the bus → in the durable store (audit; off the answer path)',
+  );
+  if (stored !== undefined) out.push(stored);
   if (readTimes.length > 0)
     out.push({
       hop: 'terminal event on the bus → read by the bench',
@@ -353,7 +408,7 @@ export async function openHopTiming(style, options) {
       const deltasByUrl = new Map();
       for (const [url, series] of after.byUrl) deltasByUrl.set(url, seriesDeltas(before.byUrl.get(url) ?? new Map(), series));
       return style === 'orchestrated'
-        ? orchestratedHops(results, options, deltasByUrl, statements)
+        ? orchestratedHops(results, options, sinceMs, deltasByUrl, statements)
         : choreographedHops(results, options, sinceMs, deltasByUrl, statements);
     },
   };
