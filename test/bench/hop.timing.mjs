@@ -1,5 +1,6 @@
 // @ts-check
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { callApi, mapConcurrent } from './api.client.mjs';
 import { CALL_HISTOGRAM, EVENT_LATENCY_HISTOGRAM, scrapeHistograms, seriesDeltas } from './service-metrics.scrape.mjs';
@@ -137,6 +138,28 @@ function statementMs(statements, pattern) {
 
 /** The most events the event store's browse API returns at once. */
 const STORED_PAGE = 1_000;
+/** How long the audit may take to store the step's last events once the step is over. */
+const AUDIT_CATCH_UP_MS = 15_000;
+
+/**
+ * The count of events stored for `stream` once the audit group has read and acknowledged every
+ * entry of it (or the deadline passed): the audit reads after a pause and in batches, so the step's
+ * last events reach the store a little after the checkouts end.
+ * @param {{ eventStoreUrl: string, apiKey: string }} options
+ * @param {string} stream
+ */
+async function storedOnceAuditCaughtUp({ eventStoreUrl, apiKey }, stream) {
+  const deadline = Date.now() + AUDIT_CATCH_UP_MS;
+  for (;;) {
+    const res = await callApi(`${eventStoreUrl}/api/event-store/streams`, { apiKey }).catch(() => undefined);
+    /** @type {{ stream: string, storedEvents: number, groups: { name: string, pending: number, lag: number | null }[] } | undefined} */
+    const summary = Array.isArray(res?.body) ? res.body.find((/** @type {{ stream: string }} */ s) => s.stream === stream) : undefined;
+    if (summary === undefined) return 0;
+    const audit = summary.groups.find((g) => g.name === 'audit');
+    if (audit === undefined || (audit.pending === 0 && (audit.lag ?? 0) === 0) || Date.now() >= deadline) return Number(summary.storedEvents);
+    await sleep(200);
+  }
+}
 
 /**
  * How long events of the step took to reach the durable store: from `fromOf(event)` (its time on
@@ -150,8 +173,7 @@ const STORED_PAGE = 1_000;
  * @returns {Promise<HopTime | undefined>}
  */
 async function auditHop({ eventStoreUrl, apiKey }, stream, sinceMs, fromOf, hop) {
-  const streams = await callApi(`${eventStoreUrl}/api/event-store/streams`, { apiKey }).catch(() => undefined);
-  const stored = Array.isArray(streams?.body) ? Number(streams.body.find((/** @type {{ stream: string }} */ s) => s.stream === stream)?.storedEvents ?? 0) : 0;
+  const stored = await storedOnceAuditCaughtUp({ eventStoreUrl, apiKey }, stream);
   if (stored === 0) return undefined;
   const page = await callApi(
     `${eventStoreUrl}/api/event-store/streams/${encodeURIComponent(stream)}/events?after=${Math.max(0, stored - STORED_PAGE)}&limit=${STORED_PAGE}`,
@@ -159,11 +181,11 @@ async function auditHop({ eventStoreUrl, apiKey }, stream, sinceMs, fromOf, hop)
       apiKey,
     },
   ).catch(() => undefined);
-  /** @type {{ eventId: string, occurredAt: string, recordedAt: string }[]} */
+  /** @type {{ recordedAt: string, event: { eventId: string, occurredAt: string } }[]} */
   const events = page?.status === 200 && Array.isArray(page.body?.events) ? page.body.events : [];
-  const values = events.flatMap((e) => {
-    const from = fromOf(e);
-    return from === undefined || Date.parse(e.occurredAt) < sinceMs ? [] : [Date.parse(e.recordedAt) - from];
+  const values = events.flatMap(({ recordedAt, event }) => {
+    const from = fromOf(event);
+    return from === undefined || !(Date.parse(event.occurredAt) >= sinceMs) ? [] : [Date.parse(recordedAt) - from];
   });
   if (values.length === 0) return undefined;
   return { hop, ...summary(values), waitingMs: null, httpMs: null, participantDatabaseMs: null, ownDatabaseMs: null, publishMs: null, restMs: null };
