@@ -55,6 +55,12 @@ const SAGA_STEP_OF = {
   CONFIRMATION_COMMANDE: 'confirmOrder',
 };
 
+/**
+ * Effects that say a step was refused: the handler's calls ended early, so the hop's HTTP cannot be
+ * read from the successful calls' means and is left unsplit.
+ */
+const REFUSALS = new Set(['StockReservationFailed', 'OrderCreationFailed', 'PaymentFailed']);
+
 /** The worker step each event type sets off (the choreography's table in the architecture page). */
 const REACTION_TO = {
   CheckoutInitiated: 'priceAndReserve',
@@ -95,7 +101,8 @@ function httpOf(callsByUrl, operations) {
     let sum = 0;
     for (const [url, deltas] of callsByUrl) {
       for (const d of deltas) {
-        if (d.metric !== CALL_HISTOGRAM || d.labels['operation'] !== operation) continue;
+        // Successful attempts only: a refusal or an error takes another path through the participant, and is not this hop's.
+        if (d.metric !== CALL_HISTOGRAM || d.labels['operation'] !== operation || d.labels['outcome'] !== 'ok') continue;
         count += d.count;
         sum += d.meanMs * d.count;
         caller = url;
@@ -325,12 +332,14 @@ async function choreographedHops(results, options, sinceMs, deltasByUrl, stateme
   const sent = new Map(results.flatMap((r) => (r.checkoutId === undefined ? [] : [[r.checkoutId, r]])));
   const entries = (await busEntriesSince(options, sinceMs)).filter((e) => sent.has(e.checkoutId));
   const byId = new Map(entries.map((e) => [e.eventId, e]));
-  /** @type {Map<string, { total: number[], toEffect: number[], causePublish: number[], effectPublish: number[], cause: string }>} */
+  /** @type {Map<string, { total: number[], toEffect: number[], causePublish: number[], effectPublish: number[], cause: string, refusal: boolean }>} */
   const hops = new Map();
   for (const effect of entries) {
     const cause = effect.causationId === undefined ? undefined : byId.get(effect.causationId);
     const key = cause === undefined ? `POST /checkout/choreo → ${effect.type}` : `${cause.type} → ${effect.type}`;
-    const hop = hops.get(key) ?? { total: [], toEffect: [], causePublish: [], effectPublish: [], cause: cause?.type ?? '' };
+    // The stock worker's CheckoutFailed goes out with its StockReservationFailed: the same refused hop.
+    const refusal = REFUSALS.has(effect.type) || (effect.type === 'CheckoutFailed' && cause?.type === 'CheckoutInitiated');
+    const hop = hops.get(key) ?? { total: [], toEffect: [], causePublish: [], effectPublish: [], cause: cause?.type ?? '', refusal };
     hops.set(key, hop);
     hop.effectPublish.push(effect.addedAt - effect.occurredAt);
     if (cause === undefined) {
@@ -356,7 +365,8 @@ async function choreographedHops(results, options, sinceMs, deltasByUrl, stateme
   for (const [hop, t] of hops) {
     if (t.total.length === 0) continue;
     const step = STEP_CALLS[/** @type {keyof typeof STEP_CALLS} */ (REACTION_TO[/** @type {keyof typeof REACTION_TO} */ (t.cause)])];
-    const { httpMs, caller } = step === undefined ? { httpMs: null, caller: undefined } : httpOf(deltasByUrl, step.operations);
+    const { httpMs: okHttpMs, caller } = step === undefined ? { httpMs: null, caller: undefined } : httpOf(deltasByUrl, step.operations);
+    const httpMs = t.refusal ? null : okHttpMs;
     const latency =
       caller === undefined ? undefined : deltasByUrl.get(caller)?.find((d) => d.metric === EVENT_LATENCY_HISTOGRAM && d.labels['type'] === t.cause);
     const causePublish = mean(t.causePublish);
@@ -369,10 +379,10 @@ async function choreographedHops(results, options, sinceMs, deltasByUrl, stateme
       ...s,
       waitingMs: r2(waitingMs),
       httpMs: r2(httpMs),
-      participantDatabaseMs: r2(step === undefined ? null : functionsMs(statements, step.functions)),
+      participantDatabaseMs: r2(step === undefined || t.refusal ? null : functionsMs(statements, step.functions)),
       ownDatabaseMs: null,
       publishMs: r2(mean(t.effectPublish)),
-      restMs: handler === null ? null : r2(handler - (httpMs ?? 0)),
+      restMs: handler === null || t.refusal ? null : r2(handler - (httpMs ?? 0)),
     });
   }
   const onBus = new Map(entries.map((e) => [e.eventId, e.addedAt]));
@@ -402,6 +412,7 @@ async function choreographedHops(results, options, sinceMs, deltasByUrl, stateme
     missing: [
       'when a consumer read an entry (XREADGROUP returning it): the transport records only the start of handling (event_latency_seconds, from occurredAt), so time queued on the bus and time spent in a read pause or an in-process queue are one figure',
       "event_latency_seconds has no consumer label: the handler of a hop is told apart only by scraping each process on its own (the process that made the hop's participant calls); the figure is a mean from histogram sums, not a percentile",
+      "a refused step's HTTP: external_service_call_duration_seconds is labelled by the call's outcome but not by the event that set it off, so a refusal hop (a handler whose calls ended early) is left unsplit",
       "when the checkout app's outbox row committed: CheckoutInitiated's publish time (occurredAt to the entry on the bus) holds the commit, the relay's wait for a nudge or a sweep, and the XADD together",
     ],
   };
