@@ -114,10 +114,51 @@ describe('knee search', () => {
   it('bisects on multiples of 5 until the knee is known to the resolution asked', async () => {
     const { nextBisection } = await bench('rate.sweep.mjs');
     expect(nextBisection(40, 80, 5)).toBe(60);
+    expect(nextBisection(5, 20, 5)).toBe(15);
     expect(nextBisection(60, 80, 5)).toBe(70);
     expect(nextBisection(60, 70, 5)).toBeUndefined();
     expect(nextBisection(0, 5, 5)).toBeUndefined();
     expect(nextBisection(5, 10, 2)).toBe(8);
+  });
+});
+
+describe('knee search against a system whose knee is 62/s', () => {
+  // Checkouts end 10 ms after their intended send time up to 62/s and 1 s after above it; the verdicts depend only on those times.
+  const context = (knee: number) => ({
+    driver: {
+      style: 'orchestrated',
+      inFlight: 0,
+      run: async (_body: unknown, planned: string, sentAt: number) => ({ planned, outcome: 'succeeded', sentAt, doneAt: sentAt + (rate <= knee ? 10 : 1_000) }),
+      abandon: () => undefined,
+      close: async () => undefined,
+    },
+    nextCheckout: () => ({ planned: 'success', body: {} }),
+    keep: () => undefined,
+    drainSeconds: 0.5,
+    streamProbe: undefined,
+    progress: { begin: () => undefined, update: () => undefined, end: () => undefined, note: () => undefined },
+  });
+  let rate = 0;
+
+  it('doubles from 5/s to the first failing rate, then bisects to ±5/s', async () => {
+    const { findKnee } = await bench('rate.sweep.mjs');
+    const ctx = context(62);
+    const tried: number[] = [];
+    const search = await findKnee(
+      {
+        ...ctx,
+        progress: {
+          ...ctx.progress,
+          begin: (label: string) => {
+            rate = Number(/open (\d+)\/s/.exec(label)?.[1]);
+            tried.push(rate);
+          },
+        },
+      },
+      { startRate: 5, maxRate: 400, resolution: 5, stepSeconds: 0.2, p99LimitMs: 250 },
+    );
+    expect(tried).toEqual([5, 10, 20, 40, 80, 60, 70]);
+    expect({ knee: search.knee, firstFailing: search.firstFailing, resolvedTo: search.resolvedTo }).toEqual({ knee: 60, firstFailing: 70, resolvedTo: 5 });
   });
 });
 
