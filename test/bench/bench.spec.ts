@@ -128,9 +128,10 @@ describe('knee search against a system whose knee is 62/s', () => {
     driver: {
       style: 'orchestrated',
       inFlight: 0,
-      run: async (_body: unknown, planned: string, sentAt: number) => ({ planned, outcome: 'succeeded', sentAt, doneAt: sentAt + (rate <= knee ? 10 : 1_000) }),
+      run: (_body: unknown, planned: string, sentAt: number) =>
+        Promise.resolve({ planned, outcome: 'succeeded', sentAt, doneAt: sentAt + (rate <= knee ? 10 : 1_000) }),
       abandon: () => undefined,
-      close: async () => undefined,
+      close: () => Promise.resolve(),
     },
     nextCheckout: () => ({ planned: 'success', body: {} }),
     keep: () => undefined,
