@@ -1,5 +1,7 @@
 // @ts-check
 import { boundOf } from './bench.targets.mjs';
+import { fixed, head, pct, row } from './markdown.table.mjs';
+import { hops, units } from './report.units-hops.markdown.mjs';
 
 /**
  * @typedef {object} BenchReport
@@ -19,12 +21,6 @@ import { boundOf } from './bench.targets.mjs';
  * @property {{ file: string, title: string }[]} charts
  */
 
-/** @param {unknown[]} cells */
-const row = (cells) => `| ${cells.map((c) => String(c ?? '')).join(' | ')} |`;
-/** @param {string[]} headers */
-const head = (headers) => [row(headers), row(headers.map(() => '---'))];
-/** @param {number} part @param {number} whole */
-const pct = (part, whole) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
 /** @param {boolean | null} met */
 const verdict = (met) => (met === null ? 'NOT MEASURED' : met ? 'met' : '**MISSED**');
 
@@ -200,12 +196,6 @@ function stepTimes(r) {
   return lines;
 }
 
-/**
- * @param {number} n
- * @param {number} [digits]
- */
-const fixed = (n, digits = 2) => n.toFixed(digits);
-
 /** @param {BenchReport} r */
 function whereTheTimeGoes(r) {
   const lines = ['## Where the time goes', ''];
@@ -239,86 +229,6 @@ function whereTheTimeGoes(r) {
       ...st.top
         .slice(0, 10)
         .map((t) => row([`\`${t.query.replace(/\|/g, '\\|')}\``, fixed(t.callsPerCheckout), fixed(t.msPerCheckout, 3), fixed(t.meanMs, 3)])),
-      '',
-    );
-  }
-  return lines;
-}
-
-/** @param {BenchReport} r */
-function units(r) {
-  const lines = ['## Units that hold across machines', ''];
-  const { rest, calibration: cal } = r;
-  if (rest === null || cal === null) return [...lines, 'Not measured (`--no-cost`).'];
-  lines.push(
-    `**At rest**: with no traffic for ${fixed(rest.seconds, 1)} s, the system's processes kept **${fixed(100 * rest.share)}% of the ${r.machine.cores} cores** busy (${rest.coresBusy.toFixed(3)} cores; the whole machine, other tenants included, ${fixed(100 * rest.machineShare)}%). Read from \`/proc\` like the cost step.`,
-    '',
-    ...head(['process', 'CPU ms', 'cores busy']),
-    ...rest.components.filter((c) => c.cpuMs > 0).map((c) => row([c.name, fixed(c.cpuMs, 0), c.coresBusy.toFixed(4)])),
-    '',
-    `**Calibration** (${cal.method}, same run: \`${cal.command}\`): ${cal.transactions.toLocaleString('en-US')} transactions in ${cal.seconds} s (${cal.transactionsPerSecond.toLocaleString('en-US')}/s); **one transaction costs ${cal.cpuMsPerTransaction.toFixed(3)} ms of CPU** (PostgreSQL ${cal.postgresMsPerTransaction.toFixed(3)} ms, its client ${cal.clientMsPerTransaction.toFixed(3)} ms; PostgreSQL's CPU at rest taken out).`,
-    '',
-  );
-  const measured = r.styles.filter((s) => s.cost !== null);
-  if (measured.length > 0 && cal.cpuMsPerTransaction > 0) {
-    const eq = (/** @type {number} */ ms) => fixed(ms / cal.cpuMsPerTransaction);
-    lines.push(
-      'CPU per checkout (the cost step below), in milliseconds and in transactions of the calibration:',
-      '',
-      ...head(['style', 'rate', 'ms per checkout', 'pgbench -N transactions per checkout', 'of which PostgreSQL (ms / transactions)']),
-      ...measured.map((s) => {
-        const c = /** @type {NonNullable<typeof s.cost>} */ (s.cost);
-        const postgres = c.components.find((p) => p.name === 'postgres')?.msPerCheckout ?? 0;
-        return row([s.style, `${c.rate}/s`, fixed(c.totalMsPerCheckout), eq(c.totalMsPerCheckout), `${fixed(postgres)} / ${eq(postgres)}`]);
-      }),
-      '',
-    );
-  }
-  return lines;
-}
-
-/** @param {number | null} n */
-const ms = (n) => (n === null ? '-' : fixed(n));
-
-/** @param {BenchReport} r */
-function hops(r) {
-  const lines = ['## Where each millisecond goes, hop by hop', ''];
-  const measured = r.styles.filter((s) => s.hops !== null && s.hops !== undefined);
-  if (measured.length === 0) return [...lines, 'Not measured (`--no-cost`).', ''];
-  lines.push(
-    'Over the cost step, from what the system records: the time of each hop (mean, p50, p95) from its timestamps, then the mean split into',
-    'waiting (queued on the bus, read pauses, in-process queues), HTTP to the participants (client side; the participant statements',
-    "are inside it), the coordinator's own database writes, the effect's publish (recorded → on the bus) and the rest (decoding, deciding,",
-    'event-loop and pool waits). "-" is a part the hop does not have or that cannot be derived; the list under each table says what is missing.',
-    '',
-  );
-  for (const s of measured) {
-    const h = /** @type {NonNullable<typeof s.hops>} */ (s.hops);
-    lines.push(
-      `### ${s.style}: ${h.sampled} checkouts`,
-      '',
-      `Source: ${h.source}.`,
-      '',
-      ...head(['hop', 'n', 'mean ms', 'p50 ms', 'p95 ms', 'waiting', 'HTTP', 'participant SQL (in HTTP)', 'own writes', 'publish', 'rest']),
-      ...h.hops.map((x) =>
-        row([
-          x.hop,
-          x.count,
-          fixed(x.meanMs),
-          fixed(x.p50Ms),
-          fixed(x.p95Ms),
-          ms(x.waitingMs),
-          ms(x.httpMs),
-          ms(x.participantDatabaseMs),
-          ms(x.ownDatabaseMs),
-          ms(x.publishMs),
-          ms(x.restMs),
-        ]),
-      ),
-      '',
-      'Not derivable without a change to the apps:',
-      '',
-      ...h.missing.map((m) => `- ${m}`),
       '',
     );
   }
