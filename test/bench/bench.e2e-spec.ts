@@ -92,7 +92,8 @@ describe('npm run bench -- --smoke', () => {
     const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
-  });
+    // Fifteen processes drain and stop; on a loaded machine that takes longer than jest's default hook timeout.
+  }, BOOT_TIMEOUT_MS);
 
   const urlOf = (name: string): string => apps.find((app) => app.name === name)?.url ?? 'http://127.0.0.1:9';
 
