@@ -92,7 +92,8 @@ describe('npm run bench -- --smoke', () => {
     const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
-  });
+    // Fifteen processes drain and stop; on a loaded machine that takes longer than jest's default hook timeout.
+  }, BOOT_TIMEOUT_MS);
 
   const urlOf = (name: string): string => apps.find((app) => app.name === name)?.url ?? 'http://127.0.0.1:9';
 
@@ -115,6 +116,7 @@ describe('npm run bench -- --smoke', () => {
           ['--metrics-urls', metrics.join(',')],
           ['--redis-url', config.REDIS_URL],
           ['--redis-key-prefix', config.REDIS_KEY_PREFIX],
+          ['--database-url', database.url],
           ['--out', outDir],
         ].flat(),
       );
@@ -131,32 +133,87 @@ describe('npm run bench -- --smoke', () => {
       expect(report.invariants.passed).toBe(true);
       expect(report.invariants.checks).toHaveLength(4 * styles.length);
       expect(markdown).toContain('## Invariants: PASSED');
+      // Units that hold across machines: the system at rest, and one pgbench -N transaction's CPU measured in the same run.
+      expect(report.rest).toEqual(expect.objectContaining({ seconds: expect.any(Number), share: expect.any(Number), coresBusy: expect.any(Number) }));
+      expect(report.rest.share).toBeGreaterThanOrEqual(0);
+      expect(report.calibration).toEqual(expect.objectContaining({ method: 'pgbench -N', command: expect.stringContaining('pgbench -N') }));
+      expect(report.calibration.transactions).toBeGreaterThan(0);
+      expect(report.calibration.cpuMsPerTransaction).toBeGreaterThan(0);
+      expect(markdown).toContain('## Units that hold across machines');
+      expect(markdown).toContain('pgbench -N transactions per checkout');
+      expect(markdown).toContain('## Where each millisecond goes, hop by hop');
+      // The knee: searched from 5/s, each style twice, alternating, both runs side by side.
+      expect(markdown).toMatch(/\| style \| run 1 \| run 2 \| spread between runs \|/);
       for (const style of report.styles) {
-        expect(style.closed.completed).toBeGreaterThan(0);
-        expect(style.sweep.steps.length).toBeGreaterThan(0);
+        expect(style.rounds.map((r: { round: number }) => r.round)).toEqual([1, 2]);
+        for (const { closed, sweep } of style.rounds) {
+          expect(closed.completed).toBeGreaterThan(0);
+          expect(sweep.steps[0].load).toEqual({ kind: 'open', rate: 5 });
+          expect(sweep.knee === null || sweep.steps.some((s: { load: { rate: number } }) => s.load.rate === sweep.knee)).toBe(true);
+        }
+        // Where each millisecond goes: every forward hop of the style, timed from what the system recorded, and what cannot be derived.
+        const hops = style.hops as { sampled: number; hops: { hop: string; count: number; meanMs: number; httpMs: number | null }[]; missing: string[] };
+        expect(hops.sampled).toBeGreaterThan(0);
+        expect(hops.missing.length).toBeGreaterThan(0);
+        // With the audit worker running, the durable store's recorded_at times the events' way into it, off the answer path.
+        if (withChoreography) {
+          const stored = hops.hops.find((h) => h.hop.includes('in the durable store'));
+          expect({ count: stored?.count, meanMs: stored?.meanMs }).toEqual({ count: expect.any(Number), meanMs: expect.any(Number) });
+          expect(stored!.count).toBeGreaterThan(0);
+          expect(stored!.meanMs).toBeGreaterThanOrEqual(0);
+        }
+        const forward =
+          style.style === 'orchestrated'
+            ? ['reserveStock', 'createOrder', 'authorizePayment', 'confirmOrder']
+            : ['CheckoutInitiated → StockReserved', 'StockReserved → OrderCreated', 'OrderCreated → PaymentAuthorized', 'PaymentAuthorized → OrderConfirmed'];
+        for (const name of forward) {
+          const hop = hops.hops.find((h) => h.hop.startsWith(name));
+          expect({ name, count: hop?.count, http: hop?.httpMs }).toEqual({ name, count: expect.any(Number), http: expect.any(Number) });
+          expect(hop!.count).toBeGreaterThan(0);
+          expect(hop!.meanMs).toBeGreaterThanOrEqual(hop!.httpMs ?? 0);
+        }
         expect(style.outcomes).toMatchObject({ error: 0, unfinished: 0, otherFailure: 0 });
         // The mix comes from real causes: each planned outcome happened, and ended the way it was planned.
         expect(style.outcomes.succeeded).toBeGreaterThan(style.outcomes.insufficientStock + style.outcomes.declined);
         expect(style.outcomes.insufficientStock).toBeGreaterThan(0);
         expect(style.outcomes.declined).toBeGreaterThan(0);
-        expect(style.sweep.steps.every((s: { mismatched: number }) => s.mismatched === 0)).toBe(true);
-        expect(style.closed.endToEnd.count).toBe(style.closed.completed);
+        for (const { closed, sweep } of style.rounds) {
+          expect(sweep.steps.every((s: { mismatched: number }) => s.mismatched === 0)).toBe(true);
+          expect(closed.endToEnd.count).toBe(closed.completed);
+        }
         expect(style.serviceMetrics.scraped).toBe(metrics.length);
         // Where the time goes: the CPU of the system's own processes, and PostgreSQL's statements or why not.
-        const cost = style.cost as { checkouts: number; totalMsPerCheckout: number; components: { name: string }[]; statements: { unavailable: string | null; statementsPerCheckout: number } };
+        const cost = style.cost as {
+          checkouts: number;
+          totalMsPerCheckout: number;
+          components: { name: string }[];
+          statements: { unavailable: string | null; statementsPerCheckout: number };
+        };
         expect(cost.checkouts).toBeGreaterThan(0);
         expect(cost.totalMsPerCheckout).toBeGreaterThan(0);
-        expect(cost.components.map((c) => c.name)).toEqual(expect.arrayContaining(['postgres', style.style === 'orchestrated' ? 'saga-orchestrator' : 'checkout']));
+        expect(cost.components.map((c) => c.name)).toEqual(
+          expect.arrayContaining(['postgres', style.style === 'orchestrated' ? 'saga-orchestrator' : 'checkout']),
+        );
         expect(cost.statements.unavailable ?? `${cost.statements.statementsPerCheckout > 0}`).toMatch(/^true$|pg_stat_statements/);
       }
       expect(markdown).toContain('## Where the time goes');
       if (withChoreography) {
         const choreographed = report.styles[1];
-        expect(choreographed.closed.ack.count).toBe(choreographed.closed.sent);
+        for (const { closed } of choreographed.rounds) expect(closed.ack.count).toBe(closed.sent);
         expect(report.replay.events).toBeGreaterThan(0);
       }
       expect(report.replay).toEqual(expect.objectContaining({ projection: 'checkout-status', eventsPerSecond: expect.any(Number) }));
-      expect(report.targets.map((t: { subject: string }) => t.subject)).toEqual([...styles.flatMap((s) => [s, s]), 'event store']);
+      // Every target of issue 12, each with its measured value.
+      const perStyle = ['p99 end to end at 20/s', 'p50 end to end at 20/s', 'CPU per checkout', 'closed model, 50 users', 'knee resolved to ±5/s'];
+      expect(report.targets.map((t: { subject: string; target: string }) => [t.subject, t.target])).toEqual([
+        ['system', expect.stringContaining('at rest')],
+        ...styles.flatMap((s) => perStyle.map((t) => [s, expect.stringContaining(t)])),
+        ['event store', expect.stringContaining('replay at least 40,000 events/s')],
+        [styles.join(' and '), 'invariants pass'],
+        ['chaos suite', expect.stringContaining('npm run chaos')],
+      ]);
+      expect(report.targets.every((t: { measured: string }) => t.measured.length > 0)).toBe(true);
+      expect(markdown).toContain('## Targets');
       expect(report.versions.node).toBe(process.version);
       expect(report.machine.cores).toBeGreaterThan(0);
       expect(report.command).toContain('--smoke');

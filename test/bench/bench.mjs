@@ -6,11 +6,14 @@
 import { performance } from 'node:perf_hooks';
 import { isUp } from './api.client.mjs';
 import { parseBenchOptions } from './bench.options.mjs';
-import { runStyle } from './bench.run.mjs';
+import { finishStyle, openStyle, runRound } from './bench.run.mjs';
+import { calibrate } from './calibration.measure.mjs';
 import { evaluateTargets } from './bench.targets.mjs';
 import { describeMachine } from './machine.info.mjs';
 import { ProgressDisplay } from './progress.display.mjs';
 import { measureReplay } from './replay.measure.mjs';
+import { measureRest } from './rest.measure.mjs';
+import { scrapeHistograms } from './service-metrics.scrape.mjs';
 import { writeReport } from './report.writer.mjs';
 
 /** @param {import('./bench.options.mjs').BenchOptions} options */
@@ -25,6 +28,25 @@ async function styleUrls(options) {
     else skipped.push({ style, reason: `nothing answers at ${url} (its app is not running)` });
   }
   return { run, skipped };
+}
+
+/**
+ * The units that hold across machines, measured before any traffic: the system's CPU at rest, then
+ * the CPU of a `pgbench -N` transaction (PostgreSQL's CPU at rest taken out of it).
+ * @param {import('./bench.options.mjs').BenchOptions} options
+ * @param {string} runTag
+ * @param {number} cores
+ * @param {ProgressDisplay} progress
+ */
+async function unitsOf(options, runTag, cores, progress) {
+  if (options.restSeconds === 0) return { rest: null, calibration: null };
+  progress.note(`The system at rest: ${options.restSeconds} s with no traffic...`);
+  const rest = await measureRest({ seconds: options.restSeconds, cores });
+  progress.note(`  ${(100 * rest.share).toFixed(1)}% of the ${cores} cores busy (${rest.coresBusy.toFixed(3)} cores)`);
+  const postgresRestMsPerSecond = (rest.components.find((c) => c.name === 'postgres')?.cpuMs ?? 0) / rest.seconds;
+  const calibration = await calibrate({ databaseUrl: options.databaseUrl, seconds: options.calibrationSeconds, runTag, postgresRestMsPerSecond });
+  progress.note(`Calibration (${calibration.method}): ${calibration.cpuMsPerTransaction.toFixed(3)} ms of CPU per transaction`);
+  return { rest, calibration };
 }
 
 function commandLine() {
@@ -46,8 +68,21 @@ async function main() {
 
   const environment = await describeMachine(options);
   const progress = new ProgressDisplay();
+  const { rest, calibration } = await unitsOf(options, runTag, environment.machine.cores, progress);
+  const sessions = [];
+  for (const style of run) sessions.push(await openStyle(style, options, { runTag, progress }));
   const styles = [];
-  for (const style of run) styles.push(await runStyle(style, options, { runTag, progress }));
+  try {
+    const before = await scrapeHistograms(options.metricsUrls);
+    // The styles alternate, so a drift of the machine over the run shows as a difference between runs, not between styles.
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const session of sessions) await runRound(session, round, options);
+    }
+    const after = await scrapeHistograms(options.metricsUrls);
+    while (sessions.length > 0) styles.push(await finishStyle(/** @type {typeof sessions[number]} */ (sessions.shift()), options, { before, after }));
+  } finally {
+    await Promise.all(sessions.map((s) => s.close()));
+  }
   const replay = options.replay ? await measureReplay(options) : { skipped: 'not asked for (--no-replay)' };
   const checks = styles.flatMap((s) => s.invariants);
   const folder = await writeReport(
@@ -58,10 +93,15 @@ async function main() {
       durationSeconds: Math.round((performance.now() - started) / 100) / 10,
       options: { ...options, apiKey: '(not shown)' },
       ...environment,
+      rest,
+      calibration,
       styles,
       skipped,
       replay,
-      targets: evaluateTargets(styles, 'skipped' in replay ? null : replay),
+      targets: evaluateTargets(
+        { styles, rest, calibration, cores: environment.machine.cores, invariantsPassed: checks.every((c) => c.passed) },
+        'skipped' in replay ? null : replay,
+      ),
       invariants: { passed: checks.every((c) => c.passed), checks },
     },
     options.p99LimitMs,

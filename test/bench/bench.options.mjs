@@ -11,7 +11,10 @@ import { HTTP_APPS, WORKERS } from '../../scripts/system.mjs';
  * @property {boolean} stylesExplicit Whether `--styles` named them (then an unreachable style is an error, not a skip).
  * @property {number} users Closed model: concurrent users, no think time (the seed's scenario P1/P2 has 50).
  * @property {number} closedSeconds
- * @property {number[]} rates Open model: arrival rates (checkouts/s) of the sweep, ascending.
+ * @property {number} rounds How many times each style runs the closed model and the knee search, the styles alternating.
+ * @property {number} startRate Open model: the knee search's first arrival rate (checkouts/s), doubled until a rate fails.
+ * @property {number} maxRate The highest rate the knee search tries.
+ * @property {number} kneeResolution The search bisects until the knee is known to ± this many checkouts/s.
  * @property {number} stepSeconds
  * @property {number} warmupSeconds
  * @property {number} drainSeconds How long to wait, after a step, for its checkouts to reach a terminal state.
@@ -33,6 +36,8 @@ import { HTTP_APPS, WORKERS } from '../../scripts/system.mjs';
  * @property {string} outDir Reports go to `<outDir>/<timestamp>/`.
  * @property {boolean} replay
  * @property {{ rate: number, seconds: number } | null} cost Where the time goes: a steady step at this rate, CPU per process and statements per checkout; null to skip.
+ * @property {number} restSeconds How long the system's CPU at rest is measured, with no traffic (0 with --no-cost).
+ * @property {number} calibrationSeconds How long the `pgbench -N` calibration runs (0 with --no-cost).
  */
 
 /** @param {number} port */
@@ -43,28 +48,54 @@ const portOf = (name) => HTTP_APPS.find((app) => app.name === name)?.port ?? 0;
 /** The quick profile used by the test: seconds, not minutes, every phase still exercised. */
 const SMOKE = {
   users: 10,
-  closedSeconds: 2,
-  rates: [10, 20],
-  stepSeconds: 2,
+  closedSeconds: 1.5,
+  rounds: 2,
+  startRate: 5,
+  maxRate: 10,
+  stepSeconds: 1.5,
   warmupSeconds: 0.5,
   drainSeconds: 20,
   verifySuccesses: 1_000,
   costRate: 10,
   costSeconds: 2,
+  restSeconds: 2,
+  calibrationSeconds: 1,
+};
+
+/** The full profile: the issue's scenario, knees found to ± 5/s, twice per style. */
+const FULL = {
+  users: 50,
+  closedSeconds: 15,
+  rounds: 2,
+  startRate: 5,
+  maxRate: 400,
+  stepSeconds: 10,
+  warmupSeconds: 5,
+  drainSeconds: 30,
+  verifySuccesses: 1_000,
+  costRate: 40,
+  costSeconds: 10,
+  restSeconds: 10,
+  calibrationSeconds: 5,
 };
 
 const USAGE = `Usage: npm run bench -- [options]
 
-Drives the orchestrated and the choreographed checkout of the running system (npm start) one style at a
-time: a closed model (N users, no think time), then an open-model rate sweep finding each style's knee,
-then an invariant check, a replay measure, and a report in <out>/<timestamp>/report.{md,json} with SVG charts.
+Measures the system's CPU at rest and calibrates the machine (pgbench -N), then drives the orchestrated and
+the choreographed checkout of the running system (npm start) one style at a time, alternating, twice: a
+closed model (N users, no think time), then an open-model search for each style's knee. Then, per style,
+a steady step measuring where the time goes (CPU, statements, time per hop), an invariant check, a replay
+measure, and a report in <out>/<timestamp>/report.{md,json} with SVG charts.
 
   --smoke                  quick run (under a minute), used by the test
   --styles LIST            orchestrated,choreographed (default: auto, the choreography when its app answers)
   --users N                closed model users (default 50)
   --closed-seconds S       closed model duration (default 15)
-  --rates LIST             open model sweep rates in checkouts/s (default 25,50,75,100,125,150,200,250,300,400)
-  --step-seconds S         duration of each sweep step (default 10)
+  --rounds N               runs of each style, alternating (default 2)
+  --start-rate R           knee search: first rate in checkouts/s, doubled until one fails (default 5)
+  --max-rate R             knee search: highest rate tried (default 400)
+  --knee-resolution R      knee search: bisect until the knee is known to ± R checkouts/s (default 5)
+  --step-seconds S         duration of each rate tried (default 10)
   --warmup-seconds S       unrecorded warm-up per style (default 5)
   --drain-seconds S        wait for outstanding checkouts after a step (default 30)
   --mix S,I,D              % success, insufficient stock, declined card (default 80,10,10)
@@ -82,7 +113,10 @@ then an invariant check, a replay measure, and a report in <out>/<timestamp>/rep
   --cost-rate R            rate of the step measuring where the time goes: CPU per process from /proc and
                            PostgreSQL statements (pg_stat_statements, when preloaded) per checkout (default 40)
   --cost-seconds S         duration of that step (default 10)
-  --no-cost                skip it (e.g. when the system runs on another machine)
+  --rest-seconds S         how long the system's CPU at rest is measured (default 10)
+  --calibration-seconds S  how long pgbench -N (or its stand-in without pgbench) calibrates the machine (default 5)
+  --no-cost                skip the cost step, the CPU at rest and the calibration (e.g. when the system runs
+                           on another machine)
   --help`;
 
 /** @param {string} value @returns {string[]} */
@@ -136,7 +170,10 @@ export function parseBenchOptions(argv, env) {
       styles: { type: 'string', default: 'auto' },
       users: { type: 'string' },
       'closed-seconds': { type: 'string' },
-      rates: { type: 'string' },
+      rounds: { type: 'string' },
+      'start-rate': { type: 'string' },
+      'max-rate': { type: 'string' },
+      'knee-resolution': { type: 'string' },
       'step-seconds': { type: 'string' },
       'warmup-seconds': { type: 'string' },
       'drain-seconds': { type: 'string' },
@@ -159,6 +196,8 @@ export function parseBenchOptions(argv, env) {
       'no-replay': { type: 'boolean', default: false },
       'cost-rate': { type: 'string' },
       'cost-seconds': { type: 'string' },
+      'rest-seconds': { type: 'string' },
+      'calibration-seconds': { type: 'string' },
       'no-cost': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -167,19 +206,9 @@ export function parseBenchOptions(argv, env) {
     console.log(USAGE);
     return undefined;
   }
-  const profile = values.smoke
-    ? SMOKE
-    : {
-        users: 50,
-        closedSeconds: 15,
-        rates: [25, 50, 75, 100, 125, 150, 200, 250, 300, 400],
-        stepSeconds: 10,
-        warmupSeconds: 5,
-        drainSeconds: 30,
-        verifySuccesses: 1_000,
-        costRate: 40,
-        costSeconds: 10,
-      };
+  const profile = values.smoke ? SMOKE : FULL;
+  /** @param {string | undefined} value @param {string} name @param {number} fallback */
+  const number = (value, name, fallback) => (value === undefined ? fallback : positive(name, value));
   const { styles, explicit } = stylesOf(values.styles);
   const defaultMetrics = [...HTTP_APPS.map((app) => app.port), ...WORKERS.map((worker) => worker.port)].map((port) => `${local(port)}/metrics`);
   return {
@@ -188,12 +217,10 @@ export function parseBenchOptions(argv, env) {
     stylesExplicit: explicit,
     users: values.users === undefined ? profile.users : Math.round(positive('users', values.users)),
     closedSeconds: values['closed-seconds'] === undefined ? profile.closedSeconds : positive('closed-seconds', values['closed-seconds']),
-    rates:
-      values.rates === undefined
-        ? profile.rates
-        : list(values.rates)
-            .map((r) => positive('rates', r))
-            .sort((a, b) => a - b),
+    rounds: Math.round(number(values.rounds, 'rounds', profile.rounds)),
+    startRate: number(values['start-rate'], 'start-rate', profile.startRate),
+    maxRate: number(values['max-rate'], 'max-rate', profile.maxRate),
+    kneeResolution: number(values['knee-resolution'], 'knee-resolution', 5),
     stepSeconds: values['step-seconds'] === undefined ? profile.stepSeconds : positive('step-seconds', values['step-seconds']),
     warmupSeconds: values['warmup-seconds'] === undefined ? profile.warmupSeconds : Number(values['warmup-seconds']),
     drainSeconds: values['drain-seconds'] === undefined ? profile.drainSeconds : positive('drain-seconds', values['drain-seconds']),
@@ -220,5 +247,7 @@ export function parseBenchOptions(argv, env) {
           rate: values['cost-rate'] === undefined ? profile.costRate : positive('cost-rate', values['cost-rate']),
           seconds: values['cost-seconds'] === undefined ? profile.costSeconds : positive('cost-seconds', values['cost-seconds']),
         },
+    restSeconds: values['no-cost'] ? 0 : number(values['rest-seconds'], 'rest-seconds', profile.restSeconds),
+    calibrationSeconds: values['no-cost'] ? 0 : number(values['calibration-seconds'], 'calibration-seconds', profile.calibrationSeconds),
   };
 }

@@ -6,21 +6,30 @@ import { measureCost } from './cost.measure.mjs';
 import { checkInvariants } from './invariant.check.mjs';
 import { runStep } from './load.step.mjs';
 import { checkoutRequestOf, outcomeDealer } from './outcome.mix.mjs';
-import { runSweep } from './rate.sweep.mjs';
-import { CHECKOUT_HISTOGRAM, STEP_HISTOGRAM, histogramDeltas, scrapeHistograms } from './service-metrics.scrape.mjs';
+import { findKnee } from './rate.sweep.mjs';
+import { openHopTiming } from './hop.timing.mjs';
+import { CHECKOUT_HISTOGRAM, STEP_HISTOGRAM, histogramDeltas } from './service-metrics.scrape.mjs';
 import { TerminalEventWatcher } from './terminal-event.watcher.mjs';
+
+/**
+ * One run of a style: the closed model and the knee search.
+ * @typedef {object} StyleRound
+ * @property {number} round 1, 2, ...
+ * @property {import('./load.step.mjs').StepReport} closed
+ * @property {import('./rate.sweep.mjs').KneeSearch} sweep
+ */
 
 /**
  * Everything measured for one style.
  * @typedef {object} StyleReport
  * @property {import('./bench.options.mjs').Style} style
  * @property {import('./outcome.mix.mjs').BenchSkus} skus
- * @property {import('./load.step.mjs').StepReport} closed
- * @property {{ steps: import('./rate.sweep.mjs').SweepStep[], knee: number | null }} sweep
- * @property {Record<string, number>} outcomes of the closed model and the sweep together
+ * @property {StyleRound[]} rounds in the order they ran, the styles alternating
+ * @property {Record<string, number>} outcomes of the closed models and the knee searches together
  * @property {{ stepTimes: import('./service-metrics.scrape.mjs').HistogramDelta[], checkoutDurations: import('./service-metrics.scrape.mjs').HistogramDelta[], scraped: number, unreachable: string[] }} serviceMetrics
  * @property {import('./invariant.check.mjs').InvariantCheck[]} invariants
  * @property {(import('./cost.measure.mjs').CostReport & { rate: number }) | null} cost where the time goes, at a steady rate
+ * @property {import('./hop.timing.mjs').HopTimes | null} hops where each millisecond of a checkout goes, per hop, over the cost step
  */
 
 /**
@@ -44,25 +53,41 @@ async function worstGroupBacklog(redis, key) {
 
 /**
  * Where the time goes: one steady open-model step, with the CPU of every process and the statements
- * PostgreSQL ran measured around it.
- * @param {import('./load.step.mjs').StepContext} context
- * @param {{ rate: number, seconds: number }} cost
- * @param {string} databaseUrl
+ * PostgreSQL ran measured around it, and the time of each hop from what the system records.
+ * @param {StyleSession} session
+ * @param {import('./bench.options.mjs').BenchOptions} options
  */
-async function costAt(context, { rate, seconds }, databaseUrl) {
-  const measured = await measureCost(() => runStep(context, { label: `cost ${rate}/s`, load: { kind: 'open', rate }, seconds }), { databaseUrl });
-  return { rate, ...measured };
+async function costAt(session, options) {
+  const { rate, seconds } = /** @type {{ rate: number, seconds: number }} */ (options.cost);
+  const first = session.results.length;
+  const hops = await openHopTiming(session.style, options);
+  const { report, statements } = await measureCost(() => runStep(session.context, { label: `cost ${rate}/s`, load: { kind: 'open', rate }, seconds }), {
+    databaseUrl: options.databaseUrl,
+  });
+  return { cost: { rate, ...report }, hops: await hops.finish(session.results.slice(first), statements) };
 }
 
 /**
- * Drives one style through the whole scenario: its own SKUs, a warm-up, the closed model, the rate
- * sweep, then the services' step timings and the invariant check.
+ * A style ready to be driven: its SKUs, its driver, and everything it sent so far.
+ * @typedef {object} StyleSession
+ * @property {import('./bench.options.mjs').Style} style
+ * @property {import('./bench-stock.setup.mjs').BenchStock} stock
+ * @property {import('./load.step.mjs').StepContext} context
+ * @property {import('./checkout.drivers.mjs').CheckoutResult[]} results
+ * @property {TerminalEventWatcher | undefined} watcher
+ * @property {StyleRound[]} rounds
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * Sets a style up for its rounds: its own SKUs, its driver and, for the choreography, the watcher of
+ * its terminal events, then an unrecorded warm-up.
  * @param {import('./bench.options.mjs').Style} style
  * @param {import('./bench.options.mjs').BenchOptions} options
  * @param {{ runTag: string, progress: import('./progress.display.mjs').ProgressDisplay }} run
- * @returns {Promise<StyleReport>}
+ * @returns {Promise<StyleSession>}
  */
-export async function runStyle(style, options, { runTag, progress }) {
+export async function openStyle(style, options, { runTag, progress }) {
   const stock = await setUpBenchStock({ inventoryUrl: options.inventoryUrl, apiKey: options.apiKey, runTag, style });
   const watcher = style === 'choreographed' ? new TerminalEventWatcher({ redisUrl: options.redisUrl, keyPrefix: options.redisKeyPrefix }) : undefined;
   const probeRedis = watcher === undefined ? undefined : new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
@@ -74,7 +99,7 @@ export async function runStyle(style, options, { runTag, progress }) {
   const deal = outcomeDealer(options.mix);
   let n = 0;
   /** @type {import('./checkout.drivers.mjs').CheckoutResult[]} */
-  const everyResult = [];
+  const results = [];
   /** @type {import('./load.step.mjs').StepContext} */
   const context = {
     driver,
@@ -82,7 +107,7 @@ export async function runStyle(style, options, { runTag, progress }) {
       const planned = deal();
       return { planned, body: checkoutRequestOf(planned, stock.skus, n++) };
     },
-    keep: (results) => everyResult.push(...results),
+    keep: (kept) => results.push(...kept),
     drainSeconds: options.drainSeconds,
     streamProbe:
       watcher === undefined || probeRedis === undefined
@@ -90,34 +115,74 @@ export async function runStyle(style, options, { runTag, progress }) {
         : async () => ({ lag: await worstGroupBacklog(probeRedis, watcher.key), entriesRead: watcher.entriesRead }),
     progress,
   };
+  const close = async () => {
+    await driver.close();
+    await watcher?.stop();
+    probeRedis?.disconnect();
+  };
   try {
-    progress.note(`\n== ${style} ==`);
-    const before = await scrapeHistograms(options.metricsUrls);
     if (options.warmupSeconds > 0) {
-      await runStep(context, { label: 'warm-up', load: { kind: 'open', rate: options.rates[0] ?? 10 }, seconds: options.warmupSeconds });
+      progress.note(`\n== ${style}: warm-up ==`);
+      await runStep(context, { label: 'warm-up', load: { kind: 'open', rate: options.startRate }, seconds: options.warmupSeconds });
     }
-    const closed = await runStep(context, {
-      label: `closed ${options.users} users`,
-      load: { kind: 'closed', users: options.users },
-      seconds: options.closedSeconds,
-    });
-    const sweep = await runSweep(context, { rates: options.rates, stepSeconds: options.stepSeconds, p99LimitMs: options.p99LimitMs });
-    const cost = options.cost === null ? null : await costAt(context, options.cost, options.databaseUrl);
-    const after = await scrapeHistograms(options.metricsUrls);
-    // Each style only counts its own series, whatever the other style's apps still record meanwhile.
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { style, stock, context, results, watcher, rounds: [], close };
+}
+
+/**
+ * One round of a style: the closed model, then the knee search.
+ * @param {StyleSession} session
+ * @param {number} round
+ * @param {import('./bench.options.mjs').BenchOptions} options
+ */
+export async function runRound(session, round, options) {
+  const { context } = session;
+  context.progress.note(`\n== ${session.style}, run ${round} ==`);
+  const closed = await runStep(context, {
+    label: `closed ${options.users} users`,
+    load: { kind: 'closed', users: options.users },
+    seconds: options.closedSeconds,
+  });
+  const sweep = await findKnee(context, {
+    startRate: options.startRate,
+    maxRate: options.maxRate,
+    resolution: options.kneeResolution,
+    stepSeconds: options.stepSeconds,
+    p99LimitMs: options.p99LimitMs,
+  });
+  session.rounds.push({ round, closed, sweep });
+}
+
+/**
+ * Ends a style: where the time goes at a steady rate, the services' step timings over all its
+ * rounds, and the invariant check on everything it sent.
+ * @param {StyleSession} session
+ * @param {import('./bench.options.mjs').BenchOptions} options
+ * @param {{ before: import('./service-metrics.scrape.mjs').MetricsSnapshot, after: import('./service-metrics.scrape.mjs').MetricsSnapshot }} metrics
+ * @returns {Promise<StyleReport>}
+ */
+export async function finishStyle(session, options, { before, after }) {
+  const { style, context } = session;
+  try {
+    context.progress.note(`\n== ${style}: where the time goes ==`);
+    const measured = options.cost === null ? null : await costAt(session, options);
+    // Each style only counts its own series, whatever the other style's apps recorded meanwhile.
     const deltas = histogramDeltas(before, after).filter((d) => d.labels['pattern'] === undefined || d.labels['pattern'] === style);
     /** @type {Record<string, number>} */
     const outcomes = {};
-    for (const step of [closed, ...sweep.steps]) {
+    for (const step of session.rounds.flatMap((r) => [r.closed, ...r.sweep.steps])) {
       for (const [outcome, count] of Object.entries(step.outcomes)) outcomes[outcome] = (outcomes[outcome] ?? 0) + count;
     }
-    progress.note('checking invariants...');
-    const invariants = await checkInvariants({ style, results: everyResult, stock, ...(watcher !== undefined && { watcher }) }, options);
+    context.progress.note('checking invariants...');
+    const { watcher } = session;
+    const invariants = await checkInvariants({ style, results: session.results, stock: session.stock, ...(watcher !== undefined && { watcher }) }, options);
     return {
       style,
-      skus: stock.skus,
-      closed,
-      sweep,
+      skus: session.stock.skus,
+      rounds: session.rounds,
       outcomes,
       serviceMetrics: {
         stepTimes: deltas.filter((d) => d.metric === STEP_HISTOGRAM),
@@ -126,11 +191,10 @@ export async function runStyle(style, options, { runTag, progress }) {
         unreachable: after.unreachable,
       },
       invariants,
-      cost,
+      cost: measured?.cost ?? null,
+      hops: measured?.hops ?? null,
     };
   } finally {
-    await driver.close();
-    await watcher?.stop();
-    probeRedis?.disconnect();
+    await session.close();
   }
 }

@@ -1,6 +1,7 @@
 // @ts-check
 import { execFileSync } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 /**
@@ -36,13 +37,15 @@ import pg from 'pg';
  * @property {StatementsCost} statements
  */
 
-const CLOCK_TICKS = (() => {
+export const CLOCK_TICKS = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   } catch {
     return 100;
   }
 })();
+
+const APP_PATH = /dist\/apps\/([^/]+)\/src\/main\.js/;
 
 /**
  * Which component a process is, from its command line; undefined for processes of no interest.
@@ -51,13 +54,21 @@ const CLOCK_TICKS = (() => {
  */
 function componentOf(cmdline, pid) {
   if (pid === process.pid) return 'load generator (bench)';
-  const app = /dist\/apps\/([^/]+)\/src\/main\.js/.exec(cmdline)?.[1];
+  const app = APP_PATH.exec(cmdline)?.[1];
   if (app !== undefined) return app;
   // Backends and auxiliaries name themselves `postgres: …`; the postmaster runs as `…/bin/postgres -D …`.
   if (/^(\S*\/)?postgres(:|\s|$)/.test(cmdline)) return 'postgres';
   if (/redis-server/.test(cmdline)) return 'redis';
   return undefined;
 }
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+
+/**
+ * The working directory of a process, or undefined when it cannot be read.
+ * @param {string} pid
+ */
+const cwdOf = (pid) => readlink(`/proc/${pid}/cwd`).catch(() => undefined);
 
 /**
  * CPU ticks per component, children reaped included: PostgreSQL's postmaster reaps its backends,
@@ -67,26 +78,33 @@ function componentOf(cmdline, pid) {
 export async function cpuTicksByComponent() {
   /** @type {Map<string, number>} */
   const ticks = new Map();
+  /** @type {Map<string, number>} */
+  const elsewhere = new Map();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replace(/\0/g, ' ').trim();
       const name = componentOf(cmdline, Number(entry));
       if (name === undefined) continue;
+      // Apps started from another checkout on a shared machine (other test runs) are not this system.
+      const into = APP_PATH.test(cmdline) && (await cwdOf(entry)) !== ROOT ? elsewhere : ticks;
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
       // Fields after the command name: state is field 3, utime..cstime are fields 14..17.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const used = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
-      ticks.set(name, (ticks.get(name) ?? 0) + used);
+      into.set(name, (into.get(name) ?? 0) + used);
     } catch {
       // The process ended between listing and reading.
     }
   }
+  // No app runs from this checkout: the system was started from another one, so count those.
+  const ownApps = [...ticks.keys()].some((name) => !['postgres', 'redis', 'load generator (bench)'].includes(name));
+  if (!ownApps) for (const [name, used] of elsewhere) ticks.set(name, used);
   return ticks;
 }
 
 /** Busy and total ticks of the whole machine, from /proc/stat. */
-async function machineTicks() {
+export async function machineTicks() {
   const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
   const values = line.trim().split(/\s+/).slice(1).map(Number);
   const total = values.reduce((a, b) => a + b, 0);
@@ -124,21 +142,29 @@ async function openStatements(databaseUrl) {
 }
 
 /**
+ * What each statement ran between two snapshots.
  * @param {Map<string, StatementRow>} before
  * @param {Map<string, StatementRow>} after
- * @param {number} checkouts
- * @returns {StatementsCost}
+ * @returns {{ query: string, calls: number, ms: number }[]}
  */
-function statementsCost(before, after, checkouts) {
-  const deltas = [...after.values()]
+function statementDeltas(before, after) {
+  return [...after.values()]
     .map((row) => {
       const was = before.get(row.queryid);
       return { query: row.query, calls: row.calls - (was?.calls ?? 0), ms: row.ms - (was?.ms ?? 0) };
     })
     .filter((d) => d.calls > 0 && !/pg_stat_statements/.test(d.query));
+}
+
+/**
+ * @param {{ query: string, calls: number, ms: number }[]} deltas
+ * @param {number} checkouts
+ * @returns {StatementsCost}
+ */
+function statementsCost(deltas, checkouts) {
   const calls = deltas.reduce((a, d) => a + d.calls, 0);
   const ms = deltas.reduce((a, d) => a + d.ms, 0);
-  const top = deltas
+  const top = [...deltas]
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 10)
     .map((d) => ({
@@ -156,7 +182,7 @@ function statementsCost(before, after, checkouts) {
  * PostgreSQL ran, per checkout sent.
  * @param {() => Promise<{ sent: number }>} run
  * @param {{ databaseUrl: string }} options
- * @returns {Promise<CostReport>}
+ * @returns {Promise<{ report: CostReport, statements: { query: string, calls: number, ms: number }[] }>}
  */
 export async function measureCost(run, { databaseUrl }) {
   const statements = await openStatements(databaseUrl);
@@ -175,7 +201,8 @@ export async function measureCost(run, { databaseUrl }) {
       .sort((a, b) => b.cpuMs - a.cpuMs);
     const system = components.filter((c) => c.name !== 'load generator (bench)');
     const machineTotal = machineAfter.total - machineBefore.total;
-    return {
+    const deltas = statements.client === null ? [] : statementDeltas(statements.before, await statementSnapshot(statements.client));
+    const report = {
       checkouts: sent,
       seconds,
       machineBusyShare: machineTotal === 0 ? 0 : (machineAfter.busy - machineBefore.busy) / machineTotal,
@@ -184,8 +211,9 @@ export async function measureCost(run, { databaseUrl }) {
       statements:
         statements.client === null
           ? { unavailable: statements.unavailable, statementsPerCheckout: 0, msPerCheckout: 0, top: [] }
-          : statementsCost(statements.before, await statementSnapshot(statements.client), checkouts),
+          : statementsCost(deltas, checkouts),
     };
+    return { report, statements: deltas };
   } finally {
     await statements.client?.end();
   }

@@ -38,24 +38,63 @@ export function verdictOf(step, p99LimitMs) {
 }
 
 /**
- * Raises the arrival rate step by step until a rate is not sustained; the knee is the highest rate
- * that was. Every step drains before the next, so one rate's backlog never weighs on the next one.
- * @param {import('./load.step.mjs').StepContext} context
- * @param {{ rates: number[], stepSeconds: number, p99LimitMs: number }} options
- * @returns {Promise<{ steps: SweepStep[], knee: number | null }>}
+ * @typedef {object} KneeSearch
+ * @property {SweepStep[]} steps in the order they ran
+ * @property {number | null} knee the highest rate sustained; null when not even the first was
+ * @property {number | null} firstFailing the lowest rate not sustained; null when the highest rate tried was
+ * @property {number | null} resolvedTo half the gap between the two: the knee is known to within this many checkouts/s, null when no rate failed
  */
-export async function runSweep(context, { rates, stepSeconds, p99LimitMs }) {
+
+/** Rates the search tries are multiples of this, so runs and machines try the same rates. */
+const RATE_GRAIN = 5;
+
+/**
+ * The next rate to try between the highest sustained and the lowest failing one: their middle, on
+ * the grain, strictly between them; undefined when the gap is already within ± `resolution`.
+ * @param {number} sustained
+ * @param {number} failing
+ * @param {number} resolution
+ */
+export function nextBisection(sustained, failing, resolution) {
+  if ((failing - sustained) / 2 <= resolution) return undefined;
+  const middle = Math.round((sustained + failing) / 2 / RATE_GRAIN) * RATE_GRAIN;
+  if (middle > sustained && middle < failing) return middle;
+  const halfway = Math.round((sustained + failing) / 2);
+  return halfway > sustained && halfway < failing ? halfway : undefined;
+}
+
+/**
+ * Finds the knee: from `startRate`, doubles the arrival rate until a rate is not sustained (or
+ * `maxRate` is), then bisects between the highest sustained and the lowest failing rate until the
+ * knee is known to ± `resolution`. Every step drains before the next, so one rate's backlog never
+ * weighs on the next one.
+ * @param {import('./load.step.mjs').StepContext} context
+ * @param {{ startRate: number, maxRate: number, resolution: number, stepSeconds: number, p99LimitMs: number, label?: string }} options
+ * @returns {Promise<KneeSearch>}
+ */
+export async function findKnee(context, { startRate, maxRate, resolution, stepSeconds, p99LimitMs, label = '' }) {
   /** @type {SweepStep[]} */
   const steps = [];
-  /** @type {number | null} */
-  let knee = null;
-  for (const rate of rates) {
-    const report = await runStep(context, { label: `open ${rate}/s`, load: { kind: 'open', rate }, seconds: stepSeconds });
+  /** @param {number} rate */
+  const sustains = async (rate) => {
+    const report = await runStep(context, { label: `${label}open ${rate}/s`, load: { kind: 'open', rate }, seconds: stepSeconds });
     const verdict = verdictOf(report, p99LimitMs);
     steps.push({ ...report, verdict });
     context.progress.note(`  ${verdict.sustained ? 'sustained' : `not sustained: ${verdict.reasons.join('; ')}`}`);
-    if (!verdict.sustained) break;
-    knee = rate;
+    return verdict.sustained;
+  };
+  /** @type {number | null} */
+  let knee = null;
+  /** @type {number | null} */
+  let firstFailing = null;
+  for (let rate = Math.min(startRate, maxRate); firstFailing === null; rate = Math.min(rate * 2, maxRate)) {
+    if (!(await sustains(rate))) firstFailing = rate;
+    else if (rate >= maxRate) return { steps, knee: rate, firstFailing: null, resolvedTo: null };
+    else knee = rate;
   }
-  return { steps, knee };
+  for (let rate = nextBisection(knee ?? 0, firstFailing, resolution); rate !== undefined; rate = nextBisection(knee ?? 0, firstFailing, resolution)) {
+    if (await sustains(rate)) knee = rate;
+    else firstFailing = rate;
+  }
+  return { steps, knee, firstFailing, resolvedTo: (firstFailing - (knee ?? 0)) / 2 };
 }

@@ -24,14 +24,20 @@ export async function renderSvg(spec) {
 /** @param {StyleReport[]} styles @param {number} p99LimitMs @returns {Chart} */
 function latencyVsRate(styles, p99LimitMs) {
   const values = styles.flatMap((s) =>
-    s.sweep.steps.flatMap((step) =>
-      step.load.kind === 'open'
-        ? [
-            { style: s.style, rate: step.load.rate, percentile: 'p50', ms: step.endToEnd.p50 },
-            { style: s.style, rate: step.load.rate, percentile: 'p95', ms: step.endToEnd.p95 },
-            { style: s.style, rate: step.load.rate, percentile: 'p99', ms: step.endToEnd.p99 },
-          ]
-        : [],
+    s.rounds.flatMap(({ round, sweep }) =>
+      sweep.steps.flatMap((step) => {
+        const rate = step.load.kind === 'open' ? step.load.rate : undefined;
+        return rate !== undefined
+          ? ['p50', 'p99'].map((percentile) => ({
+              style: s.style,
+              run: `run ${round}`,
+              series: `${s.style} run ${round} ${percentile}`,
+              rate,
+              percentile,
+              ms: percentile === 'p50' ? step.endToEnd.p50 : step.endToEnd.p99,
+            }))
+          : [];
+      }),
     ),
   );
   return {
@@ -49,12 +55,14 @@ function latencyVsRate(styles, p99LimitMs) {
             x: { field: 'rate', type: 'quantitative', title: 'arrival rate (checkouts/s)' },
             y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log scale)', scale: { type: 'log' } },
             color: { field: 'style', type: 'nominal', scale: STYLE_COLORS },
+            shape: { field: 'run', type: 'nominal' },
+            order: { field: 'rate', type: 'quantitative' },
             strokeDash: {
               field: 'percentile',
               type: 'nominal',
               legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, encode: { symbols: { update: { stroke: { value: '#555' } } } } },
             },
-            detail: { field: 'percentile' },
+            detail: { field: 'series' },
           },
         },
         {
@@ -75,7 +83,11 @@ function latencyVsRate(styles, p99LimitMs) {
 /** @param {StyleReport[]} styles @returns {Chart} */
 function throughput(styles) {
   const values = styles.flatMap((s) =>
-    s.sweep.steps.flatMap((step) => (step.load.kind === 'open' ? [{ style: s.style, rate: step.load.rate, achieved: step.throughput }] : [])),
+    s.rounds.flatMap(({ round, sweep }) =>
+      sweep.steps.flatMap((step) =>
+        step.load.kind === 'open' ? [{ style: s.style, run: `run ${round}`, rate: step.load.rate, achieved: step.throughput }] : [],
+      ),
+    ),
   );
   const rates = values.map((v) => v.rate);
   const ideal =
@@ -105,6 +117,9 @@ function throughput(styles) {
             x: { field: 'rate', type: 'quantitative', title: 'arrival rate (checkouts/s)' },
             y: { field: 'achieved', type: 'quantitative', title: 'completed (checkouts/s)' },
             color: { field: 'style', type: 'nominal', scale: STYLE_COLORS },
+            shape: { field: 'run', type: 'nominal' },
+            detail: { field: 'run' },
+            order: { field: 'rate', type: 'quantitative' },
           },
         },
       ],
@@ -136,25 +151,27 @@ function outcomeShares(styles) {
 
 /** @param {StyleReport[]} styles @returns {Chart} */
 function closedModel(styles) {
-  const values = styles.flatMap((s) => {
-    const step = s.closed;
-    const rows = ['p50', 'p95', 'p99'].map((p) => ({ style: s.style, measure: `end-to-end ${p}`, ms: /** @type {any} */ (step.endToEnd)[p] }));
-    return step.ack === null
-      ? rows
-      : [...rows, ...['p50', 'p95', 'p99'].map((p) => ({ style: s.style, measure: `202 ack ${p}`, ms: /** @type {any} */ (step.ack)[p] }))];
-  });
+  const values = styles.flatMap((s) =>
+    s.rounds.flatMap(({ round, closed: step }) => {
+      const who = { style: s.style, styleRun: `${s.style} run ${round}` };
+      const rows = ['p50', 'p95', 'p99'].map((p) => ({ ...who, measure: `end-to-end ${p}`, ms: /** @type {any} */ (step.endToEnd)[p] }));
+      return step.ack === null
+        ? rows
+        : [...rows, ...['p50', 'p95', 'p99'].map((p) => ({ ...who, measure: `202 ack ${p}`, ms: /** @type {any} */ (step.ack)[p] }))];
+    }),
+  );
   return {
     file: 'closed-model-latency.svg',
     title: 'Closed model latency',
     spec: {
       width: WIDTH,
       height: HEIGHT,
-      title: 'Closed model (users, no think time): latency percentiles',
+      title: 'Closed model (users, no think time): latency percentiles, each run',
       data: { values },
       mark: 'bar',
       encoding: {
         x: { field: 'measure', type: 'nominal', title: null, sort: null, axis: { labelAngle: 0 } },
-        xOffset: { field: 'style' },
+        xOffset: { field: 'styleRun' },
         y: { field: 'ms', type: 'quantitative', title: 'ms' },
         color: { field: 'style', type: 'nominal', scale: STYLE_COLORS },
       },

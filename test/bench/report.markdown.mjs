@@ -1,5 +1,7 @@
 // @ts-check
 import { boundOf } from './bench.targets.mjs';
+import { fixed, head, pct, row } from './markdown.table.mjs';
+import { hops, units } from './report.units-hops.markdown.mjs';
 
 /**
  * @typedef {object} BenchReport
@@ -9,6 +11,8 @@ import { boundOf } from './bench.targets.mjs';
  * @property {Record<string, unknown>} options
  * @property {Awaited<ReturnType<typeof import('./machine.info.mjs').describeMachine>>['machine']} machine
  * @property {Awaited<ReturnType<typeof import('./machine.info.mjs').describeMachine>>['versions']} versions
+ * @property {import('./rest.measure.mjs').RestReport | null} rest
+ * @property {import('./calibration.measure.mjs').Calibration | null} calibration
  * @property {import('./bench.run.mjs').StyleReport[]} styles
  * @property {{ style: string, reason: string }[]} skipped
  * @property {import('./replay.measure.mjs').ReplayReport | { skipped: string }} replay
@@ -17,12 +21,6 @@ import { boundOf } from './bench.targets.mjs';
  * @property {{ file: string, title: string }[]} charts
  */
 
-/** @param {unknown[]} cells */
-const row = (cells) => `| ${cells.map((c) => String(c ?? '')).join(' | ')} |`;
-/** @param {string[]} headers */
-const head = (headers) => [row(headers), row(headers.map(() => '---'))];
-/** @param {number} part @param {number} whole */
-const pct = (part, whole) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
 /** @param {boolean | null} met */
 const verdict = (met) => (met === null ? 'NOT MEASURED' : met ? 'met' : '**MISSED**');
 
@@ -42,7 +40,7 @@ function targets(r) {
           '',
           'What bounds each style on this machine (from "Where the time goes" below):',
           '',
-          ...r.styles.map((s) => `- ${s.style}: ${boundOf(s, r.machine.cores) ?? 'not measured (`--no-cost`)'}`),
+          ...r.styles.map((s) => `- ${s.style}: ${boundOf(s, r.machine.cores, r.calibration) ?? 'not measured (`--no-cost`)'}`),
         ]),
   ];
 }
@@ -65,70 +63,87 @@ function closedModel(r) {
   return [
     `## Closed model: ${users} concurrent users, no think time, ${r.options['closedSeconds']} s`,
     '',
-    "The seed's scenarios P1/P2 (50 simultaneous users).",
+    "The seed's scenarios P1/P2 (50 simultaneous users). Each style ran it once per run, the styles alternating.",
     '',
-    ...head(['style', 'checkouts', 'checkouts/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', '202 ack p50 / p99 ms', 'errors', 'unfinished']),
-    ...r.styles.map((s) => {
-      const c = s.closed;
-      return row([
-        s.style,
-        c.completed,
-        c.throughput,
-        c.endToEnd.p50,
-        c.endToEnd.p95,
-        c.endToEnd.p99,
-        c.endToEnd.max,
-        c.ack === null ? '-' : `${c.ack.p50} / ${c.ack.p99}`,
-        c.outcomes['error'],
-        c.outcomes['unfinished'],
-      ]);
-    }),
+    ...head(['style', 'run', 'checkouts', 'checkouts/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', '202 ack p50 / p99 ms', 'errors', 'unfinished']),
+    ...r.styles.flatMap((s) =>
+      s.rounds.map(({ round, closed: c }) =>
+        row([
+          s.style,
+          round,
+          c.completed,
+          c.throughput,
+          c.endToEnd.p50,
+          c.endToEnd.p95,
+          c.endToEnd.p99,
+          c.endToEnd.max,
+          c.ack === null ? '-' : `${c.ack.p50} / ${c.ack.p99}`,
+          c.outcomes['error'],
+          c.outcomes['unfinished'],
+        ]),
+      ),
+    ),
   ];
 }
 
+/** @param {import('./rate.sweep.mjs').KneeSearch} k */
+const kneeText = (k) =>
+  k.firstFailing === null
+    ? `≥ ${k.knee}/s (the highest rate tried)`
+    : `${k.knee === null ? 'none' : `${k.knee}/s`} (first failing ${k.firstFailing}/s, ±${k.resolvedTo})`;
+
 /** @param {BenchReport} r */
 function sweep(r) {
-  const lines = [`## Rate sweep (open model, ${r.options['stepSeconds']} s per rate)`, ''];
+  const rounds = Math.max(0, ...r.styles.map((s) => s.rounds.length));
+  const lines = [`## Knee (open model, ${r.options['stepSeconds']} s per rate)`, ''];
   lines.push(
-    `A rate is sustained when the end-to-end p99 is under ${r.options['p99LimitMs']} ms, the completed rate is within 5% of the arrival rate, neither the outstanding checkouts nor the checkout stream's lag grow, and under 1% of checkouts error or never end. The sweep stops at the first rate not sustained; the knee is the highest rate sustained.`,
+    `A rate is sustained when the end-to-end p99 is under ${r.options['p99LimitMs']} ms, the completed rate is within 5% of the arrival rate, neither the outstanding checkouts nor the checkout stream's lag grow, and under 1% of checkouts error or never end. The search starts at ${r.options['startRate']}/s and doubles the rate until one is not sustained (at most ${r.options['maxRate']}/s), then bisects between the highest sustained and the lowest failing rate until the knee is known to ±${r.options['kneeResolution']}/s. The styles ran alternately, ${rounds} times each: the difference between a style's runs is the noise to read the difference between the styles against.`,
+    '',
+    ...head(['style', ...Array.from({ length: rounds }, (_, i) => `run ${i + 1}`), 'spread between runs']),
+    ...r.styles.map((s) => {
+      const knees = s.rounds.map((x) => x.sweep.knee ?? 0);
+      return row([s.style, ...s.rounds.map((x) => kneeText(x.sweep)), knees.length < 2 ? '-' : `${Math.max(...knees) - Math.min(...knees)}/s`]);
+    }),
     '',
   );
   for (const s of r.styles) {
-    lines.push(`### ${s.style}: knee ${s.sweep.knee === null ? 'none (no rate sustained)' : `${s.sweep.knee} checkouts/s`}`, '');
-    lines.push(
-      ...head([
-        'rate/s',
-        'achieved/s',
-        'sent',
-        'p50 ms',
-        'p95 ms',
-        'p99 ms',
-        '202 p99 ms',
-        'max outstanding',
-        'outstanding growth/s',
-        'max stream lag',
-        'verdict',
-      ]),
-    );
-    for (const step of s.sweep.steps) {
-      const b = step.backlog;
+    for (const { round, sweep: k } of s.rounds) {
+      lines.push(`### ${s.style}, run ${round}: knee ${kneeText(k)}`, '');
       lines.push(
-        row([
-          step.load.kind === 'open' ? step.load.rate : '-',
-          step.throughput,
-          step.sent,
-          step.endToEnd.p50,
-          step.endToEnd.p95,
-          step.endToEnd.p99,
-          step.ack === null ? '-' : step.ack.p99,
-          b.maxOutstanding,
-          b.outstandingGrowthPerSecond,
-          b.maxStreamLag ?? '-',
-          step.verdict.sustained ? 'sustained' : `not sustained: ${step.verdict.reasons.join('; ')}`,
+        ...head([
+          'rate/s',
+          'achieved/s',
+          'sent',
+          'p50 ms',
+          'p95 ms',
+          'p99 ms',
+          '202 p99 ms',
+          'max outstanding',
+          'outstanding growth/s',
+          'max stream lag',
+          'verdict',
         ]),
       );
+      for (const step of k.steps) {
+        const b = step.backlog;
+        lines.push(
+          row([
+            step.load.kind === 'open' ? step.load.rate : '-',
+            step.throughput,
+            step.sent,
+            step.endToEnd.p50,
+            step.endToEnd.p95,
+            step.endToEnd.p99,
+            step.ack === null ? '-' : step.ack.p99,
+            b.maxOutstanding,
+            b.outstandingGrowthPerSecond,
+            b.maxStreamLag ?? '-',
+            step.verdict.sustained ? 'sustained' : `not sustained: ${step.verdict.reasons.join('; ')}`,
+          ]),
+        );
+      }
+      lines.push('');
     }
-    lines.push('');
   }
   return lines;
 }
@@ -142,12 +157,12 @@ function outcomes(r) {
     '',
     `Planned mix: ${Object.entries(mix)
       .map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`)
-      .join(', ')} (closed model and sweep together; the warm-up is left out).`,
+      .join(', ')} (closed models and knee searches of every run together; the warm-up and the cost step are left out).`,
     '',
     ...head(['style', ...names, 'mismatched']),
     ...r.styles.map((s) => {
       const total = Object.values(s.outcomes).reduce((a, b) => a + b, 0);
-      const mismatched = [s.closed, ...s.sweep.steps].reduce((sum, step) => sum + step.mismatched, 0);
+      const mismatched = s.rounds.flatMap((x) => [x.closed, ...x.sweep.steps]).reduce((sum, step) => sum + step.mismatched, 0);
       return row([s.style, ...names.map((n) => `${s.outcomes[n] ?? 0} (${pct(s.outcomes[n] ?? 0, total)})`), mismatched]);
     }),
   ];
@@ -181,12 +196,6 @@ function stepTimes(r) {
   return lines;
 }
 
-/**
- * @param {number} n
- * @param {number} [digits]
- */
-const fixed = (n, digits = 2) => n.toFixed(digits);
-
 /** @param {BenchReport} r */
 function whereTheTimeGoes(r) {
   const lines = ['## Where the time goes', ''];
@@ -217,7 +226,9 @@ function whereTheTimeGoes(r) {
       `PostgreSQL (pg_stat_statements): ${fixed(st.statementsPerCheckout, 1)} statements and ${fixed(st.msPerCheckout)} ms of execution + planning per checkout. The costliest:`,
       '',
       ...head(['statement', 'calls per checkout', 'ms per checkout', 'mean ms']),
-      ...st.top.map((t) => row([`\`${t.query.replace(/\|/g, '\\|')}\``, fixed(t.callsPerCheckout), fixed(t.msPerCheckout, 3), fixed(t.meanMs, 3)])),
+      ...st.top
+        .slice(0, 10)
+        .map((t) => row([`\`${t.query.replace(/\|/g, '\\|')}\``, fixed(t.callsPerCheckout), fixed(t.msPerCheckout, 3), fixed(t.meanMs, 3)])),
       '',
     );
   }
@@ -259,6 +270,7 @@ const METHOD = [
   '- Open model: arrivals at a constant rate; each latency counts from the intended send time, so a generator that falls behind cannot hide queueing. Closed model: each user sends its next checkout when the previous one is terminal.',
   '- Latencies are recorded in HDR histograms (microsecond resolution, 3 significant digits); report.json holds each one encoded, for any HDR tool.',
   '- After each step the bench waits for its checkouts to end before the next one, so a step never inherits a backlog.',
+  "- Units: the system's CPU at rest and a `pgbench -N` calibration are measured first, before any traffic; CPU per checkout is then also given in calibration transactions, which move far less between machines than milliseconds.",
 ];
 
 /**
@@ -278,6 +290,7 @@ export function markdownOf(r) {
     ...(r.skipped.length > 0 ? [''] : []),
     ...targets(r),
     '',
+    ...units(r),
     ...invariants(r),
     '',
     ...closedModel(r),
@@ -288,6 +301,7 @@ export function markdownOf(r) {
     ...stepTimes(r),
     '',
     ...whereTheTimeGoes(r),
+    ...hops(r),
     ...replay(r),
     '',
     '## Charts',

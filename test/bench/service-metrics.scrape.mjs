@@ -6,10 +6,13 @@ import { round } from './latency.recorder.mjs';
 export const STEP_HISTOGRAM = 'checkout_step_duration_seconds';
 export const CHECKOUT_HISTOGRAM = 'checkout_duration_seconds';
 const HISTOGRAMS = [STEP_HISTOGRAM, CHECKOUT_HISTOGRAM];
+/** Every HTTP attempt to a participant, by operation; and from an event's occurredAt to the start of its handling, by type. */
+export const CALL_HISTOGRAM = 'external_service_call_duration_seconds';
+export const EVENT_LATENCY_HISTOGRAM = 'event_latency_seconds';
 
 /**
  * @typedef {{ name: string, labels: Record<string, string>, buckets: Map<number, number>, sum: number, count: number }} HistogramSeries
- * @typedef {{ series: Map<string, HistogramSeries>, reached: string[], unreachable: string[] }} MetricsSnapshot
+ * @typedef {{ series: Map<string, HistogramSeries>, byUrl: Map<string, Map<string, HistogramSeries>>, reached: string[], unreachable: string[] }} MetricsSnapshot
  * @typedef {{ metric: string, labels: Record<string, string>, count: number, meanMs: number, p50Ms: number | null, p95Ms: number | null }} HistogramDelta
  */
 
@@ -22,13 +25,14 @@ const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
  * dependency is worth it for that.
  * @param {string} text
  * @param {Map<string, HistogramSeries>} into series summed over every scraped service
+ * @param {readonly string[]} [names] the histograms to read
  */
-export function addHistograms(text, into) {
+export function addHistograms(text, into, names = HISTOGRAMS) {
   for (const line of text.split('\n')) {
     const match = SAMPLE.exec(line);
     if (match === null) continue;
     const [, sample = '', labelText = '', value = ''] = match;
-    const name = HISTOGRAMS.find((h) => sample === `${h}_bucket` || sample === `${h}_sum` || sample === `${h}_count`);
+    const name = names.find((h) => sample === `${h}_bucket` || sample === `${h}_sum` || sample === `${h}_count`);
     if (name === undefined) continue;
     /** @type {Record<string, string>} */
     const labels = {};
@@ -48,13 +52,14 @@ export function addHistograms(text, into) {
 }
 
 /**
- * Scrapes every /metrics that answers.
+ * Scrapes every /metrics that answers: the series summed over all of them, and each one's own.
  * @param {string[]} urls
+ * @param {readonly string[]} [names] the histograms to read
  * @returns {Promise<MetricsSnapshot>}
  */
-export async function scrapeHistograms(urls) {
+export async function scrapeHistograms(urls, names = HISTOGRAMS) {
   /** @type {MetricsSnapshot} */
-  const snapshot = { series: new Map(), reached: [], unreachable: [] };
+  const snapshot = { series: new Map(), byUrl: new Map(), reached: [], unreachable: [] };
   await Promise.all(
     urls.map(async (url) => {
       const res = await callApi(url, { timeoutMs: 5_000 }).catch(() => undefined);
@@ -63,7 +68,10 @@ export async function scrapeHistograms(urls) {
         return;
       }
       snapshot.reached.push(url);
-      addHistograms(res.body, snapshot.series);
+      addHistograms(res.body, snapshot.series, names);
+      const own = new Map();
+      addHistograms(res.body, own, names);
+      snapshot.byUrl.set(url, own);
     }),
   );
   return snapshot;
@@ -99,10 +107,19 @@ export function bucketQuantile(cumulative, q) {
  * @returns {HistogramDelta[]}
  */
 export function histogramDeltas(before, after) {
+  return seriesDeltas(before.series, after.series);
+}
+
+/**
+ * @param {Map<string, HistogramSeries>} before
+ * @param {Map<string, HistogramSeries>} after
+ * @returns {HistogramDelta[]}
+ */
+export function seriesDeltas(before, after) {
   /** @type {HistogramDelta[]} */
   const deltas = [];
-  for (const [key, series] of after.series) {
-    const previous = before.series.get(key);
+  for (const [key, series] of after) {
+    const previous = before.get(key);
     const count = series.count - (previous?.count ?? 0);
     if (count <= 0) continue;
     const sum = series.sum - (previous?.sum ?? 0);
