@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { type AnyEvent, STREAMS, createEnvelope } from '@app/contracts';
+import { type AnyEvent, type SagaState, STREAMS, createEnvelope } from '@app/contracts';
 import { dataSourceOptions } from '@app/database';
 import { EVENT_STORE_DATABASE, appendEvents, projectEvents } from '@app/event-store';
 import { TEST_API_KEY, type TestApp, type TestDatabase, createTestDatabase, startTestApp, testConfig } from '@app/testing';
@@ -34,7 +34,7 @@ describe('event-store app', () => {
   ] as AnyEvent[];
   /** A later saga of zoe's that succeeded, then was compensated by force (POST /api/saga/:id/compensate). */
   const sagaRef = { sagaId: 'chk-3', checkoutId: 'chk-3', clientId: 'zoe', orderId: 'o-3', totalCents: 300 };
-  const transition = (from: string, to: string) =>
+  const transition = (from: SagaState, to: SagaState) =>
     createEnvelope('SagaTransitioned', { ...sagaRef, from, to, terminal: to.startsWith('SAGA_') }, { correlationId: 'chk-3', producer: 'saga-orchestrator' });
   const forced = [
     transition('CONFIRMATION_COMMANDE', 'SAGA_TERMINEE'),

@@ -1,9 +1,9 @@
-import type { AnyEvent } from '@app/contracts';
+import type { AnyEvent, SagaState } from '@app/contracts';
 import { type ClientOrderView, clientOrderKeyOf, evolveClientOrder, isCounted } from './orders-by-client.projection.js';
 import { event } from './test-events.js';
 
 const fold = (events: AnyEvent[]) => events.reduce<ClientOrderView | undefined>(evolveClientOrder, undefined);
-const saga = (from: string, to: string, orderId?: string) =>
+const saga = (from: SagaState, to: SagaState, orderId?: string) =>
   event('SagaTransitioned', { sagaId: 's2', checkoutId: 'c2', clientId: 'bob', from, to, terminal: to.startsWith('SAGA_'), ...(orderId && { orderId }) }, 's2');
 
 describe('orders-by-client projection', () => {
