@@ -298,7 +298,7 @@ describe('the saga state machine', () => {
         compensation: { plan: ['releaseStock' as const], error: { compensation: 'releaseStock' as const, code: 'X', reason: 'y', tries: 5 } },
       };
       const decision = decide(snapshot('COMPENSATION_ECHOUEE', parked), outcomes.CompensationRequested);
-      expect(decision.facts).toEqual({ compensation: { plan: ['releaseStock'] } });
+      expect(decision.facts).toEqual({ compensation: { plan: ['releaseStock'] }, reopened: true });
     });
 
     it('given a compensation, when done, then the history lists what was undone', () => {

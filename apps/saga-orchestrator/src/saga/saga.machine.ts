@@ -234,9 +234,11 @@ function factsOf(saga: SagaSnapshot, outcome: SagaOutcome): Partial<SagaData> {
         failure: failureAt(saga.state, outcome.code, outcome.reason, outcome.details),
         compensation: { plan: planAfterFailure(saga.state, outcome.transient) },
       };
-    case 'CompensationRequested':
-      if (saga.state === 'COMPENSATION_ECHOUEE') return { compensation: { plan: saga.data.compensation?.plan ?? [] } };
-      return { failure: failureAt(saga.state, outcome.code, outcome.reason), compensation: { plan: [...STATES[saga.state].undo] } };
+    case 'CompensationRequested': {
+      const reopened = isTerminal(saga.state) ? { reopened: true as const } : {};
+      if (saga.state === 'COMPENSATION_ECHOUEE') return { compensation: { plan: saga.data.compensation?.plan ?? [] }, ...reopened };
+      return { failure: failureAt(saga.state, outcome.code, outcome.reason), compensation: { plan: [...STATES[saga.state].undo] }, ...reopened };
+    }
     case 'CompensationFailed': {
       const { compensation, code, reason, tries } = outcome;
       return { compensation: { plan: saga.data.compensation?.plan ?? [], error: { compensation, code, reason, tries } } };

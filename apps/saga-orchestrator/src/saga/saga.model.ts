@@ -34,6 +34,8 @@ export interface SagaData {
   failure?: SagaFailure;
   /** The compensations to run, in order, and why they stopped if they did. */
   compensation?: { plan: Compensation[]; error?: CompensationError };
+  /** Set when a saga that had ended (finished, or parked) is taken up again: its outcome is already known. */
+  reopened?: true;
 }
 
 /** What happened when the orchestrator did something: the input of `decide`. */

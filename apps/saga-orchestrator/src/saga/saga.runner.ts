@@ -109,7 +109,12 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
   async record(saga: SagaRecord, decision: Decision, takeOver = false): Promise<SagaRecord> {
     const envelopes = transitionEvents(saga, decision, { ...saga.data, ...decision.facts });
     const next = await this.repository.advance(saga, decision, envelopes, this.lease, takeOver);
-    observeDecision(this.metrics, decision, { enteredAt: saga.stateEnteredAt, createdAt: saga.createdAt, failure: next.data.failure });
+    observeDecision(this.metrics, decision, {
+      enteredAt: saga.stateEnteredAt,
+      createdAt: saga.createdAt,
+      failure: next.data.failure,
+      reopened: next.data.reopened === true,
+    });
     this.relay.nudge();
     if (next.state === 'COMPENSATION_ECHOUEE') {
       const error = next.data.compensation?.error;
