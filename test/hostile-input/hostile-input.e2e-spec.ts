@@ -51,6 +51,7 @@ describe('hostile input on every public endpoint', () => {
     const urls = { INVENTORY_URL: apps.get('inventory')!.url, ORDERS_URL: apps.get('orders')!.url, PAYMENTS_URL: apps.get('payments')!.url };
     apps.set('saga-orchestrator', await ServiceProcess.start('saga-orchestrator', { ...env, ...urls }));
     apps.set('event-store', await ServiceProcess.start('event-store', env));
+    apps.set('notification-worker', await ServiceProcess.start('notification-worker', env));
     apps.set('checkout', await ServiceProcess.start('checkout', { ...env, ...urls, SAGA_ORCHESTRATOR_URL: apps.get('saga-orchestrator')!.url }));
     await request(apps.get('inventory')!.url)
       .post('/inventory/products')
