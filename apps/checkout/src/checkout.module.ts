@@ -5,6 +5,7 @@ import { databaseModule } from '@app/database';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
 import { RedisStreamsModule } from '@app/redis-streams';
 import { CartRepository } from './cart/cart.repository.js';
+import { FailedCartCheckouts } from './cart/failed-cart-checkout.reader.js';
 import { CheckoutCartController } from './checkout-cart/checkout-cart.controller.js';
 import { CheckoutCartHandler } from './checkout-cart/checkout-cart.handler.js';
 import { SagaOrchestratorClient } from './checkout-cart/saga-orchestrator.client.js';
@@ -18,6 +19,7 @@ import { StuckCheckoutsController } from './detect-stuck/stuck-checkouts.control
 import { CartController } from './manage-cart/cart.controller.js';
 import { ManageCartHandler } from './manage-cart/manage-cart.handler.js';
 import { CreateCheckout1732390000000 } from './migrations/1732390000000-create-checkout.js';
+import { AddCartCheckoutDigest1796500001000 } from './migrations/1796500001000-add-cart-checkout-digest.js';
 import { CheckoutOutboxRelay } from './publish-events/checkout-outbox.relay.js';
 import { PRODUCER } from './publish-events/checkout.events.js';
 import { CheckoutStatusController } from './query-status/checkout-status.controller.js';
@@ -30,7 +32,7 @@ export const CHECKOUT_DATABASE = {
   schema: 'checkout',
   // Raw SQL and row mappers throughout; no entity is needed.
   entities: [],
-  migrations: [CreateCheckout1732390000000],
+  migrations: [CreateCheckout1732390000000, AddCartCheckoutDigest1796500001000],
 };
 
 /** Tests tune timings and participant clients; production takes every default from the configuration. */
@@ -73,6 +75,7 @@ export class CheckoutModule {
         CheckoutOutboxRelay,
         StartCheckoutHandler,
         CartRepository,
+        FailedCartCheckouts,
         ManageCartHandler,
         CheckoutCartHandler,
         CompensateCheckoutHandler,

@@ -8,6 +8,8 @@ export interface CartView {
   items: LineItem[];
   checkoutId?: string;
   mode?: 'choreographed' | 'orchestrated';
+  /** The checkouts of this cart that failed, after each of which it was reopened, oldest first. */
+  reopenedAfter?: string[];
   version: number;
   updatedAt: string;
 }
@@ -32,6 +34,12 @@ export function evolveCart(cart: CartView | undefined, event: AnyEvent): CartVie
     case 'CartCheckedOut':
       if (cart === undefined) return cart;
       return { ...cart, status: 'CHECKED_OUT', checkoutId: event.payload.checkoutId, mode: event.payload.mode, version: cart.version + 1, updatedAt: event.occurredAt };
+    case 'CartReopened': {
+      if (cart === undefined) return cart;
+      const { checkoutId: _checkedOut, mode: _mode, ...open } = cart;
+      const reopenedAfter = [...(cart.reopenedAfter ?? []), event.payload.checkoutId];
+      return { ...open, status: 'OPEN', reopenedAfter, version: cart.version + 1, updatedAt: event.occurredAt };
+    }
     default:
       return cart;
   }
