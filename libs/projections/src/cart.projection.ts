@@ -36,9 +36,12 @@ export function evolveCart(cart: CartView | undefined, event: AnyEvent): CartVie
       return { ...cart, status: 'CHECKED_OUT', checkoutId: event.payload.checkoutId, mode: event.payload.mode, version: cart.version + 1, updatedAt: event.occurredAt };
     case 'CartReopened': {
       if (cart === undefined) return cart;
-      const { checkoutId: _checkedOut, mode: _mode, ...open } = cart;
       const reopenedAfter = [...(cart.reopenedAfter ?? []), event.payload.checkoutId];
-      return { ...open, status: 'OPEN', reopenedAfter, version: cart.version + 1, updatedAt: event.occurredAt };
+      const open: CartView = { ...cart, status: 'OPEN', reopenedAfter, version: cart.version + 1, updatedAt: event.occurredAt };
+      // An open cart belongs to no checkout: the failed one is kept in reopenedAfter.
+      delete open.checkoutId;
+      delete open.mode;
+      return open;
     }
     default:
       return cart;
