@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CheckoutStepsModule, type ParticipantOverrides } from '@app/checkout-steps';
 import { type AppConfig, APP_CONFIG, ConfigModule } from '@app/config';
+import { PaymentTokenSealer } from '@app/contracts';
 import { databaseModule } from '@app/database';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
 import { RedisStreamsModule } from '@app/redis-streams';
@@ -69,6 +70,7 @@ export class CheckoutModule {
       providers: [
         ...HTTP_APP_PROVIDERS,
         { provide: CHECKOUT_SETTINGS, useValue: checkoutSettingsOf(config, overrides.settings) },
+        { provide: PaymentTokenSealer, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new PaymentTokenSealer(c.PAYMENT_TOKEN_PUBLIC_KEY) },
         { provide: SagaOrchestratorClient, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new SagaOrchestratorClient(c) },
         CheckoutRepository,
         CheckoutViewReader,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import type { CheckoutRequest } from '@app/contracts';
+import { type CheckoutRequest, PaymentTokenSealer, sealCheckoutRequest } from '@app/contracts';
 import type { CartView } from '@app/projections';
 import { checkoutRequestDigest, decideCart, linesToCheckOut, openCart, reopenedAfter } from '../cart/cart.decisions.js';
 import { CartVersionConflict, cartCheckedOut, cartConcurrentChange, cartNotFound } from '../cart/cart.errors.js';
@@ -34,6 +34,7 @@ export class CheckoutCartHandler {
     private readonly checkouts: CheckoutRepository,
     private readonly orchestrator: SagaOrchestratorClient,
     private readonly failedCheckouts: FailedCartCheckouts,
+    private readonly sealer: PaymentTokenSealer,
     private readonly relay: CheckoutOutboxRelay,
   ) {}
 
@@ -52,7 +53,7 @@ export class CheckoutCartHandler {
       const id = randomUUID();
       const changes = decideCart(loaded.cart, cartId, { type: 'CheckOut', checkoutId: id, mode: 'choreographed' }, failed);
       const appended = await this.carts.append(tx, cartId, loaded.cart!.version, changes, checkoutRequestDigest(id, 'choreographed', token));
-      const request = requestOf(reopenedAfter(loaded.cart, failed).cart, cartId, token);
+      const request = sealCheckoutRequest(requestOf(reopenedAfter(loaded.cart, failed).cart, cartId, token), id, this.sealer);
       const initiated = checkoutInitiated(request, { checkoutId: id, cartId, causationId: appended.at(-1)!.eventId });
       await this.checkouts.accept({ request, initiated, cartId }, tx);
       return id;

@@ -78,7 +78,7 @@ export class SagaStepExecutor {
         return outcomeOf(await createOrder(this.orders, order), (r) => ({ type: 'OrderCreated', orderId: r.order.orderId, totalCents: r.order.totalCents }));
       }
       case 'authorizePayment': {
-        const payment = { checkoutId, amountCents: required(data.totalCents, 'total', saga), token: data.request.payment.token };
+        const payment = { checkoutId, amountCents: required(data.totalCents, 'total', saga), token: data.request.payment.sealedToken };
         return outcomeOf(await authorizePayment(this.payments, payment), () => ({ type: 'PaymentAuthorized' }));
       }
       case 'confirmOrder': {

@@ -13,7 +13,7 @@ import {
 } from './saga.machine.js';
 import type { SagaCommand, SagaData, SagaOutcome } from './saga.model.js';
 
-const request = { clientId: 'u1', items: [{ sku: 'A', quantity: 2 }], payment: { token: 'tok_visa' } };
+const request = { clientId: 'u1', items: [{ sku: 'A', quantity: 2 }], payment: { sealedToken: 'pt1.sealed', tokenDigest: 'digest' } };
 const priced = [{ sku: 'A', quantity: 2, unitPriceCents: 500 }];
 const data: SagaData = { request, items: priced, totalCents: 1000, orderId: 'o1' };
 

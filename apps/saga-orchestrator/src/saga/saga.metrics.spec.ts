@@ -3,7 +3,7 @@ import { type SagaSnapshot, type SagaState, decide } from './saga.machine.js';
 import { type SagaMetrics, observeDecision, sagaMetrics } from './saga.metrics.js';
 import type { SagaData, SagaOutcome } from './saga.model.js';
 
-const request = { clientId: 'u1', items: [{ sku: 'A', quantity: 2 }], payment: { token: 'tok_visa' } };
+const request = { clientId: 'u1', items: [{ sku: 'A', quantity: 2 }], payment: { sealedToken: 'pt1.sealed', tokenDigest: 'digest' } };
 const priced = [{ sku: 'A', quantity: 2, unitPriceCents: 500 }];
 const data: SagaData = { request, items: priced, totalCents: 1000, orderId: 'o1' };
 const declined: SagaOutcome = { type: 'StepFailed', code: 'PAYMENTS.CARD_DECLINED', reason: 'declined', transient: false };

@@ -1,4 +1,4 @@
-import type { CheckoutRequest, CheckoutStep, PricedLineItem } from '@app/contracts';
+import type { CheckoutStep, PricedLineItem, SealedCheckoutRequest } from '@app/contracts';
 
 /** The forward steps of a checkout, in order. */
 export type ForwardStep = 'checkAvailability' | 'reserveStock' | 'createOrder' | 'authorizePayment' | 'confirmOrder';
@@ -24,8 +24,8 @@ export interface CompensationError {
 
 /** What the saga knows, stored as `data` (jsonb). Each decision adds facts; none is ever removed. */
 export interface SagaData {
-  /** The checkout as asked, lines merged by SKU. */
-  request: CheckoutRequest;
+  /** The checkout as asked, lines merged by SKU, its card token sealed for payments. */
+  request: SealedCheckoutRequest;
   /** Priced by the availability check. */
   items?: PricedLineItem[];
   /** From the availability check, then the order's own total. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { CheckoutRequest } from '@app/contracts';
+import { type CheckoutRequest, PaymentTokenSealer, sealCheckoutRequest } from '@app/contracts';
 import { withCorrelation } from '@app/observability';
 import { OutboxRelay } from '../publish-transitions/outbox-relay.worker.js';
 import { transitionEvents } from '../publish-transitions/saga-transition.events.js';
@@ -32,6 +32,7 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly repository: SagaRepository,
     private readonly executor: SagaStepExecutor,
     private readonly relay: OutboxRelay,
+    private readonly sealer: PaymentTokenSealer,
     @Inject(SAGA_SETTINGS) private readonly settings: SagaSettings,
   ) {
     this.lease = { owner: settings.instanceId, ms: settings.leaseMs };
@@ -55,11 +56,13 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
    * before it, and the checkout costs one write fewer. With an idempotency key already used,
    * returns that saga instead (`created: false`).
    */
-  async start(request: CheckoutRequest, idempotencyKey: string | null): Promise<{ saga: SagaRecord; created: boolean }> {
+  async start(asked: CheckoutRequest, idempotencyKey: string | null): Promise<{ saga: SagaRecord; created: boolean }> {
     const previous = idempotencyKey === null ? undefined : await this.repository.findByIdempotencyKey(idempotencyKey);
     if (previous !== undefined) return { saga: previous, created: false };
 
     const id = randomUUID();
+    // The saga keeps what a resumed saga needs, but never the card token in clear.
+    const request = sealCheckoutRequest(asked, id, this.sealer);
     const identity = { id, checkoutId: id, clientId: request.clientId };
     const begun = new Date();
     const started = decide({ state: 'EN_ATTENTE', data: { request } }, { type: 'Started' });
