@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CartView } from '@app/projections';
-import { SagaOrchestratorClient, SagaOrchestratorUnavailableError } from '../checkout-cart/saga-orchestrator.client.js';
+import { SagaOrchestratorClient } from '../checkout-cart/saga-orchestrator.client.js';
 import { CheckoutViewReader } from '../query-status/checkout-view.reader.js';
 
 /**
@@ -21,13 +21,7 @@ export class FailedCartCheckouts {
     const { checkoutId } = cart;
     if ((await this.views.viewOf(checkoutId))?.status === 'FAILED') return checkoutId;
     if (cart.mode !== 'orchestrated') return undefined;
-    try {
-      const saga = await this.orchestrator.status(checkoutId);
-      return saga.status === 200 && saga.body.state === 'SAGA_ANNULEE' ? checkoutId : undefined;
-    } catch (error) {
-      // Not known to have failed: the cart stays checked out (409) rather than the change failing with a 500.
-      if (error instanceof SagaOrchestratorUnavailableError) return undefined;
-      throw error;
-    }
+    const saga = await this.orchestrator.status(checkoutId);
+    return saga.status === 200 && saga.body.state === 'SAGA_ANNULEE' ? checkoutId : undefined;
   }
 }

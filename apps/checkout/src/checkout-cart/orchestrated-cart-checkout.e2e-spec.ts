@@ -147,4 +147,20 @@ describe('checkout: POST /carts/:id/checkout?mode=orchestrated', () => {
     });
     expect(cartEvents.slice(2).map((e) => e.type)).toEqual(['CartCheckedOut', 'CartReopened', 'CartCheckedOut']);
   });
+
+  it('answers 503 while the orchestrator cannot say how the cart\'s checkout ended, and reopens the cart once it can', async () => {
+    await participants.product('OC-6', 1);
+    const cartId = await cartWith('eli', [['OC-6', 2]]);
+    const { checkoutId } = (await checkout(cartId).expect(409)).body as { checkoutId: string };
+    await orchestrator.stop();
+    try {
+      const res = await api().post(`/carts/${cartId}/items`).set('X-API-Key', TEST_API_KEY).send({ sku: 'OC-6', quantity: 1 });
+      expect([res.status, res.body.code]).toEqual([503, 'SERVICE.UNAVAILABLE']);
+      expect((await cartOf(cartId)).checkoutId).toBe(checkoutId);
+    } finally {
+      await orchestrator.restart();
+    }
+    await api().post(`/carts/${cartId}/items`).set('X-API-Key', TEST_API_KEY).send({ sku: 'OC-6', quantity: 1 }).expect(200);
+    // The client retries an orchestrator that is down, and the orchestrator takes a few seconds to boot again.
+  }, 60_000);
 });
