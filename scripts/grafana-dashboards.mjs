@@ -65,12 +65,14 @@ const comparison = {
           'Compensation ratio',
           [
             [`sum(${rate('saga_failed_total{step!="stock"}')}) / sum(${rate(`checkout_duration_seconds_count${ORCHESTRATED}`)})`, 'orchestrated'],
+            [`sum(${rate('saga_forced_compensations_total')}) / sum(${rate(`checkout_duration_seconds_count${ORCHESTRATED}`)})`, 'orchestrated, forced'],
             [`sum(${rate('saga_choreo_failed_total{step!="stock"}')}) / sum(${rate(`checkout_duration_seconds_count${CHOREOGRAPHED}`)})`, 'choreographed'],
           ],
           {
             unit: 'percentunit',
             width: 8,
-            description: 'Share of finished checkouts that failed after a step had taken effect (order, payment or confirmation), so something was undone.',
+            description:
+              'Share of finished checkouts that were compensated after a step had taken effect (order, payment or confirmation), so something was undone; the orchestrated line includes compensations forced by an operator or the deadline (also of finished sagas), shown on their own as "orchestrated, forced".',
           },
         ),
         panel(
@@ -165,6 +167,7 @@ const orchestrated = {
             [`sum(${rate('saga_started_total')})`, 'started'],
             [`sum(${rate('saga_completed_total')})`, 'completed'],
             [`sum(${rate('saga_failed_total')})`, 'failed'],
+            [`sum by (after) (${rate('saga_forced_compensations_total')})`, 'forced compensations ({{after}})'],
           ],
           { unit: 'ops' },
         ),

@@ -24,6 +24,7 @@ interface Answer {
 
 describe('hostile input on every public endpoint', () => {
   let db: TestDatabase;
+  let notificationsDb: TestDatabase;
   const apps = new Map<string, ServiceProcess>();
   let before: Record<string, string>;
 
@@ -40,6 +41,7 @@ describe('hostile input on every public endpoint', () => {
   beforeAll(async () => {
     await ensureFreshBuild();
     db = await createTestDatabase('hostile_input');
+    notificationsDb = await createTestDatabase('hostile_input_notify');
     const env: Record<string, string> = {
       API_KEYS: TEST_API_KEY,
       INTERNAL_API_KEY: TEST_API_KEY,
@@ -51,6 +53,8 @@ describe('hostile input on every public endpoint', () => {
     const urls = { INVENTORY_URL: apps.get('inventory')!.url, ORDERS_URL: apps.get('orders')!.url, PAYMENTS_URL: apps.get('payments')!.url };
     apps.set('saga-orchestrator', await ServiceProcess.start('saga-orchestrator', { ...env, ...urls }));
     apps.set('event-store', await ServiceProcess.start('event-store', env));
+    // On a database of its own: it notifies the swept checkouts as their events arrive, after the snapshots of their requests.
+    apps.set('notification-worker', await ServiceProcess.start('notification-worker', { ...env, NOTIFICATIONS_DATABASE_URL: notificationsDb.url }));
     apps.set('checkout', await ServiceProcess.start('checkout', { ...env, ...urls, SAGA_ORCHESTRATOR_URL: apps.get('saga-orchestrator')!.url }));
     await request(apps.get('inventory')!.url)
       .post('/inventory/products')
@@ -63,6 +67,7 @@ describe('hostile input on every public endpoint', () => {
   afterAll(async () => {
     await Promise.all([...apps.values()].map((app) => app.stop()));
     await db?.drop();
+    await notificationsDb?.drop();
   });
 
   afterEach(async () => {
@@ -126,7 +131,8 @@ describe('hostile input on every public endpoint', () => {
     );
     expect(unclear).toEqual([]);
     expect(await snapshotDatabase(db.url)).toEqual(before);
-  });
+    // Several hundred requests to apps sharing two cores with the rest of the machine.
+  }, 60_000);
 
   it('refuses a reservation naming an unknown SKU beside a known one, holding neither', async () => {
     const endpoint = PUBLIC_ENDPOINTS.find((e) => e.path === '/inventory/reservations')!;

@@ -120,6 +120,13 @@ export const PUBLIC_ENDPOINTS: PublicEndpoint[] = [
   { app: 'event-store', method: 'GET', path: '/api/event-store/dead-letters', query: { stream: ['nope'], after: ['abc', "1' OR 1=1"], limit: BAD_LIMITS } },
   { app: 'event-store', method: 'POST', path: '/api/event-store/dead-letters/:stream/:id/redrive', params: { stream: STREAM, id: '1-0' } },
   { app: 'event-store', method: 'POST', path: '/api/event-store/dead-letters/:stream/redrive', params: { stream: STREAM } },
+  {
+    app: 'notification-worker',
+    method: 'GET',
+    path: '/notifications/:clientId',
+    params: { clientId: 'zoe' },
+    query: { limit: BAD_LIMITS, cursor: ['abc', '-1', '9'.repeat(40)] },
+  },
 ];
 
 /**

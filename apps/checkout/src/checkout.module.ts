@@ -1,10 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CheckoutStepsModule, type ParticipantOverrides } from '@app/checkout-steps';
 import { type AppConfig, APP_CONFIG, ConfigModule } from '@app/config';
+import { PaymentTokenSealer } from '@app/contracts';
 import { databaseModule } from '@app/database';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
 import { RedisStreamsModule } from '@app/redis-streams';
 import { CartRepository } from './cart/cart.repository.js';
+import { FailedCartCheckouts } from './cart/failed-cart-checkout.reader.js';
 import { CheckoutCartController } from './checkout-cart/checkout-cart.controller.js';
 import { CheckoutCartHandler } from './checkout-cart/checkout-cart.handler.js';
 import { SagaOrchestratorClient } from './checkout-cart/saga-orchestrator.client.js';
@@ -18,6 +20,7 @@ import { StuckCheckoutsController } from './detect-stuck/stuck-checkouts.control
 import { CartController } from './manage-cart/cart.controller.js';
 import { ManageCartHandler } from './manage-cart/manage-cart.handler.js';
 import { CreateCheckout1732390000000 } from './migrations/1732390000000-create-checkout.js';
+import { AddCartCheckoutDigest1796500001000 } from './migrations/1796500001000-add-cart-checkout-digest.js';
 import { CheckoutOutboxRelay } from './publish-events/checkout-outbox.relay.js';
 import { PRODUCER } from './publish-events/checkout.events.js';
 import { CheckoutStatusController } from './query-status/checkout-status.controller.js';
@@ -30,7 +33,7 @@ export const CHECKOUT_DATABASE = {
   schema: 'checkout',
   // Raw SQL and row mappers throughout; no entity is needed.
   entities: [],
-  migrations: [CreateCheckout1732390000000],
+  migrations: [CreateCheckout1732390000000, AddCartCheckoutDigest1796500001000],
 };
 
 /** Tests tune timings and participant clients; production takes every default from the configuration. */
@@ -67,12 +70,14 @@ export class CheckoutModule {
       providers: [
         ...HTTP_APP_PROVIDERS,
         { provide: CHECKOUT_SETTINGS, useValue: checkoutSettingsOf(config, overrides.settings) },
+        { provide: PaymentTokenSealer, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new PaymentTokenSealer(c.PAYMENT_TOKEN_PUBLIC_KEY) },
         { provide: SagaOrchestratorClient, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new SagaOrchestratorClient(c) },
         CheckoutRepository,
         CheckoutViewReader,
         CheckoutOutboxRelay,
         StartCheckoutHandler,
         CartRepository,
+        FailedCartCheckouts,
         ManageCartHandler,
         CheckoutCartHandler,
         CompensateCheckoutHandler,

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { type AppConfig, ConfigModule } from '@app/config';
+import { type AppConfig, APP_CONFIG, ConfigModule } from '@app/config';
+import { PaymentTokenOpener } from '@app/contracts';
 import { databaseModule } from '@app/database';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
 import { AuthorizePaymentController } from './authorize-payment/authorize-payment.controller.js';
@@ -26,7 +27,17 @@ export class PaymentsModule {
       module: PaymentsModule,
       imports: [ConfigModule.forRoot(config), MetricsModule.forRoot('payments'), databaseModule(PAYMENTS_DATABASE), HealthModule.forRoot({ postgres: true })],
       controllers: [AuthorizationQueriesController, AuthorizePaymentController, VoidAuthorizationController],
-      providers: [...HTTP_APP_PROVIDERS, AuthorizePaymentHandler, VoidAuthorizationHandler],
+      providers: [
+        ...HTTP_APP_PROVIDERS,
+        // Refuses to start when the two keys are not one pair, rather than refusing every sealed token.
+        {
+          provide: PaymentTokenOpener,
+          inject: [APP_CONFIG],
+          useFactory: (c: AppConfig) => new PaymentTokenOpener(c.PAYMENT_TOKEN_PUBLIC_KEY, c.PAYMENT_TOKEN_PRIVATE_KEY),
+        },
+        AuthorizePaymentHandler,
+        VoidAuthorizationHandler,
+      ],
     };
   }
 }

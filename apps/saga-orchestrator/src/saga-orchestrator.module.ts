@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CheckoutStepsModule, type ParticipantOverrides } from '@app/checkout-steps';
-import { type AppConfig, ConfigModule } from '@app/config';
+import { type AppConfig, APP_CONFIG, ConfigModule } from '@app/config';
+import { PaymentTokenSealer } from '@app/contracts';
 import { databaseModule } from '@app/database';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
 import { RedisStreamsModule } from '@app/redis-streams';
@@ -52,6 +53,7 @@ export class SagaOrchestratorModule {
       providers: [
         ...HTTP_APP_PROVIDERS,
         { provide: SAGA_SETTINGS, useValue: sagaSettingsOf(config, overrides.settings) },
+        { provide: PaymentTokenSealer, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new PaymentTokenSealer(c.PAYMENT_TOKEN_PUBLIC_KEY) },
         SagaRepository,
         SagaStepExecutor,
         SagaRunner,

@@ -5,7 +5,10 @@ import type { ParticipantClientOptions } from './participant-client.options.js';
 export interface AuthorizePayment {
   checkoutId: string;
   amountCents: number;
-  /** A test card token: `tok_visa` authorizes, `tok_chargeDeclined` and `tok_insufficientFunds` decline. */
+  /**
+   * A test card token (`tok_visa` authorizes, `tok_chargeDeclined` and `tok_insufficientFunds` decline),
+   * sealed for this checkout by an entry point (ADR 0012), or in clear.
+   */
   token: string;
 }
 

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import type { IsURLOptions } from 'validator';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
 const toNumber = toInt;
@@ -8,6 +8,8 @@ const toBool = ({ value }: { value: unknown }): unknown => (typeof value === 'st
 const pgUrl: IsURLOptions = { protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true };
 const redisUrl: IsURLOptions = { protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true };
 const httpUrl: IsURLOptions = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
+
+const B64_KEY = /^[A-Za-z0-9_-]{43}$/;
 
 const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/checkout_sagas';
 
@@ -49,6 +51,16 @@ export class EnvSchema {
   @IsUrl(httpUrl) SAGA_ORCHESTRATOR_URL = 'http://127.0.0.1:3010';
   /** The key the services use when they call each other. */
   @IsString() INTERNAL_API_KEY = 'dev-key';
+  /**
+   * The payments service's X25519 public key (base64url, 32 bytes): the entry points seal card tokens
+   * to it before storing or publishing them (ADR 0012). The default pairs with the default private key,
+   * for development only.
+   */
+  @Matches(B64_KEY, { message: 'PAYMENT_TOKEN_PUBLIC_KEY must be a base64url X25519 key (43 characters)' })
+  PAYMENT_TOKEN_PUBLIC_KEY = 'zrM8MDtbG9gx7pnd0A2_RmCs-tiiE0HeaLSoWyQ0rQ8';
+  /** Its private key, read by the payments service only, which alone opens sealed tokens. */
+  @Matches(B64_KEY, { message: 'PAYMENT_TOKEN_PRIVATE_KEY must be a base64url X25519 key (43 characters)' })
+  PAYMENT_TOKEN_PRIVATE_KEY = 'mHpMCOOZVDObrw8Uftws3KvMruw1lxHOZtJlASflh2Y';
 
   /** Orders whose total exceeds this are refused by the orders service (422). */
   @Transform(toInt) @IsInt() @Min(1) ORDER_MAX_TOTAL_CENTS = 1_000_000;

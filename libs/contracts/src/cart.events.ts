@@ -4,4 +4,6 @@ export interface CartEvents {
   CartItemAdded: { cartId: string; sku: string; quantity: number };
   CartItemRemoved: { cartId: string; sku: string };
   CartCheckedOut: { cartId: string; checkoutId: string; mode: 'choreographed' | 'orchestrated' };
+  /** The cart's checkout failed: the cart is open again, with its items, for changes and another checkout. */
+  CartReopened: { cartId: string; checkoutId: string };
 }

@@ -18,6 +18,7 @@ interface Refusal {
  * the next worker needs, so workers keep no state of their own.
  */
 export interface CheckoutEvents {
+  /** `paymentToken` is sealed for the payments service (ADR 0012): no event carries a card token in clear. */
   CheckoutInitiated: CheckoutRef & { items: LineItem[]; paymentToken: string; cartId?: string };
   StockReserved: CheckoutRef & { items: PricedLineItem[]; totalCents: number; paymentToken: string };
   StockReservationFailed: CheckoutRef & Refusal & { shortages?: StockShortage[] };

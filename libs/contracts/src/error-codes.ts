@@ -16,6 +16,7 @@ export const ErrorCode = {
   InsufficientFunds: 'PAYMENTS.INSUFFICIENT_FUNDS',
   AuthorizationNotFound: 'PAYMENTS.AUTHORIZATION_NOT_FOUND',
   AuthorizationVoided: 'PAYMENTS.AUTHORIZATION_VOIDED',
+  PaymentTokenUnreadable: 'PAYMENTS.TOKEN_UNREADABLE',
   CheckoutNotFound: 'CHECKOUT.NOT_FOUND',
   CheckoutDeadlineExceeded: 'CHECKOUT.DEADLINE_EXCEEDED',
   CartNotFound: 'CART.NOT_FOUND',

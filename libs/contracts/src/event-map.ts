@@ -46,6 +46,7 @@ export const STREAM_OF: { readonly [K in EventType]: StreamName } = {
   CartItemAdded: STREAMS.carts,
   CartItemRemoved: STREAMS.carts,
   CartCheckedOut: STREAMS.carts,
+  CartReopened: STREAMS.carts,
 };
 
 export const EVENT_TYPES = Object.keys(STREAM_OF) as EventType[];

@@ -12,3 +12,11 @@ export { SKU_PATTERN, ID_PATTERN, MAX_QUANTITY, MAX_ITEMS, LineItemDto, LineItem
 export { mergeLineItems } from './line-items.js';
 export { CheckoutIdParam, IdParam } from './id-params.dto.js';
 export { PAYLOAD_SHAPES, payloadProblems } from './payload-shapes.js';
+export {
+  PaymentTokenSealer,
+  PaymentTokenOpener,
+  SEALED_PAYMENT_TOKEN,
+  paymentTokenDigest,
+  sealCheckoutRequest,
+  isSameCheckoutRequest,
+} from './payment-token.seal.js';

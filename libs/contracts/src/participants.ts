@@ -65,3 +65,13 @@ export interface CheckoutRequest {
   items: LineItem[];
   payment: { token: string };
 }
+
+/**
+ * A checkout request as the entry points store and publish it: the card token sealed for the
+ * payments service (see `PaymentTokenSealer`), and its digest to recognise a retry of the request.
+ */
+export interface SealedCheckoutRequest {
+  clientId: string;
+  items: LineItem[];
+  payment: { sealedToken: string; tokenDigest: string };
+}

@@ -29,6 +29,7 @@ export const PAYLOAD_SHAPES: { readonly [K in EventType]: Readonly<Record<string
   CartItemAdded: { cartId: 'string', sku: 'string', quantity: 'number' },
   CartItemRemoved: { cartId: 'string', sku: 'string' },
   CartCheckedOut: { cartId: 'string', checkoutId: 'string', mode: 'string' },
+  CartReopened: { cartId: 'string', checkoutId: 'string' },
 };
 
 const isLineItem = (value: unknown): boolean => {

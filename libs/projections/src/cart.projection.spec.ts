@@ -14,6 +14,28 @@ describe('cart projection', () => {
     expect(cart).toMatchObject({ cartId: 'k1', clientId: 'ann', status: 'CHECKED_OUT', items: [{ sku: 'A', quantity: 4 }], checkoutId: 'c7', mode: 'orchestrated', version: 6 });
   });
 
+  it('reopens a cart whose checkout failed, keeping its items, and remembers that checkout', () => {
+    const cart = foldCart([
+      event('CartCreated', { cartId: 'k3', clientId: 'ann' }, 'k3'),
+      event('CartItemAdded', { cartId: 'k3', sku: 'A', quantity: 2 }, 'k3'),
+      event('CartCheckedOut', { cartId: 'k3', checkoutId: 'c1', mode: 'choreographed' }, 'k3'),
+      event('CartReopened', { cartId: 'k3', checkoutId: 'c1' }, 'k3'),
+      event('CartItemAdded', { cartId: 'k3', sku: 'B', quantity: 1 }, 'k3'),
+    ]);
+    expect(cart).toEqual({
+      cartId: 'k3',
+      clientId: 'ann',
+      status: 'OPEN',
+      items: [
+        { sku: 'A', quantity: 2 },
+        { sku: 'B', quantity: 1 },
+      ],
+      reopenedAfter: ['c1'],
+      version: 5,
+      updatedAt: expect.any(String),
+    });
+  });
+
   it('is undefined without a CartCreated', () => {
     expect(foldCart([event('CartItemAdded', { cartId: 'k2', sku: 'A', quantity: 1 }, 'k2')])).toBeUndefined();
   });

@@ -8,6 +8,8 @@ export interface CartView {
   items: LineItem[];
   checkoutId?: string;
   mode?: 'choreographed' | 'orchestrated';
+  /** The checkouts of this cart that failed, after each of which it was reopened, oldest first. */
+  reopenedAfter?: string[];
   version: number;
   updatedAt: string;
 }
@@ -32,6 +34,15 @@ export function evolveCart(cart: CartView | undefined, event: AnyEvent): CartVie
     case 'CartCheckedOut':
       if (cart === undefined) return cart;
       return { ...cart, status: 'CHECKED_OUT', checkoutId: event.payload.checkoutId, mode: event.payload.mode, version: cart.version + 1, updatedAt: event.occurredAt };
+    case 'CartReopened': {
+      if (cart === undefined) return cart;
+      const reopenedAfter = [...(cart.reopenedAfter ?? []), event.payload.checkoutId];
+      const open: CartView = { ...cart, status: 'OPEN', reopenedAfter, version: cart.version + 1, updatedAt: event.occurredAt };
+      // An open cart belongs to no checkout: the failed one is kept in reopenedAfter.
+      delete open.checkoutId;
+      delete open.mode;
+      return open;
+    }
     default:
       return cart;
   }

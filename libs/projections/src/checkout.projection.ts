@@ -92,6 +92,7 @@ export function evolveCheckout(view: CheckoutView | undefined, event: AnyEvent):
     case 'CartCreated':
     case 'CartItemAdded':
     case 'CartItemRemoved':
+    case 'CartReopened':
       return view;
   }
 }

@@ -1,6 +1,6 @@
 import { DomainError } from '@app/contracts';
 import type { CartView } from '@app/projections';
-import { decideCart, linesToCheckOut } from './cart.decisions.js';
+import { checkoutRequestDigest, decideCart, linesToCheckOut } from './cart.decisions.js';
 
 const open: CartView = {
   cartId: 'k1',
@@ -43,6 +43,29 @@ describe('cart decisions', () => {
     expect(codeOf(() => decideCart(checkedOut, 'k1', { type: 'AddItem', sku: 'A', quantity: 1 }))).toBe('CART.CHECKED_OUT');
     expect(codeOf(() => decideCart({ ...open, items: [] }, 'k1', { type: 'CheckOut', checkoutId: 'c1', mode: 'choreographed' }))).toBe('CART.EMPTY');
     expect(codeOf(() => decideCart(open, 'k1', { type: 'AddItem', sku: 'A', quantity: 1_000 }))).toBe('CART.QUANTITY_LIMIT');
+  });
+
+  it('reopens a cart whose checkout failed before changing it or checking it out again, and only then', () => {
+    const checkedOut: CartView = { ...open, status: 'CHECKED_OUT', checkoutId: 'c1', mode: 'choreographed' };
+    const reopened = { type: 'CartReopened', payload: { cartId: 'k1', checkoutId: 'c1' } };
+    expect(decideCart(checkedOut, 'k1', { type: 'AddItem', sku: 'C', quantity: 1 }, 'c1')).toEqual([
+      reopened,
+      { type: 'CartItemAdded', payload: { cartId: 'k1', sku: 'C', quantity: 1 } },
+    ]);
+    expect(decideCart(checkedOut, 'k1', { type: 'CheckOut', checkoutId: 'c2', mode: 'orchestrated' }, 'c1')).toEqual([
+      reopened,
+      { type: 'CartCheckedOut', payload: { cartId: 'k1', checkoutId: 'c2', mode: 'orchestrated' } },
+    ]);
+    // Another checkout failed, or none: the cart stays checked out.
+    expect(codeOf(() => decideCart(checkedOut, 'k1', { type: 'AddItem', sku: 'C', quantity: 1 }, 'c0'))).toBe('CART.CHECKED_OUT');
+    expect(decideCart(open, 'k1', { type: 'RemoveItem', sku: 'B' }, 'c1')).toEqual([{ type: 'CartItemRemoved', payload: { cartId: 'k1', sku: 'B' } }]);
+  });
+
+  it('digests a checkout request by checkout, style and payment', () => {
+    const digest = checkoutRequestDigest('c1', 'choreographed', 'tok_visa');
+    expect(checkoutRequestDigest('c1', 'choreographed', 'tok_visa')).toBe(digest);
+    expect(new Set([digest, checkoutRequestDigest('c2', 'choreographed', 'tok_visa'), checkoutRequestDigest('c1', 'orchestrated', 'tok_visa'), checkoutRequestDigest('c1', 'choreographed', 'tok_mastercard')]).size).toBe(4);
+    expect(digest).not.toContain('tok_visa');
   });
 
   it('checks out the lines in the canonical order every participant sees', () => {

@@ -1,5 +1,6 @@
-import { type CartEvents, type LineItem, MAX_ITEMS, MAX_QUANTITY, mergeLineItems } from '@app/contracts';
-import type { CartView } from '@app/projections';
+import { createHash } from 'node:crypto';
+import { type CartEvents, type LineItem, MAX_ITEMS, MAX_QUANTITY, createEnvelope, mergeLineItems } from '@app/contracts';
+import { type CartView, evolveCart } from '@app/projections';
 import { cartCheckedOut, cartEmpty, cartItemLimit, cartLineLimit, cartNotFound } from './cart.errors.js';
 
 /** What a client asks of a cart. */
@@ -26,11 +27,26 @@ export function linesToCheckOut(current: CartView | undefined, cartId: string): 
 }
 
 /**
- * Decides what a command does to a cart (pure): the events to append, none when nothing changes
- * (removing a SKU that is not there), or a refusal.
+ * The cart reopened if `failedCheckoutId` (a checkout known to have failed) is the one that checked
+ * it out, with the CartReopened to append; otherwise the cart as it is and no change (pure).
  */
-export function decideCart(current: CartView | undefined, cartId: string, command: CartCommand): CartChange[] {
-  const cart = openCart(current, cartId);
+export function reopenedAfter(cart: CartView | undefined, failedCheckoutId: string | undefined): { cart: CartView | undefined; changes: CartChange[] } {
+  if (cart?.status !== 'CHECKED_OUT' || failedCheckoutId === undefined || cart.checkoutId !== failedCheckoutId) return { cart, changes: [] };
+  const change = { type: 'CartReopened', payload: { cartId: cart.cartId, checkoutId: failedCheckoutId } } as const;
+  return { cart: evolveCart(cart, createEnvelope(change.type, change.payload, { correlationId: cart.cartId, producer: 'checkout' })), changes: [change] };
+}
+
+/**
+ * Decides what a command does to a cart (pure): the events to append, none when nothing changes
+ * (removing a SKU that is not there), or a refusal. A cart checked out by `failedCheckoutId` is
+ * reopened first.
+ */
+export function decideCart(current: CartView | undefined, cartId: string, command: CartCommand, failedCheckoutId?: string): CartChange[] {
+  const reopening = reopenedAfter(current, failedCheckoutId);
+  return [...reopening.changes, ...decideOnOpenCart(openCart(reopening.cart, cartId), cartId, command)];
+}
+
+function decideOnOpenCart(cart: CartView, cartId: string, command: CartCommand): CartChange[] {
   switch (command.type) {
     case 'AddItem': {
       const line = cart.items.find((i) => i.sku === command.sku);
@@ -44,4 +60,13 @@ export function decideCart(current: CartView | undefined, cartId: string, comman
       linesToCheckOut(cart, cartId);
       return [{ type: 'CartCheckedOut', payload: { cartId, checkoutId: command.checkoutId, mode: command.mode } }];
   }
+}
+
+/**
+ * What identifies a cart checkout request besides its cart: its style and its payment. Kept with the
+ * cart's CartCheckedOut row, never in an event, salted with the checkout id so equal tokens of
+ * different checkouts do not look alike; a repeat of the request finds the same digest.
+ */
+export function checkoutRequestDigest(checkoutId: string, mode: string, token: string): string {
+  return createHash('sha256').update(`${checkoutId}\n${mode}\n${token}`).digest('base64url');
 }

@@ -12,10 +12,11 @@ import { CartVersionConflict, cartConcurrentChange } from './cart.errors.js';
 
 // One statement: the events take the versions after the expected one and go to the outbox with
 // them. A version another writer took inserts nothing (rather than failing, which would be logged).
+// The request digest stays on the CartCheckedOut row: the outbox relays the event alone.
 const APPEND = `
   WITH appended AS (
-    INSERT INTO cart_events (cart_id, version, event)
-    SELECT $1, $2 + n, e FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(e, n)
+    INSERT INTO cart_events (cart_id, version, event, request_digest)
+    SELECT $1, $2 + n, e, CASE WHEN e->>'type' = 'CartCheckedOut' THEN $4 END FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(e, n)
     ON CONFLICT (cart_id, version) DO NOTHING
     RETURNING version, event
   ), queued AS (
@@ -27,6 +28,8 @@ const APPEND = `
 export interface LoadedCart {
   cart: CartView | undefined;
   events: AnyEvent[];
+  /** The request digest of the cart's last checkout (see `checkoutRequestDigest`), if it has one. */
+  requestDigest?: string;
 }
 
 /**
@@ -49,20 +52,25 @@ export class CartRepository {
   }
 
   async load(cartId: string, tx: EntityManager = this.db.manager): Promise<LoadedCart> {
-    const rows = await rowsOf<{ event: AnyEvent }>(tx, 'SELECT event FROM cart_events WHERE cart_id = $1 ORDER BY version', [cartId]);
+    const rows = await rowsOf<{ event: AnyEvent; request_digest: string | null }>(
+      tx,
+      'SELECT event, request_digest FROM cart_events WHERE cart_id = $1 ORDER BY version',
+      [cartId],
+    );
     const events = rows.map((r) => r.event);
-    return { cart: foldCart(events), events };
+    const requestDigest = rows.findLast((r) => r.request_digest !== null)?.request_digest;
+    return { cart: foldCart(events), events, ...(requestDigest !== undefined && requestDigest !== null && { requestDigest }) };
   }
 
   /**
    * Appends the changes after `expectedVersion` and queues them for `ecommerce.carts.events`, in
-   * the caller's transaction.
+   * the caller's transaction; a CartCheckedOut among them keeps `requestDigest`.
    * @throws CartVersionConflict when another writer appended that version first.
    */
-  async append(tx: EntityManager, cartId: string, expectedVersion: number, changes: readonly CartChange[]): Promise<AnyEvent[]> {
+  async append(tx: EntityManager, cartId: string, expectedVersion: number, changes: readonly CartChange[], requestDigest?: string): Promise<AnyEvent[]> {
     const envelopes = changes.map((c) => createEnvelope(c.type, c.payload, { correlationId: cartId, producer: PRODUCER }) as AnyEvent);
     if (envelopes.length === 0) return [];
-    const [result] = await rowsOf<{ appended: number }>(tx, APPEND, [cartId, expectedVersion, JSON.stringify(envelopes)]);
+    const [result] = await rowsOf<{ appended: number }>(tx, APPEND, [cartId, expectedVersion, JSON.stringify(envelopes), requestDigest ?? null]);
     // The caller's transaction rolls back whatever part did go in.
     if (result?.appended !== envelopes.length) throw new CartVersionConflict(cartId, expectedVersion);
     return envelopes;
@@ -72,8 +80,8 @@ export class CartRepository {
    * Appends in a transaction of its own, once: for a change decided on a version that must not move.
    * @throws CartVersionConflict when the cart is no longer at `expectedVersion`.
    */
-  appendOnce(cartId: string, expectedVersion: number, changes: readonly CartChange[]): Promise<AnyEvent[]> {
-    return this.db.transaction((tx) => this.append(tx, cartId, expectedVersion, changes));
+  appendOnce(cartId: string, expectedVersion: number, changes: readonly CartChange[], requestDigest?: string): Promise<AnyEvent[]> {
+    return this.db.transaction((tx) => this.append(tx, cartId, expectedVersion, changes, requestDigest));
   }
 
   /**

@@ -34,8 +34,8 @@ describe('checkout: POST /carts/:id/checkout?mode=orchestrated', () => {
     for (const [sku, quantity] of lines) await api().post(`/carts/${cartId}/items`).set('X-API-Key', TEST_API_KEY).send({ sku, quantity }).expect(200);
     return cartId;
   };
-  const checkout = (cartId: string, mode = 'orchestrated') =>
-    api().post(`/carts/${cartId}/checkout`).query({ mode }).set('X-API-Key', TEST_API_KEY).send({ payment: visa });
+  const checkout = (cartId: string, mode = 'orchestrated', payment = visa) =>
+    api().post(`/carts/${cartId}/checkout`).query({ mode }).set('X-API-Key', TEST_API_KEY).send({ payment });
   const cartOf = async (cartId: string) => (await api().get(`/carts/${cartId}`).set('X-API-Key', TEST_API_KEY).expect(200)).body;
   const eventsOn = async (stream: string): Promise<AnyEvent[]> =>
     (await redis.xrange(`${config.REDIS_KEY_PREFIX}${stream}`, '-', '+')).map(([, fields]) => JSON.parse(fields[1]!) as AnyEvent);
@@ -117,10 +117,50 @@ describe('checkout: POST /carts/:id/checkout?mode=orchestrated', () => {
       failedStep: 'stock',
       reason: res.body.reason,
     });
-    expect((await checkout(cartId, 'choreographed').expect(409)).body).toMatchObject({
-      code: 'CART.CHECKED_OUT',
-      checkoutId: res.body.checkoutId,
-      mode: 'orchestrated',
-    });
+    // A checkout in the other style is another request: the cart reopens for it.
+    const choreographed = await checkout(cartId, 'choreographed').expect(202);
+    expect(choreographed.body).toMatchObject({ status: 'PENDING', cartId, mode: 'choreographed' });
+    expect(choreographed.body.checkoutId).not.toBe(res.body.checkoutId);
+    expect(await cartOf(cartId)).toMatchObject({ status: 'CHECKED_OUT', checkoutId: choreographed.body.checkoutId, reopenedAfter: [res.body.checkoutId] });
   });
+
+  it('checks a cart out again after a declined payment: a new saga with the new card, the repeat of each request answered by its own saga', async () => {
+    await participants.product('OC-5', 5, 400);
+    const cartId = await cartWith('dan', [['OC-5', 2]]);
+    const broke = { token: 'tok_insufficientFunds' };
+    const declined = (await checkout(cartId, 'orchestrated', broke).expect(409)).body;
+    expect(declined).toMatchObject({ state: 'SAGA_ANNULEE', failedStep: 'payment', code: 'PAYMENTS.INSUFFICIENT_FUNDS' });
+    expect((await checkout(cartId, 'orchestrated', broke).expect(409)).body.sagaId).toBe(declined.sagaId);
+
+    const paid = (await checkout(cartId).expect(201)).body;
+    expect(paid).toMatchObject({ state: 'SAGA_TERMINEE', cartId, totalCents: 800 });
+    expect(paid.checkoutId).not.toBe(declined.checkoutId);
+    expect((await checkout(cartId).expect(201)).body.sagaId).toBe(paid.sagaId);
+    // Once another checkout holds the cart, the declined request is answered with it: the cart is no longer that checkout's.
+    expect((await checkout(cartId, 'orchestrated', broke).expect(201)).body.sagaId).toBe(paid.sagaId);
+    expect(await participants.stockOf('OC-5')).toMatchObject({ available: 3, reserved: 0 });
+    expect(await cartOf(cartId)).toMatchObject({ status: 'CHECKED_OUT', checkoutId: paid.checkoutId, reopenedAfter: [declined.checkoutId], version: 5 });
+    const cartEvents = await eventually(async () => {
+      const mine = (await eventsOn(STREAMS.carts)).filter((e) => e.correlationId === cartId);
+      expect(mine).toHaveLength(5);
+      return mine;
+    });
+    expect(cartEvents.slice(2).map((e) => e.type)).toEqual(['CartCheckedOut', 'CartReopened', 'CartCheckedOut']);
+  });
+
+  it('answers 503 while the orchestrator cannot say how the cart\'s checkout ended, and reopens the cart once it can', async () => {
+    await participants.product('OC-6', 1);
+    const cartId = await cartWith('eli', [['OC-6', 2]]);
+    const { checkoutId } = (await checkout(cartId).expect(409)).body as { checkoutId: string };
+    await orchestrator.stop();
+    try {
+      const res = await api().post(`/carts/${cartId}/items`).set('X-API-Key', TEST_API_KEY).send({ sku: 'OC-6', quantity: 1 });
+      expect([res.status, res.body.code]).toEqual([503, 'SERVICE.UNAVAILABLE']);
+      expect((await cartOf(cartId)).checkoutId).toBe(checkoutId);
+    } finally {
+      await orchestrator.restart();
+    }
+    await api().post(`/carts/${cartId}/items`).set('X-API-Key', TEST_API_KEY).send({ sku: 'OC-6', quantity: 1 }).expect(200);
+    // The client retries an orchestrator that is down, and the orchestrator takes a few seconds to boot again.
+  }, 60_000);
 });

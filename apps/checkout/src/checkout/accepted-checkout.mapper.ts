@@ -1,10 +1,10 @@
-import type { CheckoutRequest, CheckoutStep } from '@app/contracts';
+import type { CheckoutStep, SealedCheckoutRequest } from '@app/contracts';
 
 /** A `checkouts` row as PostgreSQL returns it. */
 export interface CheckoutRow {
   checkout_id: string;
   client_id: string;
-  request: CheckoutRequest;
+  request: SealedCheckoutRequest;
   cart_id: string | null;
   idempotency_key: string | null;
   initiated_event_id: string;
@@ -31,7 +31,7 @@ export interface CompensationRecord {
 export interface AcceptedCheckout {
   checkoutId: string;
   clientId: string;
-  request: CheckoutRequest;
+  request: SealedCheckoutRequest;
   cartId?: string;
   idempotencyKey?: string;
   initiatedEventId: string;
@@ -58,10 +58,4 @@ export function toAcceptedCheckout(row: CheckoutRow): AcceptedCheckout {
     ...(row.compensation !== null && { compensation: row.compensation }),
     ...(row.compensation_refused !== null && { compensationRefused: row.compensation_refused }),
   };
-}
-
-/** Whether a retried request asks for the same purchase; both sides are canonical (merged, sorted items). */
-export function isSameRequest(a: CheckoutRequest, b: CheckoutRequest): boolean {
-  const canonical = (r: CheckoutRequest) => JSON.stringify([r.clientId, r.payment.token, r.items.map((i) => [i.sku, i.quantity])]);
-  return canonical(a) === canonical(b);
 }

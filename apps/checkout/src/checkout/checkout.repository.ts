@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AnyEvent, CheckoutRequest, EventEnvelope } from '@app/contracts';
+import type { AnyEvent, EventEnvelope, SealedCheckoutRequest } from '@app/contracts';
 import { rowsOf } from '@app/database';
 import { type AcceptedCheckout, type CheckoutRow, type CompensationRecord, toAcceptedCheckout } from './accepted-checkout.mapper.js';
 
 /** A checkout to record, with the CheckoutInitiated that announces it. */
 export interface NewCheckout {
-  request: CheckoutRequest;
+  request: SealedCheckoutRequest;
   initiated: EventEnvelope<'CheckoutInitiated'>;
   cartId?: string;
   idempotencyKey?: string;

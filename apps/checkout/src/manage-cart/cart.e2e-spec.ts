@@ -1,7 +1,10 @@
 import { Redis } from 'ioredis';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import type { AppConfig } from '@app/config';
-import { type AnyEvent, STREAMS } from '@app/contracts';
+import { type AnyEvent, SEALED_PAYMENT_TOKEN, STREAMS, createEnvelope } from '@app/contracts';
+import { dataSourceOptions, ensureSchema, migrate } from '@app/database';
+import { EVENT_STORE_DATABASE, projectEvents } from '@app/event-store';
 import { foldCart } from '@app/projections';
 import { TEST_API_KEY, type TestApp, type TestDatabase, createTestDatabase, eventually, startTestApp, testConfig } from '@app/testing';
 import { CheckoutModule } from '../checkout.module.js';
@@ -13,6 +16,7 @@ describe('checkout: event-sourced carts', () => {
   let config: AppConfig;
   let app: TestApp;
   let redis: Redis;
+  let store: DataSource;
 
   const api = () => request(app.url);
   const create = async (clientId = 'ann') => (await api().post('/carts').set('X-API-Key', TEST_API_KEY).send({ clientId }).expect(201)).body.cartId as string;
@@ -36,9 +40,14 @@ describe('checkout: event-sourced carts', () => {
     config = testConfig({ CHECKOUT_DATABASE_URL: db.url, EVENT_STORE_DATABASE_URL: db.url });
     app = await startTestApp(CheckoutModule.register(config), 'checkout');
     redis = new Redis(config.REDIS_URL);
+    // The read model the checkout's status comes from; the tests play the cqrs-projection worker.
+    await ensureSchema(db.url, EVENT_STORE_DATABASE.schema);
+    store = await new DataSource(dataSourceOptions(EVENT_STORE_DATABASE, config)).initialize();
+    await migrate(store, EVENT_STORE_DATABASE.schema);
   });
 
   afterAll(async () => {
+    await store?.destroy();
     redis?.disconnect();
     await app?.close();
     await db?.drop();
@@ -105,7 +114,7 @@ describe('checkout: event-sourced carts', () => {
         checkoutId,
         clientId: 'carl',
         cartId,
-        paymentToken: 'tok_visa',
+        paymentToken: expect.stringMatching(SEALED_PAYMENT_TOKEN),
         items: [
           { sku: 'D-1', quantity: 2 },
           { sku: 'D-2', quantity: 1 },
@@ -131,6 +140,49 @@ describe('checkout: event-sourced carts', () => {
       expect(res.body).toMatchObject({ code: 'CART.CHECKED_OUT', cartId, checkoutId });
     }
     expect((await get(cartId).expect(200)).body.items).toEqual([{ sku: 'E-1', quantity: 1 }]);
+  });
+
+  it('reopens a cart whose checkout failed: changed and checked out again as a new checkout, a repeat of either request idempotent', async () => {
+    const cartId = await create('gus');
+    await add(cartId, 'R-1', 1).expect(200);
+    const broke = { payment: { token: 'tok_insufficientFunds' } };
+    const failedId = (await checkout(cartId, 'choreographed', broke).expect(202)).body.checkoutId as string;
+    // Still pending: the cart stays checked out, and a new payment does not start another checkout.
+    expect((await add(cartId, 'R-2', 1).expect(409)).body).toMatchObject({ code: 'CART.CHECKED_OUT', checkoutId: failedId });
+    expect((await checkout(cartId).expect(202)).body.checkoutId).toBe(failedId);
+
+    const failure = { checkoutId: failedId, clientId: 'gus', failedStep: 'payment' as const, code: 'PAYMENTS.INSUFFICIENT_FUNDS', reason: 'Your card has insufficient funds.' };
+    await projectEvents(store, [createEnvelope('CheckoutFailed', failure, { correlationId: failedId, producer: 'test' })]);
+
+    // The same request again is the same checkout; a new payment, after the failure, is a new checkout.
+    expect((await checkout(cartId, 'choreographed', broke).expect(202)).body.checkoutId).toBe(failedId);
+    const res = await checkout(cartId).expect(202);
+    const checkoutId = res.body.checkoutId as string;
+    expect(checkoutId).not.toBe(failedId);
+    expect((await checkout(cartId).expect(202)).body.checkoutId).toBe(checkoutId);
+
+    const cartEvents = await published(cartId, 5);
+    expect(cartEvents.slice(2).map((e) => [e.type, e.payload])).toEqual([
+      ['CartCheckedOut', { cartId, checkoutId: failedId, mode: 'choreographed' }],
+      ['CartReopened', { cartId, checkoutId: failedId }],
+      ['CartCheckedOut', { cartId, checkoutId, mode: 'choreographed' }],
+    ]);
+    expect((await get(cartId).expect(200)).body).toMatchObject({ status: 'CHECKED_OUT', checkoutId, reopenedAfter: [failedId], version: 5 });
+    const initiated = (await eventsOn(STREAMS.checkout)).filter((e) => e.type === 'CheckoutInitiated' && e.payload.cartId === cartId);
+    expect(initiated.map((e) => (e.payload as { checkoutId: string }).checkoutId)).toEqual([failedId, checkoutId]);
+  });
+
+  it('reopens a cart whose checkout failed when it is changed, keeping its items', async () => {
+    const cartId = await create('hal');
+    await add(cartId, 'S-1', 2).expect(200);
+    const failedId = (await checkout(cartId).expect(202)).body.checkoutId as string;
+    const failure = { checkoutId: failedId, clientId: 'hal', failedStep: 'stock' as const, code: 'INVENTORY.INSUFFICIENT_STOCK', reason: 'Not enough S-1' };
+    await projectEvents(store, [createEnvelope('CheckoutFailed', failure, { correlationId: failedId, producer: 'test' })]);
+
+    expect((await remove(cartId, 'S-1').expect(200)).body).toMatchObject({ status: 'OPEN', items: [], reopenedAfter: [failedId], version: 5 });
+    await add(cartId, 'S-2', 1).expect(200);
+    expect((await published(cartId, 6)).slice(3).map((e) => e.type)).toEqual(['CartReopened', 'CartItemRemoved', 'CartItemAdded']);
+    expect((await checkout(cartId).expect(202)).body.checkoutId).not.toBe(failedId);
   });
 
   it('answers 404 CART.NOT_FOUND for an unknown cart, 422 CART.EMPTY for an empty checkout', async () => {

@@ -1,23 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { type CheckoutRequest, type EventEnvelope, createEnvelope } from '@app/contracts';
+import { type EventEnvelope, type SealedCheckoutRequest, createEnvelope } from '@app/contracts';
 
 /** The `producer` of this app's events. */
 export const PRODUCER = 'checkout';
 
 /**
- * The event that starts a choreographed checkout (under a new checkout id unless given): everything the
- * stock-reservation worker needs, and the cart it came from if any.
+ * The event that starts a choreographed checkout: everything the stock-reservation worker needs (the
+ * card token sealed for payments), and the cart it came from if any.
  */
 export function checkoutInitiated(
-  request: CheckoutRequest,
-  origin: { checkoutId?: string; cartId?: string; causationId?: string } = {},
+  request: SealedCheckoutRequest,
+  origin: { checkoutId: string; cartId?: string; causationId?: string },
 ): EventEnvelope<'CheckoutInitiated'> {
-  const checkoutId = origin.checkoutId ?? randomUUID();
+  const { checkoutId } = origin;
   const payload = {
     checkoutId,
     clientId: request.clientId,
     items: request.items,
-    paymentToken: request.payment.token,
+    paymentToken: request.payment.sealedToken,
     ...(origin.cartId !== undefined && { cartId: origin.cartId }),
   };
   return createEnvelope('CheckoutInitiated', payload, { correlationId: checkoutId, causationId: origin.causationId ?? null, producer: PRODUCER });

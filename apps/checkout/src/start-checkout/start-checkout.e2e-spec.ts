@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import request from 'supertest';
 import type { AppConfig } from '@app/config';
-import { STREAMS } from '@app/contracts';
+import { PaymentTokenOpener, SEALED_PAYMENT_TOKEN, STREAMS } from '@app/contracts';
 import { TEST_API_KEY, type TestApp, type TestDatabase, createTestDatabase, eventually, freePort, startTestApp, testConfig } from '@app/testing';
 import { CheckoutModule } from '../checkout.module.js';
 
@@ -98,11 +98,20 @@ describe('checkout: POST /checkout/choreo', () => {
           { sku: 'A-1', quantity: 2 },
           { sku: 'B-1', quantity: 4 },
         ],
-        paymentToken: 'tok_visa',
+        paymentToken: expect.stringMatching(SEALED_PAYMENT_TOKEN),
       },
     });
-    const [row] = await query<{ initiated_event_id: string }>('SELECT initiated_event_id FROM checkout.checkouts WHERE checkout_id = $1', [checkoutId]);
+    // The card token is sealed for payments, which alone opens it, for this checkout only.
+    const opener = new PaymentTokenOpener(config.PAYMENT_TOKEN_PUBLIC_KEY, config.PAYMENT_TOKEN_PRIVATE_KEY);
+    expect(opener.open(event.payload.paymentToken, checkoutId)).toBe('tok_visa');
+    expect(opener.open(event.payload.paymentToken, 'another-checkout')).toBeUndefined();
+    const [row] = await query<{ initiated_event_id: string; request: string }>(
+      'SELECT initiated_event_id, request::text FROM checkout.checkouts WHERE checkout_id = $1',
+      [checkoutId],
+    );
     expect(row?.initiated_event_id).toBe(event.eventId);
+    expect(JSON.stringify(event)).not.toContain('tok_visa');
+    expect(row?.request).not.toContain('tok_visa');
     expect(await query('SELECT count(*)::int AS n FROM checkout.checkout_outbox')).toEqual([{ n: 0 }]);
   });
 

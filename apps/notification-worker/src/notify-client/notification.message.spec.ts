@@ -1,9 +1,11 @@
 import type { EventEnvelope } from '@app/contracts';
-import { choreographedCheckout } from '@app/testing';
-import { notificationOf } from './notification.message.js';
+import { choreographedCheckout, orchestratedCheckout } from '@app/testing';
+import { type TerminalEvent, notificationOf } from './notification.message.js';
 
 const terminalOf = (ending: 'succeeded' | 'declined') =>
   choreographedCheckout(ending, { checkoutId: 'c9', clientId: 'bea' }).at(-1) as EventEnvelope<'CheckoutSucceeded'> | EventEnvelope<'CheckoutFailed'>;
+const sagaOf = (ending: 'succeeded' | 'declined') =>
+  orchestratedCheckout(ending, { sagaId: 's9', checkoutId: 's9', clientId: 'bea' }) as EventEnvelope<'SagaTransitioned'>[];
 
 describe('notification message', () => {
   it('confirms a succeeded checkout with its order and amount', () => {
@@ -22,5 +24,33 @@ describe('notification message', () => {
       kind: 'checkout_failed',
       message: 'We could not complete your checkout c9: Card declined. Nothing was charged.',
     });
+  });
+
+  it('writes one full stop after a reason that is already a sentence, as the payments service words it', () => {
+    const event = terminalOf('declined') as EventEnvelope<'CheckoutFailed'>;
+    const declined: TerminalEvent = { ...event, payload: { ...event.payload, reason: 'Your card was declined.' } };
+    expect(notificationOf(declined)?.message).toBe('We could not complete your checkout c9: Your card was declined. Nothing was charged.');
+  });
+
+  it('notifies an orchestrated checkout at its terminal transition only', () => {
+    const succeeded = sagaOf('succeeded');
+    expect(succeeded.slice(0, -1).map(notificationOf)).toEqual(succeeded.slice(0, -1).map(() => undefined));
+    expect(notificationOf(succeeded.at(-1)!)).toEqual({
+      checkoutId: 's9',
+      clientId: 'bea',
+      kind: 'checkout_succeeded',
+      message: 'Your order order-s9 is confirmed; 25.00 will be charged.',
+      eventId: succeeded.at(-1)!.eventId,
+    });
+    expect(notificationOf(sagaOf('declined').at(-1)!)).toMatchObject({
+      kind: 'checkout_failed',
+      message: 'We could not complete your checkout s9: Card declined. Nothing was charged.',
+    });
+  });
+
+  it('waits while a compensation is parked: nothing is undone for sure yet', () => {
+    const cancelled = sagaOf('declined').at(-1)!;
+    const parked: TerminalEvent = { ...cancelled, payload: { ...cancelled.payload, from: 'COMPENSATION_EN_COURS', to: 'COMPENSATION_ECHOUEE' } };
+    expect(notificationOf(parked)).toBeUndefined();
   });
 });

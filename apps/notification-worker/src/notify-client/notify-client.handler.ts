@@ -8,7 +8,7 @@ import { OnEvent, RetriableError } from '@app/redis-streams';
 import { type NotificationKind, type TerminalEvent, notificationOf } from './notification.message.js';
 
 /**
- * Records one notification per checkout when it ends. The first terminal event wins: a redelivery,
+ * Records one notification per checkout when it ends, in either style. The first terminal event wins: a redelivery,
  * a republished outcome or a late contradicting event finds the checkout already notified.
  */
 @Controller()
@@ -31,8 +31,15 @@ export class NotifyClientHandler {
     return this.notify(event);
   }
 
+  /** The orchestrated checkouts: most transitions end nothing and are passed over without a query. */
+  @OnEvent('SagaTransitioned')
+  async transitioned(@Payload() event: EventEnvelope<'SagaTransitioned'>): Promise<void> {
+    if (event.payload.terminal) await this.notify(event);
+  }
+
   private async notify(event: TerminalEvent): Promise<void> {
     const n = notificationOf(event);
+    if (n === undefined) return;
     let inserted: { kind: NotificationKind }[];
     try {
       inserted = await this.db.query(

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import request from 'supertest';
 import type { AppConfig } from '@app/config';
-import { type AnyEvent, STREAMS, createEnvelope } from '@app/contracts';
+import { type AnyEvent, type EventEnvelope, STREAMS, createEnvelope } from '@app/contracts';
 import { EventPublisher, streamGroupStats } from '@app/redis-streams';
 import {
   type ChoreographyEnding,
@@ -10,8 +11,10 @@ import {
   choreographedCheckout,
   createTestDatabase,
   deleteKeysWithPrefix,
+  TEST_API_KEY,
   eventually,
   interleave,
+  orchestratedCheckout,
   seriesValue,
   startTestWorker,
   testConfig,
@@ -78,5 +81,73 @@ describe('notification worker (Redis + PostgreSQL)', () => {
     const metrics = await (await fetch(`${worker.url}/metrics`)).text();
     expect(seriesValue(metrics, 'notifications_sent_total', { kind: 'checkout_succeeded' })).toBe(3);
     expect(seriesValue(metrics, 'notifications_sent_total', { kind: 'checkout_failed' })).toBe(9);
+  });
+
+  it('notifies an orchestrated checkout once, at its terminal transition, also when a finished saga is compensated later', async () => {
+    const saga = (ending: 'succeeded' | 'declined', i: number) => orchestratedCheckout(ending, { sagaId: `s-${i}`, checkoutId: `s-${i}`, clientId: 'orla' });
+    const [succeeded, declined, undone] = [saga('succeeded', 0), saga('declined', 1), saga('succeeded', 2)];
+    const last = undone.at(-1) as EventEnvelope<'SagaTransitioned'>;
+    const forced = (
+      [
+        { from: 'SAGA_TERMINEE', to: 'COMPENSATION_EN_COURS', terminal: false },
+        { from: 'COMPENSATION_EN_COURS', to: 'SAGA_ANNULEE', terminal: true },
+      ] as const
+    ).map((move) =>
+      createEnvelope(
+        'SagaTransitioned',
+        { ...last.payload, ...move, failedStep: 'confirmation', code: 'SAGA.COMPENSATION_FORCED', reason: 'Compensation forced by an operator' },
+        { correlationId: 's-2', producer: 'test' },
+      ),
+    );
+    await publisher.publishMany([...interleave([succeeded, declined, undone]), ...forced, succeeded.at(-1)!]);
+
+    const key = `${config.REDIS_KEY_PREFIX}${STREAMS.saga}`;
+    await eventually(async () =>
+      expect((await streamGroupStats(redis, key)).map((g) => [g.name, g.pending, g.lag])).toEqual([[NOTIFICATION_WORKER.group, 0, 0]]),
+    );
+    const { rows } = await sql.query<{ checkout_id: string; kind: string; message: string; event_id: string }>(
+      "SELECT checkout_id, kind, message, event_id FROM notifications WHERE client_id = 'orla' ORDER BY checkout_id",
+    );
+    expect(rows).toEqual([
+      {
+        checkout_id: 's-0',
+        kind: 'checkout_succeeded',
+        message: 'Your order order-s-0 is confirmed; 25.00 will be charged.',
+        event_id: succeeded.at(-1)!.eventId,
+      },
+      {
+        checkout_id: 's-1',
+        kind: 'checkout_failed',
+        message: 'We could not complete your checkout s-1: Card declined. Nothing was charged.',
+        event_id: declined.at(-1)!.eventId,
+      },
+      { checkout_id: 's-2', kind: 'checkout_succeeded', message: 'Your order order-s-2 is confirmed; 25.00 will be charged.', event_id: last.eventId },
+    ]);
+  });
+
+  it("pages a client's notifications, newest first, behind the API key", async () => {
+    const list = (clientId: string, query = '') => request(worker.url).get(`/notifications/${clientId}${query}`).set('X-API-Key', TEST_API_KEY);
+    // One after the other, so the order they were notified in is known.
+    const endings: ChoreographyEnding[] = ['succeeded', 'declined', 'out-of-stock'];
+    for (const [i, ending] of endings.entries()) {
+      await publisher.publishMany(choreographedCheckout(ending, { checkoutId: `p-${i}`, clientId: 'pia' }));
+      await eventually(async () => expect((await sql.query('SELECT 1 FROM notifications WHERE checkout_id = $1', [`p-${i}`])).rowCount).toBe(1));
+    }
+    const first = (await list('pia', '?limit=2').expect(200)).body;
+    expect(first).toMatchObject({ clientId: 'pia', items: [{ checkoutId: 'p-2' }, { checkoutId: 'p-1' }] });
+    expect(first.items[1]).toEqual({
+      notificationId: expect.any(String),
+      checkoutId: 'p-1',
+      kind: 'checkout_failed',
+      message: 'We could not complete your checkout p-1: Card declined. Nothing was charged.',
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    const second = (await list('pia', `?limit=2&cursor=${first.nextCursor}`).expect(200)).body;
+    expect(second).toEqual({ clientId: 'pia', items: [expect.objectContaining({ checkoutId: 'p-0', kind: 'checkout_succeeded' })], nextCursor: null });
+
+    expect((await list('nobody').expect(200)).body).toEqual({ clientId: 'nobody', items: [], nextCursor: null });
+    expect((await list('pia', '?limit=0').expect(400)).body.message).toEqual(expect.arrayContaining([expect.stringContaining('limit')]));
+    expect((await list('pia', '?cursor=abc').expect(400)).body.message).toEqual(expect.arrayContaining([expect.stringContaining('cursor')]));
+    await request(worker.url).get('/notifications/pia').expect(401);
   });
 });

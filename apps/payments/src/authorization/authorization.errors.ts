@@ -1,4 +1,4 @@
-import { ConflictError, ErrorCode, NotFoundError, PaymentRefusedError } from '@app/contracts';
+import { ConflictError, ErrorCode, NotFoundError, PaymentRefusedError, RuleViolationError } from '@app/contracts';
 import { type AuthorizationRow, toAuthorization } from './authorization.mapper.js';
 
 export const authorizationNotFound = (checkoutId: string): NotFoundError =>
@@ -10,3 +10,7 @@ export const declined = (row: AuthorizationRow): PaymentRefusedError =>
 
 export const voidedBeforeAuthorization = (checkoutId: string): ConflictError =>
   new ConflictError(ErrorCode.AuthorizationVoided, `Checkout ${checkoutId} was voided before it was authorized`, { checkoutId });
+
+/** Sealed with another key pair (PAYMENT_TOKEN_PUBLIC_KEY differs between the entry points and payments), for another checkout, or altered. */
+export const tokenUnreadable = (checkoutId: string): RuleViolationError =>
+  new RuleViolationError(ErrorCode.PaymentTokenUnreadable, `The sealed payment token of checkout ${checkoutId} cannot be opened here`, { checkoutId });

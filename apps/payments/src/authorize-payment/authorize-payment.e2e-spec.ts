@@ -1,11 +1,13 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { PaymentTokenSealer } from '@app/contracts';
 import { TEST_API_KEY, type TestApp, type TestDatabase, createTestDatabase, startTestApp, testConfig } from '@app/testing';
 import { PaymentsModule } from '../payments.module.js';
 
 describe('payments: authorize', () => {
   let db: TestDatabase;
   let payments: TestApp;
+  let sealer: PaymentTokenSealer;
   const api = () => request(payments.url);
   const post = (path: string, body?: object) => api().post(path).set('X-API-Key', TEST_API_KEY).send(body);
   const rows = (sql: string, params: unknown[] = []) => payments.app.get(DataSource).query<Record<string, unknown>[]>(sql, params);
@@ -14,7 +16,9 @@ describe('payments: authorize', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('payments_authorize');
-    payments = await startTestApp(PaymentsModule.register(testConfig({ PAYMENTS_DATABASE_URL: db.url })));
+    const config = testConfig({ PAYMENTS_DATABASE_URL: db.url });
+    payments = await startTestApp(PaymentsModule.register(config));
+    sealer = new PaymentTokenSealer(config.PAYMENT_TOKEN_PUBLIC_KEY);
   });
 
   afterAll(async () => {
@@ -30,6 +34,19 @@ describe('payments: authorize', () => {
     });
     expect(await rowOf('p-1')).toEqual([{ status: 'AUTHORIZED', amount_cents: 4200, decline_code: null, reason: null }]);
     await api().get('/payments/authorizations/p-1').set('X-API-Key', TEST_API_KEY).expect(200, { checkoutId: 'p-1', status: 'AUTHORIZED', amountCents: 4200 });
+  });
+
+  it('opens a token sealed for the checkout by an entry point, and refuses one sealed for another checkout (422) without recording it', async () => {
+    await post('/payments/authorizations', { checkoutId: 'p-seal', amountCents: 300, token: sealer.seal('tok_visa', 'p-seal') }).expect(201, {
+      checkoutId: 'p-seal',
+      status: 'AUTHORIZED',
+      amountCents: 300,
+    });
+    await post('/payments/authorizations', { checkoutId: 'p-seal-2', amountCents: 300, token: sealer.seal('tok_chargeDeclined', 'p-seal-2') }).expect(402);
+    const stolen = await post('/payments/authorizations', { checkoutId: 'p-seal-3', amountCents: 300, token: sealer.seal('tok_visa', 'p-seal') }).expect(422);
+    expect(stolen.body).toMatchObject({ code: 'PAYMENTS.TOKEN_UNREADABLE' });
+    expect(await rowOf('p-seal-3')).toEqual([]);
+    expect((await post('/payments/authorizations', { checkoutId: 'p-seal-3', amountCents: 300, token: 'pt1.garbage' }).expect(400)).body.fields).toEqual(['token']);
   });
 
   it('is idempotent by checkoutId: a repeat answers the first authorization, even with another card or amount', async () => {

@@ -1,4 +1,4 @@
-import { type CheckoutRequest, SagaState } from '@app/contracts';
+import { SagaState } from '@app/contracts';
 import type { SagaRecord } from '../saga/saga.mapper.js';
 
 /** The HTTP answer to a checkout: always computed from the stored saga, so a retried request gets the same one. */
@@ -23,14 +23,4 @@ export function checkoutAnswerOf(saga: SagaRecord): CheckoutAnswer {
       // Still running elsewhere (a retried request whose first run is not finished yet).
       return { status: 202, body: identity };
   }
-}
-
-/** Whether two checkouts are the same purchase (a retry), whatever order jsonb gave their keys. */
-export function sameCheckout(a: CheckoutRequest, b: CheckoutRequest): boolean {
-  return (
-    a.clientId === b.clientId &&
-    a.payment.token === b.payment.token &&
-    a.items.length === b.items.length &&
-    a.items.every((item, i) => item.sku === b.items[i]?.sku && item.quantity === b.items[i]?.quantity)
-  );
 }

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import request from 'supertest';
 import type { AppConfig } from '@app/config';
-import { ErrorCode, STREAMS } from '@app/contracts';
+import { ErrorCode, PaymentTokenOpener, SEALED_PAYMENT_TOKEN, STREAMS } from '@app/contracts';
 import {
   TEST_API_KEY,
   type TestApp,
@@ -185,6 +186,34 @@ describe('saga orchestrator: POST /api/saga/checkout against the real participan
     expect(transitions.at(-1).detail).toEqual({ compensated: ['cancelOrder', 'releaseStock'] });
   });
 
+  it('keeps the card token out of the saga and its events: sealed for payments, which opens it for this checkout only', async () => {
+    await participants.product('SEAL-1', 4);
+    const paid = (await checkout({ clientId: 'seb', items: [{ sku: 'SEAL-1', quantity: 1 }], payment: { token: 'tok_visa' } }).expect(201)).body;
+    const refused = (await checkout({ clientId: 'seb', items: [{ sku: 'SEAL-1', quantity: 1 }], payment: { token: 'tok_chargeDeclined' } }).expect(409)).body;
+    // Payments read both tokens: it authorized one and declined the other.
+    expect(refused).toMatchObject({ failedStep: 'payment', code: ErrorCode.CardDeclined });
+
+    const sql = new pg.Pool({ connectionString: sagaDb.url, max: 1 });
+    try {
+      const stored = async (query: string) => (await sql.query<{ text: string }>(query, [[paid.sagaId, refused.sagaId]])).rows.map((r) => r.text).join('\n');
+      const sagas = await stored('SELECT data::text AS text FROM saga.sagas WHERE id = ANY($1::uuid[])');
+      const transitions = await stored('SELECT detail::text AS text FROM saga.saga_transitions WHERE saga_id = ANY($1::uuid[])');
+      const published = (await redis.xrange(`${config.REDIS_KEY_PREFIX}${STREAMS.saga}`, '-', '+')).map(([, fields]) => fields.join(' ')).join('\n');
+      const shown = JSON.stringify([await statusOf(paid.sagaId), await statusOf(refused.sagaId), paid, refused]);
+      for (const text of [sagas, transitions, published, shown]) expect(text).not.toMatch(/tok_(visa|chargeDeclined)/);
+
+      const [{ data }] = (await sql.query<{ data: { request: { payment: { sealedToken: string } } } }>('SELECT data FROM saga.sagas WHERE id = $1', [paid.sagaId])).rows as [
+        { data: { request: { payment: { sealedToken: string } } } },
+      ];
+      const opener = new PaymentTokenOpener(config.PAYMENT_TOKEN_PUBLIC_KEY, config.PAYMENT_TOKEN_PRIVATE_KEY);
+      expect(data.request.payment.sealedToken).toMatch(SEALED_PAYMENT_TOKEN);
+      expect(opener.open(data.request.payment.sealedToken, paid.checkoutId)).toBe('tok_visa');
+      expect(opener.open(data.request.payment.sealedToken, refused.checkoutId)).toBeUndefined();
+    } finally {
+      await sql.end();
+    }
+  });
+
   it('unknown SKU: SAGA_ANNULEE naming it', async () => {
     const res = await checkout({ clientId: 'erin', items: [{ sku: 'NOPE-404', quantity: 1 }], payment: visa }).expect(409);
     expect(res.body).toMatchObject({ state: 'SAGA_ANNULEE', failedStep: 'stock', code: ErrorCode.UnknownSku, details: { skus: ['NOPE-404'] } });
@@ -225,6 +254,8 @@ describe('saga orchestrator: POST /api/saga/checkout against the real participan
       await checkout({ clientId: 'ivy', items: [{ sku: 'IDEM-3', quantity: 1 }], payment: visa }, 'key-ivy').expect(201);
       const reused = await checkout({ clientId: 'ivy', items: [{ sku: 'IDEM-3', quantity: 2 }], payment: visa }, 'key-ivy').expect(422);
       expect(reused.body.code).toBe('SAGA.IDEMPOTENCY_KEY_REUSED');
+      const otherCard = await checkout({ clientId: 'ivy', items: [{ sku: 'IDEM-3', quantity: 1 }], payment: { token: 'tok_mastercard' } }, 'key-ivy').expect(422);
+      expect(otherCard.body.code).toBe('SAGA.IDEMPOTENCY_KEY_REUSED');
       await checkout({ clientId: 'ivy', items: [{ sku: 'IDEM-3', quantity: 1 }], payment: visa }, 'has space').expect(400);
     });
   });

@@ -1,12 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
-import { type CheckoutRequestDto, mergeLineItems } from '@app/contracts';
+import { type CheckoutRequestDto, isSameCheckoutRequest, mergeLineItems } from '@app/contracts';
 import { checkoutMetrics } from '@app/observability';
 import { idempotencyKeyReused } from '../saga/saga.errors.js';
 import { isTerminal } from '../saga/saga.machine.js';
 import type { SagaRecord } from '../saga/saga.mapper.js';
 import { SagaRunner } from '../saga/saga.runner.js';
-import { sameCheckout } from './checkout-answer.mapper.js';
 
 /**
  * Runs a checkout as an orchestrated saga and returns it once it stopped. With an idempotency key
@@ -23,7 +22,7 @@ export class RunCheckoutHandler {
     const request = { clientId: body.clientId, items: mergeLineItems(body.items), payment: { token: body.payment.token } };
     const { saga, created } = await this.runner.start(request, idempotencyKey ?? null);
     if (!created) {
-      if (!sameCheckout(saga.data.request, request)) throw idempotencyKeyReused(idempotencyKey ?? '', saga.id);
+      if (!isSameCheckoutRequest(saga.data.request, saga.checkoutId, request)) throw idempotencyKeyReused(idempotencyKey ?? '', saga.id);
       return this.runner.awaitTerminal(saga.id);
     }
     const ran = await this.runner.drive(saga);

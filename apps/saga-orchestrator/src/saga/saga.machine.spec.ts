@@ -15,7 +15,7 @@ import {
 import { MissingFactsError, snapshotOf } from './saga.facts.js';
 import type { ForwardStep, SagaCommand, SagaFacts, SagaOutcome } from './saga.model.js';
 
-const request = { clientId: 'u1', items: [{ sku: 'A', quantity: 2 }], payment: { token: 'tok_visa' } };
+const request = { clientId: 'u1', items: [{ sku: 'A', quantity: 2 }], payment: { sealedToken: 'pt1.sealed', tokenDigest: 'digest' } };
 const priced = [{ sku: 'A', quantity: 2, unitPriceCents: 500 }];
 const data: SagaFacts = { request, items: priced, totalCents: 1000, orderId: 'o1' };
 
@@ -342,7 +342,7 @@ describe('the saga state machine', () => {
         compensation: { plan: ['releaseStock' as const], error: { compensation: 'releaseStock' as const, code: 'X', reason: 'y', tries: 5 } },
       };
       const decision = decide(snapshot('COMPENSATION_ECHOUEE', parked), outcomes.CompensationRequested);
-      expect(decision.facts).toEqual({ compensation: { plan: ['releaseStock'] } });
+      expect(decision.facts).toEqual({ compensation: { plan: ['releaseStock'] }, reopened: true });
     });
 
     it('given a compensation, when done, then the history lists what was undone', () => {

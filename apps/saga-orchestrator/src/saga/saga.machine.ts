@@ -1,4 +1,4 @@
-import type { CheckoutStep, SagaState } from '@app/contracts';
+import { type CheckoutStep, type SagaState, isTerminalSagaState } from '@app/contracts';
 import { snapshotOf } from './saga.facts.js';
 import type { Compensation, ForwardStep, OutcomeType, SagaCommand, SagaFacts, SagaOutcome, SagaSnapshot } from './saga.model.js';
 
@@ -148,7 +148,7 @@ export function commandOf(saga: SagaSnapshot): SagaCommand {
     case 'CREATION_COMMANDE':
       return { kind: 'run', step: 'createOrder', clientId: request.clientId, items: saga.data.items };
     case 'AUTORISATION_PAIEMENT':
-      return { kind: 'run', step: 'authorizePayment', amountCents: saga.data.totalCents, token: request.payment.token };
+      return { kind: 'run', step: 'authorizePayment', amountCents: saga.data.totalCents, token: request.payment.sealedToken };
     case 'CONFIRMATION_COMMANDE':
       return { kind: 'run', step: 'confirmOrder', orderId: saga.data.orderId };
     case 'COMPENSATION_EN_COURS':
@@ -223,9 +223,11 @@ function factsOf(saga: SagaView, outcome: SagaOutcome): Partial<SagaFacts> {
         failure: failureAt(saga.state, outcome.code, outcome.reason, outcome.details),
         compensation: { plan: planAfterFailure(saga.state, outcome.transient) },
       };
-    case 'CompensationRequested':
-      if (saga.state === 'COMPENSATION_ECHOUEE') return { compensation: { plan: saga.data.compensation?.plan ?? [] } };
-      return { failure: failureAt(saga.state, outcome.code, outcome.reason), compensation: { plan: [...STATES[saga.state].undo] } };
+    case 'CompensationRequested': {
+      const reopened = isTerminalSagaState(saga.state) ? { reopened: true as const } : {};
+      if (saga.state === 'COMPENSATION_ECHOUEE') return { compensation: { plan: saga.data.compensation?.plan ?? [] }, ...reopened };
+      return { failure: failureAt(saga.state, outcome.code, outcome.reason), compensation: { plan: [...STATES[saga.state].undo] }, ...reopened };
+    }
     case 'CompensationFailed': {
       const { compensation, code, reason, tries } = outcome;
       return { compensation: { plan: saga.data.compensation?.plan ?? [], error: { compensation, code, reason, tries } } };

@@ -3,7 +3,7 @@ import { type SagaSnapshot, type SagaState, decide } from './saga.machine.js';
 import { type SagaMetrics, observeDecision, sagaMetrics } from './saga.metrics.js';
 import type { SagaFacts, SagaOutcome } from './saga.model.js';
 
-const request = { clientId: 'u1', items: [{ sku: 'A', quantity: 2 }], payment: { token: 'tok_visa' } };
+const request = { clientId: 'u1', items: [{ sku: 'A', quantity: 2 }], payment: { sealedToken: 'pt1.sealed', tokenDigest: 'digest' } };
 const priced = [{ sku: 'A', quantity: 2, unitPriceCents: 500 }];
 const data: SagaFacts = { request, items: priced, totalCents: 1000, orderId: 'o1' };
 const declined: SagaOutcome = { type: 'StepFailed', code: 'PAYMENTS.CARD_DECLINED', reason: 'declined', transient: false };
@@ -16,9 +16,30 @@ function run(metrics: SagaMetrics, state: SagaState, enteredMs: number, outcome:
   const saga = { state, data: sagaData } as SagaSnapshot;
   const decision = decide(saga, outcome);
   const next = { ...sagaData, ...decision.facts };
-  observeDecision(metrics, decision, { enteredAt: at(enteredMs), createdAt: at(0), failure: next.failure }, T0 + nowMs);
+  observeDecision(metrics, decision, { enteredAt: at(enteredMs), createdAt: at(0), failure: next.failure, reopened: next.reopened === true }, T0 + nowMs);
   return decision;
 }
+
+/** Runs `outcomes` one after the other from `state`, each 10 ms after the previous one, and returns the saga's data. */
+function runAll(metrics: SagaMetrics, state: SagaState, outcomes: SagaOutcome[], sagaData = data): SagaFacts {
+  let saga = { state, data: sagaData } as SagaSnapshot;
+  outcomes.forEach((outcome, i) => {
+    const decision = run(metrics, saga.state, i * 10, outcome, (i + 1) * 10, saga.data);
+    saga = { state: decision.state, data: { ...saga.data, ...decision.facts } } as SagaSnapshot;
+  });
+  return saga.data;
+}
+
+async function executions(metrics: SagaMetrics): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const { metricName, labels, value } of (await metrics.execution.get()).values) {
+    if (metricName?.endsWith('_count')) counts[String(labels['outcome'])] = value;
+  }
+  return counts;
+}
+
+const FORCED: SagaOutcome = { type: 'CompensationRequested', code: 'SAGA.COMPENSATION_FORCED', reason: 'operator' };
+const releaseFailed: SagaOutcome = { type: 'CompensationFailed', compensation: 'releaseStock', code: 'INVENTORY.UNAVAILABLE', reason: 'down', tries: 3 };
 
 async function stepSeconds(metrics: SagaMetrics): Promise<Record<string, { count: number; sum: number }>> {
   const steps: Record<string, { count: number; sum: number }> = {};
@@ -62,10 +83,34 @@ describe('orchestrated saga metrics', () => {
     expect((await metrics.failed.get()).values).toEqual([expect.objectContaining({ labels: { reason: 'PAYMENTS.CARD_DECLINED', step: 'payment' }, value: 1 })]);
   });
 
-  it('times no step and counts no failure when a finished saga is compensated by an operator', async () => {
-    run(metrics, 'SAGA_TERMINEE', 100, { type: 'CompensationRequested', code: 'SAGA.COMPENSATION_FORCED', reason: 'operator' }, 500);
+  it('counts a finished saga compensated by an operator once: its first outcome, a failure and a forced compensation, no extra step', async () => {
+    runAll(metrics, 'CONFIRMATION_COMMANDE', [{ type: 'OrderConfirmed' }, FORCED, { type: 'Compensated' }]);
 
-    expect(await stepSeconds(metrics)).toEqual({});
-    expect((await metrics.failed.get()).values).toEqual([]);
+    expect(await executions(metrics)).toEqual({ completed: 1 });
+    expect(await stepSeconds(metrics)).toEqual({ confirmation: { count: 1, sum: 0.01 } });
+    expect((await metrics.completed.get()).values[0]?.value).toBe(1);
+    expect((await metrics.failed.get()).values).toEqual([
+      expect.objectContaining({ labels: { reason: 'SAGA.COMPENSATION_FORCED', step: 'confirmation' }, value: 1 }),
+    ]);
+    expect((await metrics.forcedCompensations.get()).values.filter((v) => v.value > 0)).toEqual([
+      expect.objectContaining({ labels: { reason: 'SAGA.COMPENSATION_FORCED', after: 'finished' }, value: 1 }),
+    ]);
+  });
+
+  it('counts a forced compensation in flight as forced, and a parked saga settled later once', async () => {
+    runAll(metrics, 'CREATION_COMMANDE', [FORCED, releaseFailed, FORCED, { type: 'Compensated' }]);
+
+    expect(await executions(metrics)).toEqual({ compensation_failed: 1 });
+    expect((await metrics.failed.get()).values).toEqual([expect.objectContaining({ labels: { reason: 'SAGA.COMPENSATION_FORCED', step: 'order' }, value: 1 })]);
+    expect((await metrics.forcedCompensations.get()).values.filter((v) => v.value > 0)).toEqual([
+      expect.objectContaining({ labels: { reason: 'SAGA.COMPENSATION_FORCED', after: 'in_flight' }, value: 1 }),
+    ]);
+  });
+
+  it('counts a refused step as a failure, not as a forced compensation', async () => {
+    runAll(metrics, 'AUTORISATION_PAIEMENT', [declined, { type: 'Compensated' }]);
+
+    expect(await executions(metrics)).toEqual({ cancelled: 1 });
+    expect((await metrics.forcedCompensations.get()).values.filter((v) => v.value > 0)).toEqual([]);
   });
 });

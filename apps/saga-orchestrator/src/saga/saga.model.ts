@@ -1,4 +1,4 @@
-import type { CheckoutRequest, CheckoutStep, LineItem, PricedLineItem, SagaState } from '@app/contracts';
+import type { CheckoutStep, LineItem, PricedLineItem, SagaState, SealedCheckoutRequest } from '@app/contracts';
 
 /** The forward steps of a checkout, in order. */
 export type ForwardStep = 'checkAvailability' | 'reserveStock' | 'createOrder' | 'authorizePayment' | 'confirmOrder';
@@ -22,9 +22,9 @@ export interface CompensationError {
   tries: number;
 }
 
-/** What a saga knows from its request on: the checkout as asked, lines merged by SKU. */
+/** What a saga knows from its request on: the checkout as asked, lines merged by SKU, its card token sealed for payments. */
 export interface RequestedData {
-  request: CheckoutRequest;
+  request: SealedCheckoutRequest;
 }
 
 /** Once the availability check priced the lines. */
@@ -44,6 +44,8 @@ export interface CompensatingData extends RequestedData, Partial<Omit<OrderedDat
   failure: SagaFailure;
   /** The compensations to run, in order, and why they stopped if they did. */
   compensation: { plan: Compensation[]; error?: CompensationError };
+  /** Set when a saga that had ended (finished, or parked) is taken up again: its outcome is already known. */
+  reopened?: true;
 }
 
 /** Parked: a compensation kept failing. */

@@ -13,7 +13,7 @@ import type { SagaRecord } from './saga.mapper.js';
 import type { SagaOutcome } from './saga.model.js';
 import { type Lease, SagaRepository } from './saga.repository.js';
 
-const request = { clientId: 'u1', items: [{ sku: 'A', quantity: 1 }], payment: { token: 'tok_visa' } };
+const request = { clientId: 'u1', items: [{ sku: 'A', quantity: 1 }], payment: { sealedToken: 'pt1.sealed', tokenDigest: 'digest' } };
 const verified: SagaOutcome = { type: 'StockVerified', items: [{ sku: 'A', quantity: 1, unitPriceCents: 100 }], totalCents: 100 };
 
 describe('saga repository (PostgreSQL)', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { type CheckoutRequest, SagaState } from '@app/contracts';
+import { type CheckoutRequest, PaymentTokenSealer, SagaState, sealCheckoutRequest } from '@app/contracts';
 import { withCorrelation } from '@app/observability';
 import { SagaOutboxRelay } from '../publish-transitions/saga-outbox.relay.js';
 import { transitionEvents } from '../publish-transitions/saga-transition.events.js';
@@ -33,6 +33,7 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly repository: SagaRepository,
     private readonly executor: SagaStepExecutor,
     private readonly relay: SagaOutboxRelay,
+    private readonly sealer: PaymentTokenSealer,
     @Inject(SAGA_SETTINGS) private readonly settings: SagaSettings,
   ) {
     this.lease = { owner: settings.instanceId, ms: settings.leaseMs };
@@ -56,11 +57,13 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
    * before it, and the checkout costs one write fewer. With an idempotency key already used,
    * returns that saga instead (`created: false`).
    */
-  async start(request: CheckoutRequest, idempotencyKey: string | null): Promise<{ saga: SagaRecord; created: boolean }> {
+  async start(asked: CheckoutRequest, idempotencyKey: string | null): Promise<{ saga: SagaRecord; created: boolean }> {
     const previous = idempotencyKey === null ? undefined : await this.repository.findByIdempotencyKey(idempotencyKey);
     if (previous !== undefined) return { saga: previous, created: false };
 
     const id = randomUUID();
+    // The saga keeps what a resumed saga needs, but never the card token in clear.
+    const request = sealCheckoutRequest(asked, id, this.sealer);
     const identity = { id, checkoutId: id, clientId: request.clientId };
     const begun = new Date();
     const started = decide({ state: SagaState.EN_ATTENTE, data: { request } }, { type: 'Started' });
@@ -109,7 +112,12 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
     const facts: SagaFacts = { ...saga.data, ...decision.facts };
     const envelopes = transitionEvents(saga, decision, facts);
     const next = await this.repository.advance(saga, decision, envelopes, this.lease, takeOver);
-    observeDecision(this.metrics, decision, { enteredAt: saga.stateEnteredAt, createdAt: saga.createdAt, failure: facts.failure });
+    observeDecision(this.metrics, decision, {
+      enteredAt: saga.stateEnteredAt,
+      createdAt: saga.createdAt,
+      failure: facts.failure,
+      reopened: facts.reopened === true,
+    });
     this.relay.nudge();
     if (next.state === SagaState.COMPENSATION_ECHOUEE) {
       const { error } = next.data.compensation;
