@@ -47,8 +47,11 @@ export class EnvSchema {
   @IsUrl(httpUrl) ORDERS_URL = 'http://127.0.0.1:3002';
   @IsUrl(httpUrl) PAYMENTS_URL = 'http://127.0.0.1:3003';
   @IsUrl(httpUrl) SAGA_ORCHESTRATOR_URL = 'http://127.0.0.1:3010';
-  /** The key the services use when they call each other. */
-  @IsString() INTERNAL_API_KEY = 'dev-key';
+  /**
+   * The key the services use when they call each other; empty means the first of API_KEYS. It must be
+   * one of API_KEYS, or every call between services would be refused: the apps refuse to start then.
+   */
+  @IsString() INTERNAL_API_KEY = '';
 
   /** Orders whose total exceeds this are refused by the orders service (422). */
   @Transform(toInt) @IsInt() @Min(1) ORDER_MAX_TOTAL_CENTS = 1_000_000;

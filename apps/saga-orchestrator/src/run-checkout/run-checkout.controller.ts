@@ -11,7 +11,7 @@ export class RunCheckoutController {
 
   /**
    * 201 with the order when the saga ends in SAGA_TERMINEE; 409 with the failed step, code and
-   * reason once compensated; 400 for bad input. `Idempotency-Key` makes a retry return the first
+   * reason once compensated (503 instead when a participant refused `INTERNAL_API_KEY`); 400 for bad input. `Idempotency-Key` makes a retry return the first
    * saga (202 if it is still running elsewhere).
    */
   @Post('checkout')
