@@ -51,4 +51,15 @@ describe('the OpenAPI document of every HTTP app', () => {
       expect(ui.text).toContain('swagger-ui');
     },
   );
+
+  it('describes request bodies from the DTOs and operations from their comments (the Nest CLI plugin of the build)', async () => {
+    const { body } = await request(apps.get('saga-orchestrator')!.url).get('/api-docs-json').expect(200);
+    const checkout = body.paths['/api/saga/checkout'].post;
+    expect(checkout.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CheckoutRequestDto' });
+    expect(body.components.schemas.CheckoutRequestDto).toMatchObject({
+      required: expect.arrayContaining(['clientId', 'items', 'payment']),
+      properties: { clientId: { type: 'string' }, items: { type: 'array', minItems: 1 }, payment: { $ref: '#/components/schemas/PaymentDto' } },
+    });
+    expect(checkout.summary).toMatch(/SAGA_TERMINEE/);
+  });
 });
