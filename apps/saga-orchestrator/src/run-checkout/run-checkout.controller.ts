@@ -1,7 +1,7 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CheckoutRequestDto } from '@app/contracts';
-import { IdempotencyKey } from '@app/http-app';
+import { CorrelatedEntry, IdempotencyKey } from '@app/http-app';
 import { checkoutAnswerOf } from './checkout-answer.mapper.js';
 import { RunCheckoutHandler } from './run-checkout.handler.js';
 
@@ -14,6 +14,7 @@ export class RunCheckoutController {
    * reason once compensated (503 instead when a participant refused `INTERNAL_API_KEY`); 400 for bad input. `Idempotency-Key` makes a retry return the first
    * saga (202 if it is still running elsewhere).
    */
+  @CorrelatedEntry()
   @Post('checkout')
   async checkout(
     @Body() body: CheckoutRequestDto,

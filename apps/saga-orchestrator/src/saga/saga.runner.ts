@@ -10,6 +10,7 @@ import { StaleSagaError } from './saga.errors.js';
 import { type Decision, andThen, commandOf, decide, isTerminal, overdueOutcome } from './saga.machine.js';
 import type { SagaRecord } from './saga.mapper.js';
 import { observeDecision, sagaMetrics } from './saga.metrics.js';
+import { milestonesOf } from './saga.milestones.js';
 import { type Lease, SagaRepository } from './saga.repository.js';
 import { SagaStepExecutor } from './saga-step.executor.js';
 
@@ -86,6 +87,7 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
     this.metrics.started.inc();
     observeDecision(this.metrics, checked, { enteredAt: begun, createdAt: begun, failure: data.failure });
     this.relay.nudge();
+    this.logMilestones(saga, checked);
     return { saga, created: true };
   }
 
@@ -111,11 +113,14 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
     const next = await this.repository.advance(saga, decision, envelopes, this.lease, takeOver);
     observeDecision(this.metrics, decision, { enteredAt: saga.stateEnteredAt, createdAt: saga.createdAt, failure: next.data.failure });
     this.relay.nudge();
-    if (next.state === 'COMPENSATION_ECHOUEE') {
-      const error = next.data.compensation?.error;
-      this.logger.warn(`Saga ${next.id} parked in COMPENSATION_ECHOUEE: ${error?.compensation} failed ${error?.tries} time(s): ${error?.reason}`);
-    }
+    this.logMilestones(next, decision);
     return next;
+  }
+
+  private logMilestones(saga: SagaRecord, decision: Decision): void {
+    withCorrelation(saga.checkoutId, () => {
+      for (const { level, line } of milestonesOf(saga, decision)) this.logger[level](line);
+    });
   }
 
   /** The saga once it is terminal (or as it is after `timeoutMs`), wherever it runs. */
