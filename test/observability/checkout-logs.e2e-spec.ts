@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import request from 'supertest';
 import {
   BOOT_TIMEOUT_MS,
@@ -10,6 +11,9 @@ import {
   eventually,
   testConfig,
 } from '@app/testing';
+
+// Checkouts cross several processes on a busy machine.
+jest.setTimeout(60_000);
 
 type LogLine = Record<string, unknown>;
 
@@ -50,7 +54,13 @@ describe('checkout logs: outcomes, compensations and the entry points’ correla
     await participants.product('LOG-1', 50, 1_000);
     const [sagaDb, checkoutDb] = await Promise.all([createTestDatabase('checkout_logs_saga'), createTestDatabase('checkout_logs_checkout')]);
     databases.push(sagaDb!, checkoutDb!);
-    const env = { API_KEYS: TEST_API_KEY, REDIS_URL: config.REDIS_URL, REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX, ...participants.urls };
+    const env = {
+      API_KEYS: TEST_API_KEY,
+      INTERNAL_API_KEY: TEST_API_KEY,
+      REDIS_URL: config.REDIS_URL,
+      REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
+      ...participants.urls,
+    };
     // The saga workers at the default level; the entry points at debug, where requests are logged.
     choreography = await Choreography.start({ participants, apiKey: TEST_API_KEY, config, env: { LOG_LEVEL: 'info' } });
     orchestrator = await ServiceProcess.start('saga-orchestrator', { ...env, LOG_LEVEL: 'debug', SAGA_DATABASE_URL: sagaDb!.url });

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import request from 'supertest';
@@ -15,6 +16,9 @@ import {
   eventually,
   testConfig,
 } from '@app/testing';
+
+// Checkouts cross several processes on a busy machine.
+jest.setTimeout(60_000);
 
 /** A key the participants do not accept. */
 const WRONG_KEY = 'not-the-participants-key';
