@@ -53,7 +53,7 @@ describe('checkout logs: outcomes, compensations and the entry points’ correla
     participants = await Participants.start({ label: 'checkout_logs', apiKey: TEST_API_KEY, createDatabase: createTestDatabase });
     await participants.product('LOG-1', 50, 1_000);
     const [sagaDb, checkoutDb] = await Promise.all([createTestDatabase('checkout_logs_saga'), createTestDatabase('checkout_logs_checkout')]);
-    databases.push(sagaDb!, checkoutDb!);
+    databases.push(sagaDb, checkoutDb);
     const env = {
       API_KEYS: TEST_API_KEY,
       INTERNAL_API_KEY: TEST_API_KEY,
@@ -63,12 +63,12 @@ describe('checkout logs: outcomes, compensations and the entry points’ correla
     };
     // The saga workers at the default level; the entry points at debug, where requests are logged.
     choreography = await Choreography.start({ participants, apiKey: TEST_API_KEY, config, env: { LOG_LEVEL: 'info' } });
-    orchestrator = await ServiceProcess.start('saga-orchestrator', { ...env, LOG_LEVEL: 'debug', SAGA_DATABASE_URL: sagaDb!.url });
+    orchestrator = await ServiceProcess.start('saga-orchestrator', { ...env, LOG_LEVEL: 'debug', SAGA_DATABASE_URL: sagaDb.url });
     checkout = await ServiceProcess.start('checkout', {
       ...env,
       LOG_LEVEL: 'debug',
-      CHECKOUT_DATABASE_URL: checkoutDb!.url,
-      EVENT_STORE_DATABASE_URL: checkoutDb!.url,
+      CHECKOUT_DATABASE_URL: checkoutDb.url,
+      EVENT_STORE_DATABASE_URL: checkoutDb.url,
       SAGA_ORCHESTRATOR_URL: orchestrator.url,
     });
   }, BOOT_TIMEOUT_MS);

@@ -32,5 +32,5 @@ export class PinoNestLogger implements LoggerService {
 function lineOf(message: unknown, fields: Record<string, unknown>): [Record<string, unknown>, string] {
   if (typeof message !== 'object' || message === null || message instanceof Error) return [fields, String(message)];
   const { msg, ...rest } = message as Record<string, unknown>;
-  return [{ ...fields, ...rest }, String(msg ?? '')];
+  return [{ ...fields, ...rest }, typeof msg === 'string' ? msg : JSON.stringify(msg ?? '')];
 }
