@@ -33,7 +33,7 @@ const APP_ENV = {
   NODE_ENV: 'production',
   LOG_LEVEL: '${LOG_LEVEL:-info}',
   API_KEYS: '${API_KEYS:-dev-key}',
-  INTERNAL_API_KEY: '${INTERNAL_API_KEY:-dev-key}',
+  INTERNAL_API_KEY: '${INTERNAL_API_KEY:-}',
   REDIS_URL: 'redis://redis:6379',
   ...Object.fromEntries(DATABASE_VARIABLES.map((name) => [name, DATABASE_URL])),
   INVENTORY_URL: urlOf('inventory'),

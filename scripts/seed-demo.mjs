@@ -1,5 +1,8 @@
 /** The demo catalogue, loaded by `npm start` and `npm run seed`; safe to load again. */
-const API_KEY = (process.env.API_KEYS ?? 'dev-key').split(',')[0].trim();
+import { firstApiKey } from './start-banner.mjs';
+
+// Loading products needs a key the inventory accepts: the first it reads from API_KEYS.
+const API_KEY = firstApiKey();
 const INVENTORY_URL = process.env.INVENTORY_URL ?? 'http://127.0.0.1:3001';
 
 export const DEMO_PRODUCTS = [

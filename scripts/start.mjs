@@ -8,6 +8,7 @@ import { concurrently } from 'concurrently';
 import pg from 'pg';
 import { builtApps, WORKERS } from './system.mjs';
 import { seedDemoCatalogue, waitForHealth } from './seed-demo.mjs';
+import { startBanner } from './start-banner.mjs';
 
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/checkout_sagas';
 
@@ -44,14 +45,7 @@ const { result } = concurrently(
 try {
   await waitForHealth(apps);
   await seedDemoCatalogue();
-  console.log('\nAll apps are up:');
-  for (const app of apps) console.log(`  ${app.name.padEnd(28)} http://127.0.0.1:${app.port}/health`);
-  const body = `'{"clientId":"alice","items":[{"sku":"BOOK-001","quantity":1}],"payment":{"token":"tok_visa"}}'`;
-  console.log('\nTry the orchestrated style (the answer is the outcome):');
-  console.log(`  curl -s -X POST localhost:3010/api/saga/checkout -H "X-API-Key: dev-key" -H "Content-Type: application/json" -d ${body}`);
-  console.log('and the choreographed one (202, then GET the Location it gives):');
-  console.log(`  curl -si -X POST localhost:3000/checkout/choreo -H "X-API-Key: dev-key" -H "Content-Type: application/json" -d ${body}`);
-  console.log('Metrics: every app serves /metrics (npm run observe runs Prometheus on them); the event store: http://127.0.0.1:3020/api/event-store/streams\n');
+  console.log(startBanner(apps).join('\n'));
 } catch (error) {
   console.error(`Start-up failed: ${error.message}`);
 }

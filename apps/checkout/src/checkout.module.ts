@@ -55,7 +55,7 @@ export class CheckoutModule {
         ConfigModule.forRoot(config),
         MetricsModule.forRoot(PRODUCER),
         databaseModule(CHECKOUT_DATABASE),
-        HealthModule.forRoot({ postgres: true }),
+        HealthModule.forRoot({ postgres: true, callees: ['inventory', 'orders', 'payments', 'saga-orchestrator'] }),
         CheckoutStepsModule.forRoot(overrides.participants),
         RedisStreamsModule.forRoot({ producer: PRODUCER }),
       ],

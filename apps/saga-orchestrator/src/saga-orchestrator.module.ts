@@ -45,7 +45,7 @@ export class SagaOrchestratorModule {
         ConfigModule.forRoot(config),
         MetricsModule.forRoot(PRODUCER),
         databaseModule(SAGA_DATABASE),
-        HealthModule.forRoot({ postgres: true }),
+        HealthModule.forRoot({ postgres: true, callees: ['inventory', 'orders', 'payments'] }),
         CheckoutStepsModule.forRoot(overrides.participants),
         RedisStreamsModule.forRoot({ producer: PRODUCER }),
       ],

@@ -1,4 +1,4 @@
-export { type ParticipantName, TransientStepError } from './participant.errors.js';
+export { type ParticipantName, TransientStepError, isKeyRefusedCode } from './participant.errors.js';
 export { type ParticipantClientOptions, participantOptionsOf } from './participant-client.options.js';
 export { ParticipantClient } from './participant.client.js';
 export { InventoryClient } from './inventory.client.js';

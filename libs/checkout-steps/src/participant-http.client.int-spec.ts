@@ -152,6 +152,24 @@ describe('participant HTTP clients', () => {
     expect(stub.requests).toHaveLength(3);
   });
 
+  it.each([401, 403])('takes a %i (our key refused) for a fault: retried, then INTERNAL_KEY_REFUSED naming the settings', async (status) => {
+    stub.script(json(status, { statusCode: status, message: 'Invalid API key' }));
+    const error = await inventory()
+      .reserve('c1', [{ sku: 'A', quantity: 1 }])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientStepError);
+    expect(error).toMatchObject({ service: 'inventory', attempts: 3, code: 'INVENTORY.INTERNAL_KEY_REFUSED' });
+    expect((error as Error).message).toMatch(/INTERNAL_API_KEY.*API_KEYS/);
+    expect(stub.requests).toHaveLength(3);
+  });
+
+  it('does not open the circuit on refused keys, so every call still says why', async () => {
+    stub.script(json(401, { statusCode: 401, message: 'Invalid API key' }));
+    const client = inventory({ retries: 0, breaker: { threshold: 0.5, samplingMs: 5_000, minimumRps: 1, halfOpenAfterMs: 60_000 } });
+    for (let i = 0; i < 10; i += 1) await expect(client.release('c1')).rejects.toMatchObject({ code: 'INVENTORY.INTERNAL_KEY_REFUSED', attempts: 1 });
+    expect(stub.requests).toHaveLength(10);
+  });
+
   it('times out each attempt, retries, and records the attempts as timeouts', async () => {
     const before = await attemptsRecorded('confirmReservation', 'timeout');
     stub.script(never);
@@ -193,7 +211,7 @@ describe('participant HTTP clients', () => {
     const own = await new StubParticipant().start();
     own.script(json(200, reservation));
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(testConfig({ INVENTORY_URL: own.url, INTERNAL_API_KEY: 'from-config' })), CheckoutStepsModule.forRoot()],
+      imports: [ConfigModule.forRoot(testConfig({ INVENTORY_URL: own.url, API_KEYS: 'test-key,from-config', INTERNAL_API_KEY: 'from-config' })), CheckoutStepsModule.forRoot()],
     }).compile();
     const app = await moduleRef.init();
     try {

@@ -16,7 +16,15 @@ import { DomainError } from '@app/contracts';
 import { currentCorrelationId } from '@app/observability';
 import { type CallOutcome, circuitState, externalCallDuration } from './participant-call.metrics.js';
 import type { ParticipantClientOptions } from './participant-client.options.js';
-import { type ParticipantName, RetriableResponseError, TransientStepError, isRetriableStatus, refusalOf } from './participant.errors.js';
+import {
+  KeyRefusedError,
+  type ParticipantName,
+  RetriableResponseError,
+  TransientStepError,
+  isKeyRefusal,
+  isRetriableStatus,
+  refusalOf,
+} from './participant.errors.js';
 
 type Method = 'GET' | 'POST';
 
@@ -25,12 +33,17 @@ const DEFAULT_BACKOFF = { initialDelayMs: 50, maxDelayMs: 1_000 };
 
 /** A refusal is an answer, not a fault: it is neither retried nor counted against the circuit. */
 const isFault = (error: unknown): boolean => !(error instanceof DomainError);
+/**
+ * A refused key says nothing about the participant's load: counting it would open the circuit, and
+ * the open circuit would hide the reason behind a generic "unavailable".
+ */
+const isOverloadSign = (error: unknown): boolean => isFault(error) && !(error instanceof KeyRefusedError);
 
 /**
  * JSON over HTTP to one participant, on a keep-alive pool. Every call goes through the same
  * policy: retry with exponential backoff (faults only) around a circuit breaker around a per-attempt
- * timeout. A 4xx becomes a {@link DomainError} at once; faults that outlast the retries become a
- * {@link TransientStepError}.
+ * timeout. A 4xx becomes a {@link DomainError} at once, except a refused key (401, 403), which is
+ * a fault; faults that outlast the retries become a {@link TransientStepError}.
  */
 export class ParticipantHttp {
   private readonly pool: Pool;
@@ -52,7 +65,7 @@ export class ParticipantHttp {
 
     const backoff = options.backoff ?? DEFAULT_BACKOFF;
     const sampling = options.breaker ?? DEFAULT_BREAKER;
-    const breaker = circuitBreaker(handleWhen(isFault), {
+    const breaker = circuitBreaker(handleWhen(isOverloadSign), {
       halfOpenAfter: sampling.halfOpenAfterMs,
       breaker: new SamplingBreaker({ threshold: sampling.threshold, duration: sampling.samplingMs, minimumRps: sampling.minimumRps }),
     });
@@ -119,6 +132,7 @@ export class ParticipantHttp {
       }
       const payload = parseLeniently(text);
       if (isRetriableStatus(response.statusCode)) throw new RetriableResponseError(response.statusCode, payload);
+      if (isKeyRefusal(response.statusCode)) throw new KeyRefusedError(this.service, response.statusCode);
       outcome = 'refused';
       throw refusalOf(this.service, response.statusCode, payload);
     } catch (error) {

@@ -21,9 +21,30 @@ export class TransientStepError extends Error {
   ) {
     super(`${service} ${operation} unavailable after ${attempts} attempt(s): ${describe(cause)}`, { cause });
     this.name = 'TransientStepError';
-    this.code = `${service.toUpperCase()}.UNAVAILABLE`;
+    this.code = `${service.toUpperCase()}.${cause instanceof KeyRefusedError ? 'INTERNAL_KEY_REFUSED' : 'UNAVAILABLE'}`;
   }
 }
+
+/**
+ * A 401 or 403: the participant does not accept our `INTERNAL_API_KEY`. That is a fault of the
+ * deployment, not the participant's "no" to this checkout, so it is retried like an outage and the
+ * checkout waits for the configuration to be fixed instead of failing for a business reason.
+ */
+export class KeyRefusedError extends Error {
+  constructor(
+    readonly service: ParticipantName,
+    readonly status: number,
+  ) {
+    super(`${service} refused INTERNAL_API_KEY (HTTP ${status}): it must be one of the API_KEYS ${service} accepts`);
+    this.name = 'KeyRefusedError';
+  }
+}
+
+/** Statuses by which a participant refuses the caller rather than the request. */
+export const isKeyRefusal = (status: number): boolean => status === 401 || status === 403;
+
+/** Whether a step failed because a participant refuses our key (see {@link KeyRefusedError}). */
+export const isKeyRefusedCode = (code: string | undefined): boolean => code?.endsWith('.INTERNAL_KEY_REFUSED') === true;
 
 /** A 5xx, 408 or 429 answer: the attempt failed but another one may succeed. */
 export class RetriableResponseError extends Error {
@@ -42,7 +63,7 @@ export const isRetriableStatus = (status: number): boolean => status >= 500 || s
 /**
  * Turns a participant's 4xx answer into the {@link DomainError} subclass of its status, keeping the
  * participant's stable code and the rest of its body as details. An answer without a code (a
- * validation 400, a 401) gets `<SERVICE>.HTTP_<status>`.
+ * validation 400) gets `<SERVICE>.HTTP_<status>`. 401 and 403 never get here: see {@link KeyRefusedError}.
  */
 export function refusalOf(service: ParticipantName, status: number, body: unknown): DomainError {
   const { code, message, reason, ...rest } = isRecord(body) ? body : {};

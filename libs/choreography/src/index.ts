@@ -10,3 +10,4 @@ export {
 } from './choreography.reactions.js';
 export { redeliverIfUnavailable } from './delivery.policy.js';
 export { sagaWorkerModule } from './saga-worker.module.js';
+export { type Milestone, milestoneOf, publishReaction } from './checkout.milestones.js';

@@ -16,7 +16,7 @@ export function sagaWorkerModule(module: Type, worker: SagaWorker, config: AppCo
     imports: [
       ConfigModule.forRoot(config),
       MetricsModule.forRoot(worker.name),
-      HealthModule.forRoot({ postgres: false }),
+      HealthModule.forRoot({ postgres: false, callees: ['inventory', 'orders', 'payments'] }),
       CheckoutStepsModule.forRoot(),
       RedisStreamsModule.forRoot({ producer: worker.name }),
     ],

@@ -49,8 +49,11 @@ export class EnvSchema {
   @IsUrl(httpUrl) ORDERS_URL = 'http://127.0.0.1:3002';
   @IsUrl(httpUrl) PAYMENTS_URL = 'http://127.0.0.1:3003';
   @IsUrl(httpUrl) SAGA_ORCHESTRATOR_URL = 'http://127.0.0.1:3010';
-  /** The key the services use when they call each other. */
-  @IsString() INTERNAL_API_KEY = 'dev-key';
+  /**
+   * The key the services use when they call each other; empty means the first of API_KEYS. It must be
+   * one of API_KEYS, or every call between services would be refused: the apps refuse to start then.
+   */
+  @IsString() INTERNAL_API_KEY = '';
   /**
    * The payments service's X25519 public key (base64url, 32 bytes): the entry points seal card tokens
    * to it before storing or publishing them (ADR 0012). The default pairs with the default private key,

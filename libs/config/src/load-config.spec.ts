@@ -28,4 +28,35 @@ describe('loadConfig', () => {
     expect(problems).toContain('REDIS_URL');
     expect(problems).toContain('FAULT_ERROR_RATE');
   });
+
+  describe('API_KEYS and INTERNAL_API_KEY', () => {
+    const problemsOf = (env: Record<string, string>): string => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        if (e instanceof ConfigError) return e.problems.join('\n');
+        throw e;
+      }
+      return '';
+    };
+
+    it('uses the first of API_KEYS between the services when INTERNAL_API_KEY is not set', () => {
+      expect(loadConfig({}).INTERNAL_API_KEY).toBe('dev-key');
+      expect(loadConfig({ API_KEYS: ' mykey , other' }).INTERNAL_API_KEY).toBe('mykey');
+    });
+
+    it('accepts an INTERNAL_API_KEY that is one of API_KEYS', () => {
+      expect(loadConfig({ API_KEYS: 'client-key,service-key', INTERNAL_API_KEY: 'service-key' }).INTERNAL_API_KEY).toBe('service-key');
+    });
+
+    it('refuses an INTERNAL_API_KEY the services would refuse, naming both variables', () => {
+      const problems = problemsOf({ API_KEYS: 'mykey', INTERNAL_API_KEY: 'dev-key' });
+      expect(problems).toMatch(/INTERNAL_API_KEY is not one of API_KEYS/);
+      expect(problems).not.toContain('mykey');
+    });
+
+    it('refuses API_KEYS that names no key', () => {
+      expect(problemsOf({ API_KEYS: ' , ' })).toMatch(/API_KEYS=.*names no key/);
+    });
+  });
 });

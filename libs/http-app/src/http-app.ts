@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { PinoNestLogger, createLogger, withCorrelation } from '@app/observability';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { DomainErrorFilter } from './domain-error.filter.js';
+import { serveOpenApi } from './open-api.js';
 import { createValidationPipe } from './validation.pipe.js';
 
 /** Largest request body accepted; beyond it the answer is 413. */
@@ -66,6 +67,7 @@ export function configureHttpApp<T extends INestApplication>(app: T, logger: Log
 export async function createHttpApp(module: Type | DynamicModule, options: Omit<HttpAppOptions, 'port'>): Promise<NestFastifyApplication> {
   const logger = createLogger(options.name, options.logLevel);
   const app = await NestFactory.create<NestFastifyApplication>(module, createFastifyAdapter(logger), { bufferLogs: true, abortOnError: false });
+  serveOpenApi(app, options.name);
   return configureHttpApp(app, logger);
 }
 

@@ -8,3 +8,5 @@ export { MetricsModule } from './metrics.module.js';
 export { FaultInjectionGuard } from './fault-injection.guard.js';
 export { BODY_LIMIT_BYTES, HTTP_APP_PROVIDERS, type HttpAppOptions, createFastifyAdapter, configureHttpApp, createHttpApp, startHttpApp } from './http-app.js';
 export { type WorkerAppOptions, startWorkerApp } from './worker-app.js';
+export { OPEN_API_PATH } from './open-api.js';
+export { CORRELATION_HEADER, CorrelatedEntry, CorrelatedEntryInterceptor } from './correlated-entry.decorator.js';

@@ -5,6 +5,7 @@ import { statusLocationOf } from '../start-checkout/start-checkout.controller.js
 import { CheckoutCartDto, CheckoutCartQuery } from './checkout-cart.dto.js';
 import { CheckoutCartHandler } from './checkout-cart.handler.js';
 import { SagaOrchestratorUnavailableError } from './saga-orchestrator.client.js';
+import { CorrelatedEntry } from '@app/http-app';
 
 @Controller('carts')
 export class CheckoutCartController {
@@ -16,6 +17,7 @@ export class CheckoutCartController {
    * checkoutId and sagaId. A repeated checkout answers with the same checkout; 404 unknown cart,
    * 422 empty cart, 409 checked out in the other style, 503 orchestrator unreachable.
    */
+  @CorrelatedEntry()
   @Post(':id/checkout')
   async checkout(
     @Param() { id }: IdParam,

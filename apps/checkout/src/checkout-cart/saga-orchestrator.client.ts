@@ -3,6 +3,7 @@ import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { Pool } from 'undici';
 import type { AppConfig } from '@app/config';
 import type { CheckoutRequest } from '@app/contracts';
+import { currentCorrelationId } from '@app/observability';
 
 /** The orchestrator's answer to a checkout: 201 SAGA_TERMINEE, 409 compensated, 202 still running elsewhere. */
 export interface SagaAnswer {
@@ -51,7 +52,7 @@ export class SagaOrchestratorClient implements OnApplicationShutdown {
       'checkout',
       'POST',
       '/api/saga/checkout',
-      { ...this.headers, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+      { ...this.headers, 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...correlationHeader() },
       request,
     );
   }
@@ -89,4 +90,10 @@ export class SagaOrchestratorClient implements OnApplicationShutdown {
       throw new SagaOrchestratorUnavailableError(operation, error);
     }
   }
+}
+
+/** The cart's checkout goes on in the orchestrator under the same correlation id. */
+function correlationHeader(): Record<string, string> {
+  const correlationId = currentCorrelationId();
+  return correlationId === undefined ? {} : { 'x-correlation-id': correlationId };
 }

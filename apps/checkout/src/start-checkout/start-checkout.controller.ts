@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CheckoutRequestDto } from '@app/contracts';
-import { IdempotencyKey } from '@app/http-app';
+import { CorrelatedEntry, IdempotencyKey } from '@app/http-app';
 import { StartCheckoutHandler } from './start-checkout.handler.js';
 
 /** Where the status of a checkout is read. */
@@ -15,6 +15,7 @@ export class StartCheckoutController {
    * 202 `{ checkoutId, status: "PENDING" }` with a Location to its status, once the checkout and its
    * CheckoutInitiated are recorded. `Idempotency-Key` makes a retry return the first checkout.
    */
+  @CorrelatedEntry()
   @Post('choreo')
   @HttpCode(202)
   async start(

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { OrdersClient, cancelOrder } from '@app/checkout-steps';
-import { orderCompensationReaction, redeliverIfUnavailable } from '@app/choreography';
+import { orderCompensationReaction, redeliverIfUnavailable, publishReaction } from '@app/choreography';
 import type { EventEnvelope } from '@app/contracts';
 import { EventPublisher, OnEvent } from '@app/redis-streams';
 
@@ -16,6 +16,6 @@ export class CancelOrderHandler {
   @OnEvent('PaymentFailed')
   async handle(@Payload() event: EventEnvelope<'PaymentFailed'>): Promise<void> {
     await redeliverIfUnavailable(() => cancelOrder(this.orders, event.payload.checkoutId));
-    await this.publisher.publishMany(orderCompensationReaction(event));
+    await publishReaction(this.publisher, orderCompensationReaction(event));
   }
 }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { InventoryClient, OrdersClient, PaymentsClient, cancelOrder, confirmOrder, voidPayment } from '@app/checkout-steps';
-import { orderConfirmationReaction, redeliverIfUnavailable } from '@app/choreography';
+import { orderConfirmationReaction, redeliverIfUnavailable, publishReaction } from '@app/choreography';
 import type { CheckoutEvents, EventEnvelope } from '@app/contracts';
 import { EventPublisher, OnEvent } from '@app/redis-streams';
 
@@ -18,7 +18,7 @@ export class ConfirmOrderHandler {
   @OnEvent('PaymentAuthorized')
   async handle(@Payload() event: EventEnvelope<'PaymentAuthorized'>): Promise<void> {
     const outcome = await redeliverIfUnavailable(() => this.confirm(event.payload));
-    await this.publisher.publishMany(orderConfirmationReaction(event, outcome));
+    await publishReaction(this.publisher, orderConfirmationReaction(event, outcome));
   }
 
   private async confirm({ checkoutId, orderId }: CheckoutEvents['PaymentAuthorized']) {

@@ -1,7 +1,7 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CheckoutRequestDto } from '@app/contracts';
-import { IdempotencyKey } from '@app/http-app';
+import { CorrelatedEntry, IdempotencyKey } from '@app/http-app';
 import { checkoutAnswerOf } from './checkout-answer.mapper.js';
 import { RunCheckoutHandler } from './run-checkout.handler.js';
 
@@ -11,9 +11,10 @@ export class RunCheckoutController {
 
   /**
    * 201 with the order when the saga ends in SAGA_TERMINEE; 409 with the failed step, code and
-   * reason once compensated; 400 for bad input. `Idempotency-Key` makes a retry return the first
+   * reason once compensated (503 instead when a participant refused `INTERNAL_API_KEY`); 400 for bad input. `Idempotency-Key` makes a retry return the first
    * saga (202 if it is still running elsewhere).
    */
+  @CorrelatedEntry()
   @Post('checkout')
   async checkout(
     @Body() body: CheckoutRequestDto,

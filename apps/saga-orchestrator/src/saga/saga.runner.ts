@@ -11,6 +11,7 @@ import { type Decision, andThen, commandOf, decide, isTerminal, overdueOutcome }
 import type { SagaRecord } from './saga.mapper.js';
 import type { SagaFacts } from './saga.model.js';
 import { observeDecision, sagaMetrics } from './saga.metrics.js';
+import { milestonesOf } from './saga.milestones.js';
 import { type Lease, SagaRepository } from './saga.repository.js';
 import { SagaStepExecutor } from './saga-step.executor.js';
 
@@ -88,6 +89,7 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
     this.metrics.started.inc();
     observeDecision(this.metrics, checked, { enteredAt: begun, createdAt: begun, failure: data.failure });
     this.relay.nudge();
+    this.logMilestones(saga, checked);
     return { saga, created: true };
   }
 
@@ -119,11 +121,14 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
       reopened: facts.reopened === true,
     });
     this.relay.nudge();
-    if (next.state === SagaState.COMPENSATION_ECHOUEE) {
-      const { error } = next.data.compensation;
-      this.logger.warn(`Saga ${next.id} parked in COMPENSATION_ECHOUEE: ${error.compensation} failed ${error.tries} time(s): ${error.reason}`);
-    }
+    this.logMilestones(next, decision);
     return next;
+  }
+
+  private logMilestones(saga: SagaRecord, decision: Decision): void {
+    withCorrelation(saga.checkoutId, () => {
+      for (const { level, line } of milestonesOf(saga, decision)) this.logger[level](line);
+    });
   }
 
   /** The saga once it is terminal (or as it is after `timeoutMs`), wherever it runs. */

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { InventoryClient, releaseStock } from '@app/checkout-steps';
-import { redeliverIfUnavailable, stockCompensationReaction } from '@app/choreography';
+import { redeliverIfUnavailable, stockCompensationReaction, publishReaction } from '@app/choreography';
 import type { EventEnvelope } from '@app/contracts';
 import { EventPublisher, OnEvent } from '@app/redis-streams';
 
@@ -25,6 +25,6 @@ export class ReleaseStockHandler {
 
   private async release(event: EventEnvelope<'OrderCreationFailed'> | EventEnvelope<'OrderCancelled'>): Promise<void> {
     await redeliverIfUnavailable(() => releaseStock(this.inventory, event.payload.checkoutId));
-    await this.publisher.publishMany(stockCompensationReaction(event));
+    await publishReaction(this.publisher, stockCompensationReaction(event));
   }
 }

@@ -2,9 +2,13 @@ import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../public.decorator.js';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options.js';
+import { InternalKeyHealthIndicator } from './internal-key.indicator.js';
 import { RedisHealthIndicator } from './redis-health.indicator.js';
 
-/** `/health/live`: the process answers. `/health`: ready, its PostgreSQL and Redis answer. */
+/**
+ * `/health/live`: the process answers. `/health`: ready, its PostgreSQL and Redis answer and the
+ * services it calls accept its `INTERNAL_API_KEY`.
+ */
 @Public()
 @Controller('health')
 export class HealthController {
@@ -13,11 +17,13 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     redis: RedisHealthIndicator,
+    internalKey: InternalKeyHealthIndicator,
     @Inject(HEALTH_OPTIONS) options: HealthOptions,
     @Optional() database?: TypeOrmHealthIndicator,
   ) {
     this.checks = [() => redis.isHealthy()];
     if (options.postgres && database !== undefined) this.checks.push(() => database.pingCheck('postgres', { timeout: 1_000 }));
+    for (const callee of options.callees ?? []) this.checks.push(() => internalKey.isAccepted(callee));
   }
 
   @Get()

@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller.js';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options.js';
+import { InternalKeyHealthIndicator } from './internal-key.indicator.js';
+import { KeyCheckController } from './key-check.controller.js';
 import { RedisHealthIndicator } from './redis-health.indicator.js';
 
 @Module({})
@@ -10,8 +12,8 @@ export class HealthModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [HealthController],
-      providers: [RedisHealthIndicator, { provide: HEALTH_OPTIONS, useValue: options }],
+      controllers: [HealthController, KeyCheckController],
+      providers: [RedisHealthIndicator, InternalKeyHealthIndicator, { provide: HEALTH_OPTIONS, useValue: options }],
     };
   }
 }
