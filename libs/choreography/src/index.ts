@@ -8,5 +8,6 @@ export {
   orderCompensationReaction,
   stockCompensationReaction,
 } from './choreography.reactions.js';
+export { compensationsBeforeStockRelease } from './choreography.compensations.js';
 export { redeliverIfUnavailable } from './delivery.policy.js';
 export { sagaWorkerModule } from './saga-worker.module.js';

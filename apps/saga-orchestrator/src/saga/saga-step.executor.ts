@@ -8,13 +8,11 @@ import {
   type StepOutcome,
   TransientStepError,
   authorizePayment,
-  cancelOrder,
   checkAvailability,
+  compensate,
   confirmOrder,
   createOrder,
-  releaseStock,
   reserveStock,
-  voidPayment,
 } from '@app/checkout-steps';
 import { SAGA_SETTINGS, type SagaSettings } from '../saga-orchestrator.settings.js';
 import type { SagaRecord } from './saga.mapper.js';
@@ -99,7 +97,7 @@ export class SagaStepExecutor {
       try {
         await this.compensationRetry.execute(() => {
           tries += 1;
-          return this.undo(compensation, checkoutId);
+          return compensate({ inventory: this.inventory, orders: this.orders, payments: this.payments }, compensation, checkoutId);
         });
       } catch (error) {
         if (!(error instanceof TransientStepError || error instanceof DomainError)) throw error;
@@ -109,16 +107,6 @@ export class SagaStepExecutor {
     return { type: 'Compensated' };
   }
 
-  private undo(compensation: Compensation, checkoutId: string): Promise<unknown> {
-    switch (compensation) {
-      case 'voidPayment':
-        return voidPayment(this.payments, checkoutId);
-      case 'cancelOrder':
-        return cancelOrder(this.orders, checkoutId);
-      case 'releaseStock':
-        return releaseStock(this.inventory, checkoutId);
-    }
-  }
 }
 
 function outcomeOf<T extends object>(outcome: StepOutcome<T>, success: (result: T) => SagaOutcome): SagaOutcome {
