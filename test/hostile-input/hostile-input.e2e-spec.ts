@@ -44,14 +44,25 @@ describe('hostile input on every public endpoint', () => {
       API_KEYS: TEST_API_KEY,
       INTERNAL_API_KEY: TEST_API_KEY,
       REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
-      ...Object.fromEntries(['INVENTORY', 'ORDERS', 'PAYMENTS', 'SAGA', 'CHECKOUT', 'EVENT_STORE', 'NOTIFICATIONS'].map((s) => [`${s}_DATABASE_URL`, db.url])),
+      ...Object.fromEntries(
+        ['INVENTORY', 'ORDERS', 'PAYMENTS', 'SAGA', 'CHECKOUT', 'EVENT_STORE', 'NOTIFICATIONS', 'CHECKOUT_DEADLINE'].map((s) => [`${s}_DATABASE_URL`, db.url]),
+      ),
     };
     // One at a time: they share one database, and each runs its own migrations at start.
     for (const name of ['inventory', 'orders', 'payments']) apps.set(name, await ServiceProcess.start(name, env));
     const urls = { INVENTORY_URL: apps.get('inventory')!.url, ORDERS_URL: apps.get('orders')!.url, PAYMENTS_URL: apps.get('payments')!.url };
     apps.set('saga-orchestrator', await ServiceProcess.start('saga-orchestrator', { ...env, ...urls }));
     apps.set('event-store', await ServiceProcess.start('event-store', env));
-    apps.set('checkout', await ServiceProcess.start('checkout', { ...env, ...urls, SAGA_ORCHESTRATOR_URL: apps.get('saga-orchestrator')!.url }));
+    apps.set('checkout-deadline-worker', await ServiceProcess.start('checkout-deadline-worker', { ...env, ...urls }));
+    apps.set(
+      'checkout',
+      await ServiceProcess.start('checkout', {
+        ...env,
+        ...urls,
+        SAGA_ORCHESTRATOR_URL: apps.get('saga-orchestrator')!.url,
+        CHECKOUT_DEADLINE_WORKER_URL: apps.get('checkout-deadline-worker')!.url,
+      }),
+    );
     await request(apps.get('inventory')!.url)
       .post('/inventory/products')
       .set('X-API-Key', TEST_API_KEY)
