@@ -289,7 +289,9 @@ describe('checkout-deadline worker: detection and compensation of stuck choreogr
         const [stuck, confirmed] = [await stuckCheckout(app, config, 'AU-1', 'authorized'), await stuckCheckout(app, config, 'AU-2', 'confirmed')];
         await eventually(
           async () => {
-            const rows = (await sql.query('SELECT checkout_id, compensated_at, compensation_refused FROM checkout_deadline.watched_checkouts ORDER BY accepted_at')).rows;
+            const rows = (
+              await sql.query('SELECT checkout_id, compensated_at, compensation_refused FROM checkout_deadline.watched_checkouts ORDER BY accepted_at')
+            ).rows;
             expect(rows).toEqual([
               { checkout_id: stuck.checkoutId, compensated_at: expect.any(Date), compensation_refused: null },
               { checkout_id: confirmed.checkoutId, compensated_at: null, compensation_refused: 'ORDERS.ORDER_CONFIRMED' },

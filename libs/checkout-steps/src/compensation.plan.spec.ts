@@ -41,7 +41,11 @@ describe('compensation plan', () => {
       const calls: string[] = [];
       const answers = await runPlan(participants(calls), planUnlessConfirmed(), 'c1');
       expect(calls).toEqual(['cancel c1 unless confirmed', 'void c1', 'release c1']);
-      expect(answers).toEqual([{ checkoutId: 'c1', status: 'CANCELLED' }, expect.objectContaining({ status: 'VOIDED' }), expect.objectContaining({ status: 'RELEASED' })]);
+      expect(answers).toEqual([
+        { checkoutId: 'c1', status: 'CANCELLED' },
+        expect.objectContaining({ status: 'VOIDED' }),
+        expect.objectContaining({ status: 'RELEASED' }),
+      ]);
     });
 
     it('undoes nothing after the fence when the order is confirmed', async () => {

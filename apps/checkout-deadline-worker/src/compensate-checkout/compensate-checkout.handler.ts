@@ -94,7 +94,14 @@ export class CompensateCheckoutHandler {
       return { outcome: 'refused', checkoutId, code: error.code, reason: error.message };
     }
     const orderId = orderIdOf(answers[plan.indexOf('cancelOrderUnlessConfirmed')]);
-    const envelopes = deadlineCompensationEvents({ checkoutId, clientId: checkout.clientId, initiatedEventId: checkout.initiatedEventId, failedStep, reason, orderId });
+    const envelopes = deadlineCompensationEvents({
+      checkoutId,
+      clientId: checkout.clientId,
+      initiatedEventId: checkout.initiatedEventId,
+      failedStep,
+      reason,
+      orderId,
+    });
     const record: CompensationRecord = {
       failedStep,
       code: ErrorCode.CheckoutDeadlineExceeded,

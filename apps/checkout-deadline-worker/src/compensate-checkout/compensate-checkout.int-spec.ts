@@ -68,8 +68,7 @@ describe('checkout-deadline worker: compensation claims (PostgreSQL)', () => {
        VALUES ($1, 'ann', $2, now() - interval '1 hour', $3, now() + $4::int * interval '1 millisecond')`,
       [checkoutId, `init-${checkoutId}`, claim?.by ?? null, claim?.forMs ?? null],
     );
-  const compensate = (instance: TestApp, checkoutId: string) =>
-    request(instance.url).post(`/checkout/${checkoutId}/compensate`).set('X-API-Key', TEST_API_KEY);
+  const compensate = (instance: TestApp, checkoutId: string) => request(instance.url).post(`/checkout/${checkoutId}/compensate`).set('X-API-Key', TEST_API_KEY);
   const outboxOf = async (checkoutId: string) =>
     (await sql.query(`SELECT envelope->>'type' AS type FROM checkout_deadline.deadline_outbox WHERE envelope->>'correlationId' = $1 ORDER BY id`, [checkoutId]))
       .rows;
@@ -88,7 +87,8 @@ describe('checkout-deadline worker: compensation claims (PostgreSQL)', () => {
       CHECKOUT_STUCK_SCAN_INTERVAL_MS: 60_000,
     });
     // The outbox is left unrelayed (no sweep within the test), so what each compensation queued can be counted.
-    const module = () => CheckoutDeadlineWorkerModule.register(config, { settings: { claimMs: 1_500, outbox: { batchSize: 1, delayMs: 60_000, intervalMs: 600_000 } } });
+    const module = () =>
+      CheckoutDeadlineWorkerModule.register(config, { settings: { claimMs: 1_500, outbox: { batchSize: 1, delayMs: 60_000, intervalMs: 600_000 } } });
     instances = [await startTestApp(module(), 'deadline-a'), await startTestApp(module(), 'deadline-b')];
     sql = new pg.Pool({ connectionString: db.url, max: 4 });
   });

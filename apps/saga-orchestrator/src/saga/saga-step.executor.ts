@@ -106,7 +106,6 @@ export class SagaStepExecutor {
     }
     return { type: 'Compensated' };
   }
-
 }
 
 function outcomeOf<T extends object>(outcome: StepOutcome<T>, success: (result: T) => SagaOutcome): SagaOutcome {
