@@ -36,6 +36,7 @@ describe('checkout-deadline worker: detection and compensation of stuck choreogr
   const databases: TestDatabase[] = [];
   const apps: TestApp[] = [];
   const publishers = new Map<string, EventPublisher>();
+  const pools = new Map<string, pg.Pool>();
   let redis: Redis;
 
   const api = (app: TestApp) => request(app.url);
@@ -60,7 +61,9 @@ describe('checkout-deadline worker: detection and compensation of stuck choreogr
     const app = await startTestApp(CheckoutModule.register({ ...config, CHECKOUT_DEADLINE_WORKER_URL: worker.url }), 'checkout');
     apps.push(app, worker);
     publishers.set(config.REDIS_KEY_PREFIX, new EventPublisher({ redis: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, producer: 'test' }));
-    return { app, worker, config, sql: new pg.Pool({ connectionString: db.url, max: 2 }) };
+    const sql = new pg.Pool({ connectionString: db.url, max: 2 });
+    pools.set(config.REDIS_KEY_PREFIX, sql);
+    return { app, worker, config, sql };
   }
 
   /** Puts events on the bus as the saga workers would have. */
@@ -107,6 +110,13 @@ describe('checkout-deadline worker: detection and compensation of stuck choreogr
       await participant(participants.orders.url).post(`/orders/${orderId}/confirm`).expect(200);
     }
     await publish(config, seen.slice(1));
+    // The deadline decides from what the worker consumed: the test goes on once it has all of it.
+    await eventually(async () => {
+      const { rows } = await pools
+        .get(config.REDIS_KEY_PREFIX)!
+        .query(`SELECT view->>'lastEventType' AS last FROM checkout_deadline.checkout_view WHERE checkout_id = $1`, [checkoutId]);
+      expect(rows).toEqual([{ last: seen.at(-1)!.type }]);
+    });
     return { checkoutId: checkoutId as string, initiated, orderId };
   }
 
@@ -132,7 +142,7 @@ describe('checkout-deadline worker: detection and compensation of stuck choreogr
     for (const publisher of publishers.values()) await publisher.close();
     await participants?.stop();
     await Promise.all(databases.map((db) => db?.drop()));
-  });
+  }, BOOT_TIMEOUT_MS);
 
   describe('reported, then compensated on request (CHECKOUT_AUTO_COMPENSATE=false)', () => {
     let app: TestApp;
@@ -277,8 +287,14 @@ describe('checkout-deadline worker: detection and compensation of stuck choreogr
         const again = await eventsOf(config, checkoutId);
         expect(new Set(again.map((e) => e.eventId))).toEqual(new Set(events.map((e) => e.eventId)));
       });
-      const listed = (await key(api(app).get('/checkout/stuck')).expect(200)).body.items.find((s: { checkoutId: string }) => s.checkoutId === checkoutId);
-      expect(listed).toMatchObject({ compensationRefused: 'ORDERS.ORDER_CONFIRMED' });
+      // The refusal is kept; the success it published, once consumed, ends the checkout: it is stuck no more.
+      await eventually(async () => {
+        const { rows } = await sql.query('SELECT compensation_refused, settled_status FROM checkout_deadline.watched_checkouts WHERE checkout_id = $1', [
+          checkoutId,
+        ]);
+        expect(rows).toEqual([{ compensation_refused: 'ORDERS.ORDER_CONFIRMED', settled_status: 'SUCCEEDED' }]);
+      });
+      expect(await stuckIds(app)).not.toContain(checkoutId);
     });
   });
 
@@ -312,7 +328,8 @@ describe('checkout-deadline worker: detection and compensation of stuck choreogr
         );
         expect(await participants.ordersOf(confirmed.checkoutId)).toEqual([expect.objectContaining({ status: 'CONFIRMED' })]);
         expect(await participants.stockOf('AU-2')).toMatchObject({ available: 3, reserved: 0 });
-        expect(await stuckIds(app)).toEqual([confirmed.checkoutId]);
+        // The confirmed one ends with the success the worker published in its place.
+        await eventually(async () => expect(await stuckIds(app)).toEqual([]));
       } finally {
         await sql.end();
       }
