@@ -25,8 +25,9 @@ const DATABASE_VARIABLES = [
   'CHECKOUT_DATABASE_URL',
   'EVENT_STORE_DATABASE_URL',
   'NOTIFICATIONS_DATABASE_URL',
+  'CHECKOUT_DEADLINE_DATABASE_URL',
 ];
-const urlOf = (name) => `http://${name}:${HTTP_APPS.find((app) => app.name === name).port}`;
+const urlOf = (name) => `http://${name}:${[...HTTP_APPS, ...WORKERS].find((app) => app.name === name).port}`;
 
 /** What every app is told: where PostgreSQL, Redis and the participants are, by service name. */
 const APP_ENV = {
@@ -40,6 +41,7 @@ const APP_ENV = {
   ORDERS_URL: urlOf('orders'),
   PAYMENTS_URL: urlOf('payments'),
   SAGA_ORCHESTRATOR_URL: urlOf('saga-orchestrator'),
+  CHECKOUT_DEADLINE_WORKER_URL: urlOf('checkout-deadline-worker'),
 };
 
 const healthy = (...services) => Object.fromEntries(services.map((name) => [name, { condition: 'service_healthy' }]));

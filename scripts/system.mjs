@@ -13,7 +13,7 @@ export const HTTP_APPS = [
   { name: 'event-store', port: 3020 },
 ];
 
-/** Choreography workers: each its own app and consumer group, /metrics and /health on 9100 upward. */
+/** Workers: each its own app and consumer group, /metrics and /health on 9100 upward. */
 export const WORKERS = [
   'stock-reservation',
   'order-creation',
@@ -24,6 +24,8 @@ export const WORKERS = [
   'notification',
   'audit',
   'cqrs-projection',
+  // The choreography's deadline: watches every choreographed checkout, compensates the stuck ones.
+  'checkout-deadline',
 ].map((group, i) => ({ name: `${group}-worker`, group, port: 9100 + i }));
 
 export const entryOf = (app) => `dist/apps/${app}/src/main.js`;

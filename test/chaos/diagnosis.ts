@@ -38,7 +38,7 @@ export async function trailOf(sql: pg.Pool, redis: Redis, style: Style, id: stri
     sql.query<{ path: string }>(`SELECT string_agg(type, ' > ' ORDER BY global_position) AS path FROM event_store.events WHERE correlation_id = $1`, [id]),
     sql
       .query<{ stuck_at: Date | null; compensated_at: Date | null; refused: string | null }>(
-        'SELECT stuck_at, compensated_at, compensation_refused AS refused FROM checkout.checkouts WHERE checkout_id = $1',
+        'SELECT stuck_at, compensated_at, compensation_refused AS refused FROM checkout_deadline.watched_checkouts WHERE checkout_id = $1',
         [id],
       )
       .catch(() => ({ rows: [] })),
@@ -47,7 +47,7 @@ export async function trailOf(sql: pg.Pool, redis: Redis, style: Style, id: stri
   const row = checkout.rows[0];
   const watch =
     row === undefined
-      ? 'not accepted by the checkout app'
+      ? 'not watched by the checkout-deadline worker'
       : `stuck at ${row.stuck_at?.toISOString() ?? '-'}, compensated at ${row.compensated_at?.toISOString() ?? '-'}${row.refused === null ? '' : `, compensation refused: ${row.refused}`}`;
   return `events: ${events.rows[0]?.path ?? 'none'}; ${watch}${letters.length === 0 ? '' : `; dead-lettered: ${letters.join('; ')}`}`;
 }

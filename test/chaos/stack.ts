@@ -9,7 +9,7 @@ export const PARTICIPANT_APPS = ['inventory', 'orders', 'payments'] as const;
 export type ParticipantApp = (typeof PARTICIPANT_APPS)[number];
 
 /** The nine choreography workers: the six of the saga, then the subscribers of the whole bus. */
-export const WORKER_APPS = [...SAGA_WORKER_APPS, 'audit-worker', 'cqrs-projection-worker', 'notification-worker'] as const;
+export const WORKER_APPS = [...SAGA_WORKER_APPS, 'audit-worker', 'cqrs-projection-worker', 'notification-worker', 'checkout-deadline-worker'] as const;
 
 type HttpApp = ParticipantApp | 'saga-orchestrator' | 'checkout' | 'event-store';
 
@@ -41,7 +41,9 @@ const QUICK_TIMINGS = {
 /** Apps started at once. */
 const BOOT_BATCH = 3;
 
-const DATABASE_VARIABLES = ['INVENTORY', 'ORDERS', 'PAYMENTS', 'SAGA', 'CHECKOUT', 'EVENT_STORE', 'NOTIFICATIONS'].map((app) => `${app}_DATABASE_URL`);
+const DATABASE_VARIABLES = ['INVENTORY', 'ORDERS', 'PAYMENTS', 'SAGA', 'CHECKOUT', 'EVENT_STORE', 'NOTIFICATIONS', 'CHECKOUT_DEADLINE'].map(
+  (app) => `${app}_DATABASE_URL`,
+);
 
 /** Starts the apps a few at a time (a dozen Nest apps booting at once on two cores miss their start deadline); each is added to `started` as soon as it runs. */
 async function startInBatches(names: readonly string[], env: Record<string, string>, started: ServiceProcess[]): Promise<ServiceProcess[]> {

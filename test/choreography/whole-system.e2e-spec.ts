@@ -17,9 +17,11 @@ import {
 } from '@app/testing';
 import { holdingsOf, matchesEnding } from './checkout.invariants.js';
 
-/** Every consumer group of the checkout stream: one per worker. */
+/** Every consumer group of the checkout stream: one per worker, and the checkout app's own status fold. */
 const WORKER_GROUPS = [
   'audit',
+  'checkout',
+  'checkout-deadline',
   'cqrs-projection',
   'notification',
   'order-compensation',
@@ -68,11 +70,12 @@ describe('the choreographed checkout across the whole system', () => {
       CHECKOUT_DATABASE_URL: db.url,
       EVENT_STORE_DATABASE_URL: db.url,
       NOTIFICATIONS_DATABASE_URL: db.url,
+      CHECKOUT_DEADLINE_DATABASE_URL: db.url,
       STREAM_BLOCK_MS: '200',
       ...participants.urls,
     };
     // Several of them migrate the event store's schema: one at a time, so each finds it as the previous left it.
-    for (const name of ['event-store', 'checkout', 'audit-worker', 'cqrs-projection-worker', 'notification-worker'])
+    for (const name of ['event-store', 'checkout', 'audit-worker', 'cqrs-projection-worker', 'notification-worker', 'checkout-deadline-worker'])
       apps.push(await ServiceProcess.start(name, env));
     [eventStore, checkout] = [apps[0]!, apps[1]!];
     redis = new Redis(config.REDIS_URL);

@@ -46,7 +46,9 @@ describe('hostile input on every public endpoint', () => {
       API_KEYS: TEST_API_KEY,
       INTERNAL_API_KEY: TEST_API_KEY,
       REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
-      ...Object.fromEntries(['INVENTORY', 'ORDERS', 'PAYMENTS', 'SAGA', 'CHECKOUT', 'EVENT_STORE', 'NOTIFICATIONS'].map((s) => [`${s}_DATABASE_URL`, db.url])),
+      ...Object.fromEntries(
+        ['INVENTORY', 'ORDERS', 'PAYMENTS', 'SAGA', 'CHECKOUT', 'EVENT_STORE', 'NOTIFICATIONS', 'CHECKOUT_DEADLINE'].map((s) => [`${s}_DATABASE_URL`, db.url]),
+      ),
     };
     // One at a time: they share one database, and each runs its own migrations at start.
     for (const name of ['inventory', 'orders', 'payments']) apps.set(name, await ServiceProcess.start(name, env));
@@ -55,7 +57,16 @@ describe('hostile input on every public endpoint', () => {
     apps.set('event-store', await ServiceProcess.start('event-store', env));
     // On a database of its own: it notifies the swept checkouts as their events arrive, after the snapshots of their requests.
     apps.set('notification-worker', await ServiceProcess.start('notification-worker', { ...env, NOTIFICATIONS_DATABASE_URL: notificationsDb.url }));
-    apps.set('checkout', await ServiceProcess.start('checkout', { ...env, ...urls, SAGA_ORCHESTRATOR_URL: apps.get('saga-orchestrator')!.url }));
+    apps.set('checkout-deadline-worker', await ServiceProcess.start('checkout-deadline-worker', { ...env, ...urls }));
+    apps.set(
+      'checkout',
+      await ServiceProcess.start('checkout', {
+        ...env,
+        ...urls,
+        SAGA_ORCHESTRATOR_URL: apps.get('saga-orchestrator')!.url,
+        CHECKOUT_DEADLINE_WORKER_URL: apps.get('checkout-deadline-worker')!.url,
+      }),
+    );
     await request(apps.get('inventory')!.url)
       .post('/inventory/products')
       .set('X-API-Key', TEST_API_KEY)

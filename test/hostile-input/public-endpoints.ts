@@ -25,7 +25,7 @@ const checkoutRequest: BodySpec = {
   fields: { clientId: 'id', items: 'items', payment: 'payment' },
 };
 
-/** Every route of every HTTP app. */
+/** Every route of every app that serves more than /health and /metrics. */
 export const PUBLIC_ENDPOINTS: PublicEndpoint[] = [
   { app: 'inventory', method: 'GET', path: '/inventory/products' },
   { app: 'inventory', method: 'GET', path: '/inventory/products/:sku', params: { sku: 'HOSTILE-1' } },
@@ -86,6 +86,9 @@ export const PUBLIC_ENDPOINTS: PublicEndpoint[] = [
   { app: 'checkout', method: 'GET', path: '/checkout/:checkoutId', params: { checkoutId: 'chk-hostile' } },
   { app: 'checkout', method: 'GET', path: '/checkout/stuck' },
   { app: 'checkout', method: 'POST', path: '/checkout/:checkoutId/compensate', params: { checkoutId: 'chk-hostile' } },
+  // The deadline worker answers the two routes above behind the checkout app, and takes a key too.
+  { app: 'checkout-deadline-worker', method: 'GET', path: '/checkout/stuck' },
+  { app: 'checkout-deadline-worker', method: 'POST', path: '/checkout/:checkoutId/compensate', params: { checkoutId: 'chk-hostile' } },
   { app: 'checkout', method: 'POST', path: '/carts', body: { valid: () => ({ clientId: 'zoe' }), fields: { clientId: 'id' } } },
   { app: 'checkout', method: 'GET', path: '/carts/:id', params: { id: 'cart-hostile' } },
   {

@@ -67,6 +67,7 @@ describe('observability of the whole system: /metrics, JSON logs, and the dashbo
       EVENT_STORE_DATABASE_URL: events!.url,
       CHECKOUT_DATABASE_URL: checkout!.url,
       NOTIFICATIONS_DATABASE_URL: notifications!.url,
+      CHECKOUT_DEADLINE_DATABASE_URL: checkout!.url,
     };
     const start = async (name: string, extra: Record<string, string> = {}) => void apps.set(name, await ServiceProcess.start(name, { ...env, ...extra }));
     await start('saga-orchestrator');

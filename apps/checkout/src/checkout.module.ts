@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CheckoutStepsModule, type ParticipantOverrides } from '@app/checkout-steps';
 import { type AppConfig, APP_CONFIG, ConfigModule } from '@app/config';
-import { PaymentTokenSealer } from '@app/contracts';
+import { PaymentTokenSealer, STREAMS } from '@app/contracts';
 import { databaseModule } from '@app/database';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
 import { RedisStreamsModule } from '@app/redis-streams';
@@ -12,19 +11,19 @@ import { CheckoutCartHandler } from './checkout-cart/checkout-cart.handler.js';
 import { SagaOrchestratorClient } from './checkout-cart/saga-orchestrator.client.js';
 import { CheckoutRepository } from './checkout/checkout.repository.js';
 import { CHECKOUT_SETTINGS, type CheckoutSettings, checkoutSettingsOf } from './checkout.settings.js';
-import { CompensateCheckoutController } from './compensate-checkout/compensate-checkout.controller.js';
-import { CompensateCheckoutHandler } from './compensate-checkout/compensate-checkout.handler.js';
-import { StuckCheckoutRepository } from './detect-stuck/stuck-checkout.repository.js';
-import { StuckCheckoutScanner } from './detect-stuck/stuck-checkout.scanner.js';
-import { StuckCheckoutsController } from './detect-stuck/stuck-checkouts.controller.js';
+import { CompensateCheckoutController } from './deadline-watch/compensate-checkout.controller.js';
+import { DeadlineWorkerClient } from './deadline-watch/deadline-worker.client.js';
+import { StuckCheckoutsController } from './deadline-watch/stuck-checkouts.controller.js';
 import { CartController } from './manage-cart/cart.controller.js';
 import { ManageCartHandler } from './manage-cart/manage-cart.handler.js';
 import { CreateCheckout1732390000000 } from './migrations/1732390000000-create-checkout.js';
+import { OwnCheckoutStatus1733500000001 } from './migrations/1733500000001-own-checkout-status.js';
 import { AddCartCheckoutDigest1796500001000 } from './migrations/1796500001000-add-cart-checkout-digest.js';
 import { CheckoutOutboxRelay } from './publish-events/checkout-outbox.relay.js';
 import { PRODUCER } from './publish-events/checkout.events.js';
 import { CheckoutStatusController } from './query-status/checkout-status.controller.js';
-import { CheckoutViewReader } from './query-status/checkout-view.reader.js';
+import { CheckoutViewRepository } from './query-status/checkout-view.repository.js';
+import { ProjectStatusHandler } from './query-status/project-status.handler.js';
 import { StartCheckoutController } from './start-checkout/start-checkout.controller.js';
 import { StartCheckoutHandler } from './start-checkout/start-checkout.handler.js';
 
@@ -33,18 +32,28 @@ export const CHECKOUT_DATABASE = {
   schema: 'checkout',
   // Raw SQL and row mappers throughout; no entity is needed.
   entities: [],
-  migrations: [CreateCheckout1732390000000, AddCartCheckoutDigest1796500001000],
+  migrations: [CreateCheckout1732390000000, OwnCheckoutStatus1733500000001, AddCartCheckoutDigest1796500001000],
 };
 
-/** Tests tune timings and participant clients; production takes every default from the configuration. */
+/**
+ * The app's consumer group: it folds the checkout and saga streams into its own `checkout_view`
+ * (the read path of `GET /checkout/:checkoutId`), handing every entry in flight over at once.
+ */
+export const CHECKOUT_CONSUMER = {
+  name: PRODUCER,
+  group: 'checkout',
+  transport: { streams: [STREAMS.checkout, STREAMS.saga], readPauseMs: 20, ordering: 'none' },
+} as const;
+
+/** Tests tune timings; production takes every default from the configuration. */
 export interface CheckoutOverrides {
   settings?: Partial<CheckoutSettings>;
-  participants?: ParticipantOverrides;
 }
 
 /**
- * The entry point of the choreographed checkout and its status, the event-sourced carts (checked
- * out in either style), and the deadline watch of the choreography.
+ * The entry point of the choreographed checkout and its status, and the event-sourced carts
+ * (checked out in either style). Stuck checkouts are the checkout-deadline worker's: this app
+ * forwards their two routes to it.
  */
 @Module({})
 export class CheckoutModule {
@@ -55,8 +64,7 @@ export class CheckoutModule {
         ConfigModule.forRoot(config),
         MetricsModule.forRoot(PRODUCER),
         databaseModule(CHECKOUT_DATABASE),
-        HealthModule.forRoot({ postgres: true, callees: ['inventory', 'orders', 'payments', 'saga-orchestrator'] }),
-        CheckoutStepsModule.forRoot(overrides.participants),
+        HealthModule.forRoot({ postgres: true, callees: ['saga-orchestrator'] }),
         RedisStreamsModule.forRoot({ producer: PRODUCER }),
       ],
       controllers: [
@@ -66,6 +74,7 @@ export class CheckoutModule {
         CompensateCheckoutController,
         CartController,
         CheckoutCartController,
+        ProjectStatusHandler,
       ],
       providers: [
         ...HTTP_APP_PROVIDERS,
@@ -73,16 +82,14 @@ export class CheckoutModule {
         { provide: PaymentTokenSealer, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new PaymentTokenSealer(c.PAYMENT_TOKEN_PUBLIC_KEY) },
         { provide: SagaOrchestratorClient, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new SagaOrchestratorClient(c) },
         CheckoutRepository,
-        CheckoutViewReader,
+        CheckoutViewRepository,
+        DeadlineWorkerClient,
         CheckoutOutboxRelay,
         StartCheckoutHandler,
         CartRepository,
         FailedCartCheckouts,
         ManageCartHandler,
         CheckoutCartHandler,
-        CompensateCheckoutHandler,
-        StuckCheckoutRepository,
-        StuckCheckoutScanner,
       ],
     };
   }

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { loadConfig } from '@app/config';
-import { startHttpApp } from '@app/http-app';
-import { CheckoutModule } from './checkout.module.js';
+import { startWorkerApp } from '@app/http-app';
+import { CHECKOUT_CONSUMER, CheckoutModule } from './checkout.module.js';
 
 const config = loadConfig();
-await startHttpApp(CheckoutModule.register(config), { name: 'checkout', port: config.CHECKOUT_PORT, logLevel: config.LOG_LEVEL });
+// An HTTP app that also consumes (its status read model): started as a worker, on its HTTP port.
+await startWorkerApp(CheckoutModule.register(config), { ...CHECKOUT_CONSUMER, config, port: config.CHECKOUT_PORT });

@@ -8,4 +8,15 @@ export { type StepOutcome, type StepRefusal } from './step-outcome.js';
 export { type PricedItems, checkAvailability, priceItems, reserveStock, releaseStock } from './stock.steps.js';
 export { createOrder, cancelOrder, confirmOrder } from './order.steps.js';
 export { authorizePayment, voidPayment } from './payment.steps.js';
+export {
+  type Compensation,
+  type ConfirmationFence,
+  type ForwardStep,
+  type PlannedCompensation,
+  COMPENSATION_OF,
+  FORWARD_STEPS,
+  compensationPlan,
+  planUnlessConfirmed,
+} from './compensation.plan.js';
+export { type CompensatingParticipants, compensate, runPlan } from './compensation.steps.js';
 export { type ParticipantOverrides, CheckoutStepsModule } from './checkout-steps.module.js';

@@ -189,7 +189,7 @@ describe('choreography reactions', () => {
     expect(new Set(TABLE.map((row) => row.worker))).toEqual(new Set(Object.keys(SAGA_WORKERS)));
   });
 
-  it("matches the ids of the checkout app's deadline compensation, so its StockReleased and CheckoutFailed deduplicate", () => {
+  it("matches the ids of the deadline worker's compensation, so its StockReleased and CheckoutFailed deduplicate", () => {
     const [released, failed] = stockCompensationReaction(cancelledAtDeadline);
     expect([released?.eventId, failed?.eventId]).toEqual([
       deterministicEventId(cancelledAtDeadline.eventId, 'StockReleased'),

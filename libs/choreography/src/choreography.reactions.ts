@@ -32,15 +32,17 @@ export interface SagaWorker {
  * | stock-reservation  | CheckoutInitiated                   | inventory: prices, then reserve | StockReserved                      | StockReservationFailed + CheckoutFailed (stock)           |
  * | order-creation     | StockReserved                       | orders: create                  | OrderCreated                       | OrderCreationFailed                                       |
  * | payment            | OrderCreated                        | payments: authorize             | PaymentAuthorized                  | PaymentFailed                                             |
- * | order-confirmation | PaymentAuthorized                   | inventory + orders: confirm     | OrderConfirmed + CheckoutSucceeded | void payment, cancel order; OrderCancelled (confirmation) |
+ * | order-confirmation | PaymentAuthorized                   | inventory + orders: confirm     | OrderConfirmed + CheckoutSucceeded | void payment, cancel order (the plan); OrderCancelled     |
  * | order-compensation | PaymentFailed                       | orders: cancel                  | OrderCancelled (payment)           | never refused                                             |
  * | stock-compensation | OrderCreationFailed, OrderCancelled | inventory: release              | StockReleased + CheckoutFailed     | never refused                                             |
  *
  * A participant that stays unavailable is no outcome at all: the event stays pending and is
- * delivered again (see `redeliverIfUnavailable`). Every event a worker publishes gets `deterministicEventId(incoming.eventId, type)`: a worker that
+ * delivered again (see `redeliverIfUnavailable`). What each compensating worker undoes is the
+ * compensation plan of `@app/checkout-steps`, split between workers by `compensationsBeforeStockRelease`. Every event a worker
+ * publishes gets `deterministicEventId(incoming.eventId, type)`: a worker that
  * crashed after its participant call but before publishing calls again on redelivery (participants
  * are idempotent by checkoutId and answer their first outcome) and republishes the very same ids,
- * which the event store and the read models deduplicate. The checkout app's deadline compensation
+ * which the event store and the read models deduplicate. The checkout-deadline worker's compensation
  * derives the ids of the StockReleased and CheckoutFailed it publishes after its own OrderCancelled
  * the same way, so stock-compensation's reaction to that OrderCancelled deduplicates with them.
  */
@@ -99,8 +101,8 @@ export function paymentReaction(event: EventEnvelope<'OrderCreated'>, outcome: S
 
 /**
  * PaymentAuthorized, after confirming the reservation and the order. A refusal means a compensation
- * (the checkout app's deadline) got there first: the worker has voided the payment and cancelled
- * the order, and the OrderCancelled it publishes lets stock-compensation finish the job.
+ * (the checkout's deadline) got there first: the worker has run its part of the plan (void the
+ * payment, cancel the order), and the OrderCancelled it publishes lets stock-compensation finish it.
  */
 export function orderConfirmationReaction(event: EventEnvelope<'PaymentAuthorized'>, outcome: StepOutcome<{ order: Order }>): AnyEvent[] {
   const emit = reactingTo(event, SAGA_WORKERS.orderConfirmation.name);

@@ -8,6 +8,7 @@ export {
   orderCompensationReaction,
   stockCompensationReaction,
 } from './choreography.reactions.js';
+export { compensationsBeforeStockRelease } from './choreography.compensations.js';
 export { redeliverIfUnavailable } from './delivery.policy.js';
 export { sagaWorkerModule } from './saga-worker.module.js';
 export { type Milestone, milestoneOf, publishReaction } from './checkout.milestones.js';

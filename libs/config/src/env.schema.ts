@@ -34,6 +34,7 @@ export class EnvSchema {
   @IsUrl(pgUrl) CHECKOUT_DATABASE_URL = LOCAL_PG;
   @IsUrl(pgUrl) EVENT_STORE_DATABASE_URL = LOCAL_PG;
   @IsUrl(pgUrl) NOTIFICATIONS_DATABASE_URL = LOCAL_PG;
+  @IsUrl(pgUrl) CHECKOUT_DEADLINE_DATABASE_URL = LOCAL_PG;
   @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
 
   @Transform(toInt) @IsInt() @Min(0) CHECKOUT_PORT = 3000;
@@ -49,6 +50,8 @@ export class EnvSchema {
   @IsUrl(httpUrl) ORDERS_URL = 'http://127.0.0.1:3002';
   @IsUrl(httpUrl) PAYMENTS_URL = 'http://127.0.0.1:3003';
   @IsUrl(httpUrl) SAGA_ORCHESTRATOR_URL = 'http://127.0.0.1:3010';
+  /** The checkout-deadline worker, which the checkout app asks for stuck checkouts and their compensation. */
+  @IsUrl(httpUrl) CHECKOUT_DEADLINE_WORKER_URL = 'http://127.0.0.1:9109';
   /**
    * The key the services use when they call each other; empty means the first of API_KEYS. It must be
    * one of API_KEYS, or every call between services would be refused: the apps refuse to start then.
@@ -110,7 +113,7 @@ export class EnvSchema {
 
   /** A choreographed checkout with no terminal event after this long is reported stuck. */
   @Transform(toInt) @IsInt() @Min(100) CHECKOUT_DEADLINE_MS = 60_000;
-  /** How often the checkout app looks for choreographed checkouts past their deadline. */
+  /** How often the checkout-deadline worker looks for choreographed checkouts past their deadline. */
   @Transform(toInt) @IsInt() @Min(50) CHECKOUT_STUCK_SCAN_INTERVAL_MS = 5_000;
   /** Whether a stuck choreographed checkout is compensated at once, or only reported until an operator asks. */
   @Transform(toBool) @IsBoolean() CHECKOUT_AUTO_COMPENSATE = true;

@@ -19,8 +19,9 @@ export interface WorkerAppOptions {
 }
 
 /**
- * Starts a choreography worker: the Redis Streams transport consuming as `group`, plus a small HTTP
- * server for `/health` and `/metrics` only (the module registers `HealthModule` and `MetricsModule`).
+ * Starts a worker: the Redis Streams transport consuming as `group`, plus an HTTP server for
+ * `/health` and `/metrics` (the module registers `HealthModule` and `MetricsModule`) and whatever
+ * controllers the module has (an HTTP app that also consumes starts this way on its own port).
  * SIGTERM drains the handlers in flight before the process exits.
  */
 export async function startWorkerApp(module: Type | DynamicModule, options: WorkerAppOptions): Promise<NestFastifyApplication> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CartView } from '@app/projections';
 import { SagaOrchestratorClient } from '../checkout-cart/saga-orchestrator.client.js';
-import { CheckoutViewReader } from '../query-status/checkout-view.reader.js';
+import { CheckoutViewRepository } from '../query-status/checkout-view.repository.js';
 
 /**
  * Whether the checkout that checked a cart out failed, so the cart may be reopened. The checkout
@@ -11,7 +11,7 @@ import { CheckoutViewReader } from '../query-status/checkout-view.reader.js';
 @Injectable()
 export class FailedCartCheckouts {
   constructor(
-    private readonly views: CheckoutViewReader,
+    private readonly views: CheckoutViewRepository,
     private readonly orchestrator: SagaOrchestratorClient,
   ) {}
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AnyEvent, EventEnvelope, SealedCheckoutRequest } from '@app/contracts';
+import type { EventEnvelope, SealedCheckoutRequest } from '@app/contracts';
 import { rowsOf } from '@app/database';
-import { type AcceptedCheckout, type CheckoutRow, type CompensationRecord, toAcceptedCheckout } from './accepted-checkout.mapper.js';
+import { type AcceptedCheckout, type CheckoutRow, toAcceptedCheckout } from './accepted-checkout.mapper.js';
 
 /** A checkout to record, with the CheckoutInitiated that announces it. */
 export interface NewCheckout {
@@ -54,34 +54,5 @@ export class CheckoutRepository {
   async findByIdempotencyKey(key: string): Promise<AcceptedCheckout | undefined> {
     const [row] = await rowsOf<CheckoutRow>(this.db.manager, 'SELECT * FROM checkouts WHERE idempotency_key = $1', [key]);
     return row === undefined ? undefined : toAcceptedCheckout(row);
-  }
-
-  /** Locks the checkout until `tx` ends: one compensation of a checkout at a time, across instances. */
-  async lock(tx: EntityManager, checkoutId: string): Promise<AcceptedCheckout | undefined> {
-    const [row] = await rowsOf<CheckoutRow>(tx, 'SELECT * FROM checkouts WHERE checkout_id = $1 FOR UPDATE', [checkoutId]);
-    return row === undefined ? undefined : toAcceptedCheckout(row);
-  }
-
-  /** Records a compensation and queues its events, in the caller's transaction; returns when it was recorded. */
-  async recordCompensation(tx: EntityManager, checkoutId: string, compensation: CompensationRecord, envelopes: readonly AnyEvent[]): Promise<Date> {
-    const [row] = await rowsOf<{ compensated_at: Date }>(
-      tx,
-      'UPDATE checkouts SET compensated_at = now(), compensation = $2 WHERE checkout_id = $1 RETURNING compensated_at',
-      [checkoutId, JSON.stringify(compensation)],
-    );
-    await this.queue(tx, envelopes);
-    return row!.compensated_at;
-  }
-
-  /** Queues events in the caller's transaction, to be relayed with the rest of the outbox. */
-  async queue(tx: EntityManager, envelopes: readonly AnyEvent[]): Promise<void> {
-    await tx.query('INSERT INTO checkout_outbox (envelope) SELECT e FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n', [
-      JSON.stringify(envelopes),
-    ]);
-  }
-
-  /** Remembers why a checkout cannot be compensated (its order is confirmed), so the scan stops trying. */
-  async recordRefusal(checkoutId: string, code: string): Promise<void> {
-    await this.db.query('UPDATE checkouts SET compensation_refused = $2 WHERE checkout_id = $1', [checkoutId, code]);
   }
 }

@@ -7,8 +7,7 @@ import { EventPublisher } from '@app/redis-streams';
 import { CHECKOUT_SETTINGS, type CheckoutSettings } from '../checkout.settings.js';
 
 /**
- * Relays `checkout_outbox` to Redis: CheckoutInitiated and the deadline compensations to
- * `ecommerce.checkout.events`, cart events to `ecommerce.carts.events`. A request never waits for
+ * Relays `checkout_outbox` to Redis: CheckoutInitiated to `ecommerce.checkout.events`, cart events to `ecommerce.carts.events`. A request never waits for
  * Redis: it is answered once its event is queued, and a Redis outage only delays the relay.
  */
 @Injectable()

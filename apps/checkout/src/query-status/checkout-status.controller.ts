@@ -3,18 +3,18 @@ import { CheckoutIdParam } from '@app/contracts';
 import { checkoutNotFound } from '../checkout/checkout.errors.js';
 import { CheckoutRepository } from '../checkout/checkout.repository.js';
 import { type CheckoutStatusAnswer, checkoutStatusOf } from './checkout-status.mapper.js';
-import { CheckoutViewReader } from './checkout-view.reader.js';
+import { CheckoutViewRepository } from './checkout-view.repository.js';
 
 @Controller('checkout')
 export class CheckoutStatusController {
   constructor(
-    private readonly views: CheckoutViewReader,
+    private readonly views: CheckoutViewRepository,
     private readonly checkouts: CheckoutRepository,
   ) {}
 
   /**
-   * PENDING, SUCCEEDED (with orderId) or FAILED (with failedStep, code and reason), as the read model
-   * tells it; a checkout of either style is found by its id. 404 `CHECKOUT.NOT_FOUND` when neither
+   * PENDING, SUCCEEDED (with orderId) or FAILED (with failedStep, code and reason), as this app's
+   * own fold of the events tells it; a checkout of either style is found by its id. 404 `CHECKOUT.NOT_FOUND` when neither
    * the read model nor this app knows it.
    */
   @Get(':checkoutId')

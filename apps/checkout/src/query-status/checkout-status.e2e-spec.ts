@@ -1,20 +1,17 @@
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { type AnyEvent, createEnvelope } from '@app/contracts';
-import { dataSourceOptions, ensureSchema, migrate } from '@app/database';
-import { EVENT_STORE_DATABASE, projectEvents } from '@app/event-store';
-import { TEST_API_KEY, type TestApp, type TestDatabase, createTestDatabase, startTestApp, testConfig } from '@app/testing';
-import { CheckoutModule } from '../checkout.module.js';
+import { EventPublisher } from '@app/redis-streams';
+import { TEST_API_KEY, type TestApp, type TestDatabase, createTestDatabase, eventually, startTestWorker, testConfig } from '@app/testing';
+import { CHECKOUT_CONSUMER, CheckoutModule } from '../checkout.module.js';
 
 /**
- * The status comes from the read model in the event store, which lives in a database of its own
- * here: the app must read it over its own connection. The rows are written as the projection worker
- * writes them, with `projectEvents`.
+ * The status comes from the app's own fold of the events on the bus, in its own schema: the events
+ * are published as the workers and the orchestrator publish them, and no other service's database
+ * exists here.
  */
 describe('checkout: GET /checkout/:checkoutId', () => {
   let checkoutDb: TestDatabase;
-  let storeDb: TestDatabase;
-  let store: DataSource;
+  let publisher: EventPublisher;
   let app: TestApp;
 
   const get = (id: string) => request(app.url).get(`/checkout/${id}`).set('X-API-Key', TEST_API_KEY);
@@ -26,23 +23,31 @@ describe('checkout: GET /checkout/:checkoutId', () => {
         .send({ clientId, items: [{ sku: 'S-1', quantity: 1 }], payment: { token: 'tok_visa' } })
         .expect(202)
     ).body.checkoutId as string;
-  const project = (checkoutId: string, clientId: string, build: (ref: { checkoutId: string; clientId: string }) => AnyEvent[]) =>
-    projectEvents(store, build({ checkoutId, clientId }));
+  /** The status once the app has folded what was published. */
+  const statusOnce = (id: string, expected: object) =>
+    eventually(async () => {
+      const { body } = await get(id).expect(200);
+      expect(body).toMatchObject(expected);
+      return body as Record<string, unknown>;
+    });
+  /** Publishes the checkout's next events once the app has folded its CheckoutInitiated, so they fold after it. */
+  const project = async (checkoutId: string, clientId: string, build: (ref: { checkoutId: string; clientId: string }) => AnyEvent[]) => {
+    await statusOnce(checkoutId, { lastEventType: 'CheckoutInitiated' });
+    await publisher.publishMany(build({ checkoutId, clientId }));
+  };
   const ctx = (checkoutId: string) => ({ correlationId: checkoutId, producer: 'test' });
 
   beforeAll(async () => {
-    [checkoutDb, storeDb] = await Promise.all([createTestDatabase('checkout_status'), createTestDatabase('checkout_status_store')]);
-    const config = testConfig({ CHECKOUT_DATABASE_URL: checkoutDb.url, EVENT_STORE_DATABASE_URL: storeDb.url });
-    await ensureSchema(storeDb.url, EVENT_STORE_DATABASE.schema);
-    store = await new DataSource(dataSourceOptions(EVENT_STORE_DATABASE, config)).initialize();
-    await migrate(store, EVENT_STORE_DATABASE.schema);
-    app = await startTestApp(CheckoutModule.register(config), 'checkout');
+    checkoutDb = await createTestDatabase('checkout_status');
+    const config = testConfig({ CHECKOUT_DATABASE_URL: checkoutDb.url, STREAM_BLOCK_MS: 200 });
+    app = await startTestWorker(CheckoutModule.register(config), { ...CHECKOUT_CONSUMER, config });
+    publisher = new EventPublisher({ redis: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, producer: 'test' });
   });
 
   afterAll(async () => {
     await app?.close();
-    await store?.destroy();
-    await Promise.all([checkoutDb?.drop(), storeDb?.drop()]);
+    await publisher?.close();
+    await checkoutDb?.drop();
   });
 
   it('is PENDING once accepted, before the read model has seen it, and while its events are not terminal', async () => {
@@ -57,7 +62,7 @@ describe('checkout: GET /checkout/:checkoutId', () => {
           createEnvelope('OrderCreated', { ...ref, orderId: 'o-1', totalCents: 900, paymentToken: 'tok_visa' }, ctx(ref.checkoutId)),
         ] as AnyEvent[],
     );
-    expect((await get(checkoutId).expect(200)).body).toMatchObject({ checkoutId, status: 'PENDING', orderId: 'o-1', lastEventType: 'OrderCreated' });
+    await statusOnce(checkoutId, { checkoutId, status: 'PENDING', orderId: 'o-1', lastEventType: 'OrderCreated' });
   });
 
   it('is SUCCEEDED with its order and total once CheckoutSucceeded is projected', async () => {
@@ -67,7 +72,7 @@ describe('checkout: GET /checkout/:checkoutId', () => {
       'ben',
       (ref) => [createEnvelope('CheckoutSucceeded', { ...ref, orderId: 'o-2', totalCents: 1_500 }, ctx(ref.checkoutId))] as AnyEvent[],
     );
-    expect((await get(checkoutId).expect(200)).body).toMatchObject({
+    await statusOnce(checkoutId, {
       checkoutId,
       status: 'SUCCEEDED',
       orderId: 'o-2',
@@ -87,7 +92,7 @@ describe('checkout: GET /checkout/:checkoutId', () => {
           createEnvelope('CheckoutFailed', { ...ref, failedStep: 'payment', code: 'PAYMENTS.CARD_DECLINED', reason: 'Card declined' }, ctx(ref.checkoutId)),
         ] as AnyEvent[],
     );
-    expect((await get(checkoutId).expect(200)).body).toMatchObject({
+    await statusOnce(checkoutId, {
       checkoutId,
       status: 'FAILED',
       failedStep: 'payment',
@@ -98,14 +103,14 @@ describe('checkout: GET /checkout/:checkoutId', () => {
 
   it('finds a checkout the read model knows even if this app did not accept it (an orchestrated one)', async () => {
     const ref = { checkoutId: 'saga-1', clientId: 'dee' };
-    await projectEvents(store, [
+    await publisher.publishMany([
       createEnvelope(
         'SagaTransitioned',
         { sagaId: 'saga-1', ...ref, from: 'CONFIRMATION_COMMANDE', to: 'SAGA_TERMINEE', terminal: true, orderId: 'o-4' },
         ctx('saga-1'),
       ),
     ] as AnyEvent[]);
-    expect((await get('saga-1').expect(200)).body).toMatchObject({ checkoutId: 'saga-1', status: 'SUCCEEDED', style: 'orchestrated', orderId: 'o-4' });
+    await statusOnce('saga-1', { checkoutId: 'saga-1', status: 'SUCCEEDED', style: 'orchestrated', orderId: 'o-4' });
   });
 
   it('answers 404 CHECKOUT.NOT_FOUND for an unknown checkout, 400 for a malformed id, 401 without a key', async () => {

@@ -19,7 +19,6 @@ export interface CheckoutStatusAnswer {
   updatedAt?: string;
   cartId?: string;
   acceptedAt?: string;
-  compensatedAt?: string;
 }
 
 export function checkoutStatusOf(checkoutId: string, view: CheckoutView | undefined, accepted: AcceptedCheckout | undefined): CheckoutStatusAnswer {
@@ -29,6 +28,5 @@ export function checkoutStatusOf(checkoutId: string, view: CheckoutView | undefi
     checkoutId,
     ...(accepted?.cartId !== undefined && { cartId: accepted.cartId }),
     ...(accepted !== undefined && { acceptedAt: accepted.acceptedAt.toISOString() }),
-    ...(accepted?.compensatedAt !== undefined && { compensatedAt: accepted.compensatedAt.toISOString() }),
   };
 }

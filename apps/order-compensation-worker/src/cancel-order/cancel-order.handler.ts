@@ -1,21 +1,23 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { OrdersClient, cancelOrder } from '@app/checkout-steps';
-import { orderCompensationReaction, redeliverIfUnavailable, publishReaction } from '@app/choreography';
+import { InventoryClient, OrdersClient, PaymentsClient, runPlan } from '@app/checkout-steps';
+import { compensationsBeforeStockRelease, orderCompensationReaction, publishReaction, redeliverIfUnavailable } from '@app/choreography';
 import type { EventEnvelope } from '@app/contracts';
 import { EventPublisher, OnEvent } from '@app/redis-streams';
 
-/** Compensation of step 3 after a refused payment: the order is cancelled. */
+/** After a refused payment, what the plan undoes before the stock: the order is cancelled. */
 @Controller()
 export class CancelOrderHandler {
   constructor(
-    private readonly orders: OrdersClient,
+    readonly inventory: InventoryClient,
+    readonly orders: OrdersClient,
+    readonly payments: PaymentsClient,
     private readonly publisher: EventPublisher,
   ) {}
 
   @OnEvent('PaymentFailed')
   async handle(@Payload() event: EventEnvelope<'PaymentFailed'>): Promise<void> {
-    await redeliverIfUnavailable(() => cancelOrder(this.orders, event.payload.checkoutId));
+    await redeliverIfUnavailable(() => runPlan(this, compensationsBeforeStockRelease('authorizePayment'), event.payload.checkoutId));
     await publishReaction(this.publisher, orderCompensationReaction(event));
   }
 }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { InventoryClient, OrdersClient, PaymentsClient, cancelOrder, confirmOrder, voidPayment } from '@app/checkout-steps';
-import { orderConfirmationReaction, redeliverIfUnavailable, publishReaction } from '@app/choreography';
+import { InventoryClient, OrdersClient, PaymentsClient, confirmOrder, runPlan } from '@app/checkout-steps';
+import { compensationsBeforeStockRelease, orderConfirmationReaction, publishReaction, redeliverIfUnavailable } from '@app/choreography';
 import type { CheckoutEvents, EventEnvelope } from '@app/contracts';
 import { EventPublisher, OnEvent } from '@app/redis-streams';
 
@@ -9,9 +9,9 @@ import { EventPublisher, OnEvent } from '@app/redis-streams';
 @Controller()
 export class ConfirmOrderHandler {
   constructor(
-    private readonly inventory: InventoryClient,
-    private readonly orders: OrdersClient,
-    private readonly payments: PaymentsClient,
+    readonly inventory: InventoryClient,
+    readonly orders: OrdersClient,
+    readonly payments: PaymentsClient,
     private readonly publisher: EventPublisher,
   ) {}
 
@@ -25,9 +25,8 @@ export class ConfirmOrderHandler {
     const outcome = await confirmOrder({ inventory: this.inventory, orders: this.orders }, { checkoutId, orderId });
     if (!outcome.ok) {
       // A compensation (the checkout's deadline) got there first: nobody downstream would undo the
-      // authorization, and the OrderCancelled published next must be true. Both are idempotent.
-      await voidPayment(this.payments, checkoutId);
-      await cancelOrder(this.orders, checkoutId);
+      // authorization, and the OrderCancelled published next must be true. All idempotent.
+      await runPlan(this, compensationsBeforeStockRelease('confirmOrder'), checkoutId);
     }
     return outcome;
   }

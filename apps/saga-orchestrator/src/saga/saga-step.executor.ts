@@ -8,13 +8,11 @@ import {
   type StepOutcome,
   TransientStepError,
   authorizePayment,
-  cancelOrder,
   checkAvailability,
+  compensate,
   confirmOrder,
   createOrder,
-  releaseStock,
   reserveStock,
-  voidPayment,
 } from '@app/checkout-steps';
 import { SAGA_SETTINGS, type SagaSettings } from '../saga-orchestrator.settings.js';
 import type { Compensation, RunCommand, SagaCommand, SagaOutcome } from './saga.model.js';
@@ -90,7 +88,7 @@ export class SagaStepExecutor {
       try {
         await this.compensationRetry.execute(() => {
           tries += 1;
-          return this.undo(compensation, checkoutId);
+          return compensate({ inventory: this.inventory, orders: this.orders, payments: this.payments }, compensation, checkoutId);
         });
       } catch (error) {
         if (!(error instanceof TransientStepError || error instanceof DomainError)) throw error;
@@ -98,17 +96,6 @@ export class SagaStepExecutor {
       }
     }
     return { type: 'Compensated' };
-  }
-
-  private undo(compensation: Compensation, checkoutId: string): Promise<unknown> {
-    switch (compensation) {
-      case 'voidPayment':
-        return voidPayment(this.payments, checkoutId);
-      case 'cancelOrder':
-        return cancelOrder(this.orders, checkoutId);
-      case 'releaseStock':
-        return releaseStock(this.inventory, checkoutId);
-    }
   }
 }
 

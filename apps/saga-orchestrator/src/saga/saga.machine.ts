@@ -1,6 +1,7 @@
+import { type Compensation, compensationPlan } from '@app/checkout-steps';
 import { type CheckoutStep, type SagaState, isTerminalSagaState } from '@app/contracts';
 import { snapshotOf } from './saga.facts.js';
-import type { Compensation, ForwardStep, OutcomeType, SagaCommand, SagaFacts, SagaOutcome, SagaSnapshot } from './saga.model.js';
+import type { ForwardStep, OutcomeType, SagaCommand, SagaFacts, SagaOutcome, SagaSnapshot } from './saga.model.js';
 
 export { SAGA_STATES, type SagaState, TERMINAL_SAGA_STATES as TERMINAL_STATES, isTerminalSagaState as isTerminal } from '@app/contracts';
 export type { SagaSnapshot } from './saga.model.js';
@@ -64,9 +65,10 @@ export interface StateInfo {
   undo: readonly Compensation[];
 }
 
-const UNDO_ALL: readonly Compensation[] = ['voidPayment', 'cancelOrder', 'releaseStock'];
-const UNDO_ORDER: readonly Compensation[] = ['cancelOrder', 'releaseStock'];
-const UNDO_STOCK: readonly Compensation[] = ['releaseStock'];
+// What is undone once each step may have taken effect: the plan of `@app/checkout-steps`.
+const UNDO_ALL = compensationPlan('authorizePayment', { ownEffect: true });
+const UNDO_ORDER = compensationPlan('createOrder', { ownEffect: true });
+const UNDO_STOCK = compensationPlan('reserveStock', { ownEffect: true });
 
 /** What each state means to the orchestrator. */
 export const STATES: Readonly<Record<SagaState, StateInfo>> = {
@@ -89,15 +91,6 @@ export const STATES: Readonly<Record<SagaState, StateInfo>> = {
   COMPENSATION_EN_COURS: { undo: [] },
   SAGA_ANNULEE: { undo: [] },
   COMPENSATION_ECHOUEE: { undo: [] },
-};
-
-/** The compensation that undoes a step's own effect, if it has one. */
-export const COMPENSATION_OF: Readonly<Record<ForwardStep, Compensation | null>> = {
-  checkAvailability: null,
-  reserveStock: 'releaseStock',
-  createOrder: 'cancelOrder',
-  authorizePayment: 'voidPayment',
-  confirmOrder: null,
 };
 
 /** The outcome the orchestrator feeds a forward saga that outlived its deadline. */
@@ -195,11 +188,10 @@ export function overdueOutcome(saga: SagaSnapshot, deadline: Date, now: Date): S
   return commandOf(saga).kind === 'run' && now.getTime() > deadline.getTime() ? DEADLINE_EXCEEDED : undefined;
 }
 
-/** The compensations after a failed step: a refused step did nothing, so its own undo is skipped. */
+/** The compensations after a failed step: a refused step did nothing, an unanswered one may have acted. */
 function planAfterFailure(state: SagaState, transient: boolean): Compensation[] {
   const { runs, undo } = STATES[state];
-  const own = runs === undefined ? null : COMPENSATION_OF[runs];
-  return transient ? [...undo] : undo.filter((c) => c !== own);
+  return runs === undefined ? [...undo] : compensationPlan(runs, { ownEffect: transient });
 }
 
 /** A saga read for its facts alone, whatever its state guarantees. */

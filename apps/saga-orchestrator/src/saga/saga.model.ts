@@ -1,10 +1,7 @@
+import type { Compensation, ForwardStep } from '@app/checkout-steps';
 import type { CheckoutStep, LineItem, PricedLineItem, SagaState, SealedCheckoutRequest } from '@app/contracts';
 
-/** The forward steps of a checkout, in order. */
-export type ForwardStep = 'checkAvailability' | 'reserveStock' | 'createOrder' | 'authorizePayment' | 'confirmOrder';
-
-/** The compensations, each undoing one forward step. */
-export type Compensation = 'voidPayment' | 'cancelOrder' | 'releaseStock';
+export type { Compensation, ForwardStep };
 
 /** Why a saga is being or was compensated. */
 export interface SagaFailure {

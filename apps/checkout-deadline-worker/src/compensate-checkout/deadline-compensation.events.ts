@@ -1,5 +1,5 @@
 import { type AnyEvent, type CheckoutStep, ErrorCode, createEnvelope, deterministicEventId } from '@app/contracts';
-import { PRODUCER } from '../publish-events/checkout.events.js';
+import { PRODUCER } from '../publish-events/deadline-outbox.relay.js';
 
 /** A stuck choreographed checkout, once its participants have been compensated. */
 export interface DeadlineCompensation {
@@ -26,7 +26,7 @@ const STUCK_AT: Record<string, CheckoutStep> = {
   OrderConfirmed: 'confirmation',
 };
 
-/** Where a checkout whose last event (in the read model) is `lastEventType` is stuck; no event yet means the stock step. */
+/** Where a checkout whose last event consumed is `lastEventType` is stuck; no event yet means the stock step. */
 export function stuckStepOf(lastEventType: string | undefined): CheckoutStep {
   return STUCK_AT[lastEventType ?? 'CheckoutInitiated'] ?? 'stock';
 }

@@ -1,17 +1,17 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { withCorrelation } from '@app/observability';
-import { CHECKOUT_SETTINGS, type CheckoutSettings } from '../checkout.settings.js';
+import { DEADLINE_SETTINGS, type DeadlineSettings } from '../checkout-deadline.settings.js';
 import { CompensateCheckoutHandler } from '../compensate-checkout/compensate-checkout.handler.js';
 import { compensationMetrics } from '../compensate-checkout/compensation.metrics.js';
-import { CheckoutViewReader } from '../query-status/checkout-view.reader.js';
 import { type OverdueCheckout, StuckCheckoutRepository } from './stuck-checkout.repository.js';
 
 /**
  * The deadline of the choreography, which has no coordinator to notice a checkout that stopped
- * halfway (a worker down, an event dead-lettered): periodically, the checkouts accepted more than
- * CHECKOUT_DEADLINE_MS ago are compared with the read model. Those it shows ended are set aside for
- * good; the others are stuck: logged, counted once, listed, and (CHECKOUT_AUTO_COMPENSATE)
- * compensated. Instances scan side by side, each locking the rows it examines (SKIP LOCKED).
+ * halfway (a worker down, an event dead-lettered): periodically, the checkouts initiated more than
+ * CHECKOUT_DEADLINE_MS ago are compared with what the events this worker consumed say of them.
+ * Those that ended are set aside for good; the others are stuck: logged, counted once, listed, and
+ * (CHECKOUT_AUTO_COMPENSATE) compensated once the scan's transaction is over. Instances scan side by
+ * side, each locking the rows it examines (SKIP LOCKED).
  */
 @Injectable()
 export class StuckCheckoutScanner implements OnApplicationBootstrap, OnModuleDestroy {
@@ -23,9 +23,8 @@ export class StuckCheckoutScanner implements OnApplicationBootstrap, OnModuleDes
 
   constructor(
     private readonly repository: StuckCheckoutRepository,
-    private readonly views: CheckoutViewReader,
     private readonly compensator: CompensateCheckoutHandler,
-    @Inject(CHECKOUT_SETTINGS) private readonly settings: CheckoutSettings,
+    @Inject(DEADLINE_SETTINGS) private readonly settings: DeadlineSettings,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,16 +41,12 @@ export class StuckCheckoutScanner implements OnApplicationBootstrap, OnModuleDes
   async scan(): Promise<OverdueCheckout[]> {
     const stuck = await this.repository.transaction(async (tx) => {
       const overdue = await this.repository.lockOverdue(tx, this.settings.deadlineMs, this.settings.scanBatchSize);
-      const views = await this.views.viewsOf(overdue.map((c) => c.checkoutId));
-      const ended = overdue.flatMap((c) => {
-        const status = views.get(c.checkoutId)?.status;
-        return status === undefined || status === 'PENDING' ? [] : [{ checkoutId: c.checkoutId, status }];
-      });
-      const pending = overdue.filter((c) => !ended.some((e) => e.checkoutId === c.checkoutId));
+      const ended = overdue.flatMap(({ checkoutId, status }) => (status === 'PENDING' ? [] : [{ checkoutId, status }]));
+      const pending = overdue.filter((c) => c.status === 'PENDING');
       await this.repository.markSettled(tx, ended);
       await this.repository.markStuck(
         tx,
-        pending.map((c) => ({ checkoutId: c.checkoutId, lastEventType: views.get(c.checkoutId)?.lastEventType ?? 'CheckoutInitiated' })),
+        pending.map(({ checkoutId, lastEventType }) => ({ checkoutId, lastEventType })),
       );
       return pending;
     });

@@ -13,7 +13,7 @@ describe('deadline compensation events', () => {
       eventId: cancelledId,
       causationId: 'e-init',
       correlationId: 'c1',
-      producer: 'checkout',
+      producer: 'checkout-deadline-worker',
       payload: { checkoutId: 'c1', clientId: 'ann', orderId: 'o1', failedStep: 'payment', code: 'CHECKOUT.DEADLINE_EXCEEDED', reason: 'late' },
     });
     expect(released).toMatchObject({ type: 'StockReleased', eventId: deterministicEventId(cancelledId, 'StockReleased'), causationId: cancelledId });

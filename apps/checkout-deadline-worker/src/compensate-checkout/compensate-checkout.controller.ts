@@ -1,9 +1,9 @@
 import { Controller, HttpCode, Param, Post, ServiceUnavailableException } from '@nestjs/common';
 import { TransientStepError } from '@app/checkout-steps';
 import { CheckoutIdParam } from '@app/contracts';
-import type { CompensationRecord } from '../checkout/accepted-checkout.mapper.js';
-import { orderConfirmed } from '../checkout/checkout.errors.js';
 import { CompensateCheckoutHandler } from './compensate-checkout.handler.js';
+import { orderConfirmed } from './compensation.errors.js';
+import type { CompensationRecord } from './watched-checkout.mapper.js';
 
 @Controller('checkout')
 export class CompensateCheckoutController {

@@ -8,6 +8,9 @@ import type { CheckoutStatus } from '@app/projections';
 export interface OverdueCheckout {
   checkoutId: string;
   acceptedAt: Date;
+  /** What the events consumed so far say: PENDING, or how it ended. */
+  status: CheckoutStatus;
+  lastEventType: string;
   /** When a scan first found it stuck; undefined the first time. */
   stuckAt?: Date;
   compensationRefused?: string;
@@ -28,6 +31,8 @@ export interface StuckCheckout {
 interface OverdueRow {
   checkout_id: string;
   accepted_at: Date;
+  status: CheckoutStatus | null;
+  last_event_type: string | null;
   stuck_at: Date | null;
   compensation_refused: string | null;
 }
@@ -45,7 +50,7 @@ interface StuckRow {
 
 const STUCK = 'stuck_at IS NOT NULL AND settled_at IS NULL AND compensated_at IS NULL';
 
-/** What the deadline watch reads and remembers in the `checkouts` table. */
+/** What the deadline watch reads and remembers in the `watched_checkouts` table. */
 @Injectable()
 export class StuckCheckoutRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -56,20 +61,25 @@ export class StuckCheckoutRepository {
   }
 
   /**
-   * Locks up to `limit` checkouts past `deadlineMs` that are not known to have ended, skipping rows
-   * another instance is scanning or compensating right now.
+   * Locks up to `limit` checkouts past `deadlineMs` that are not known to have ended, with what the
+   * events consumed say of them, skipping rows another instance is scanning right now and those a
+   * compensation has claimed.
    */
   async lockOverdue(tx: EntityManager, deadlineMs: number, limit: number): Promise<OverdueCheckout[]> {
     const rows = await rowsOf<OverdueRow>(
       tx,
-      `SELECT checkout_id, accepted_at, stuck_at, compensation_refused FROM checkouts
-       WHERE settled_at IS NULL AND compensated_at IS NULL AND accepted_at < now() - $1::int * interval '1 millisecond'
-       ORDER BY accepted_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      `SELECT c.checkout_id, c.accepted_at, c.stuck_at, c.compensation_refused, v.status, v.view->>'lastEventType' AS last_event_type
+       FROM watched_checkouts c LEFT JOIN checkout_view v USING (checkout_id)
+       WHERE c.settled_at IS NULL AND c.compensated_at IS NULL AND c.accepted_at < now() - $1::int * interval '1 millisecond'
+         AND (c.claimed_until IS NULL OR c.claimed_until < now())
+       ORDER BY c.accepted_at LIMIT $2 FOR UPDATE OF c SKIP LOCKED`,
       [deadlineMs, limit],
     );
     return rows.map((r) => ({
       checkoutId: r.checkout_id,
       acceptedAt: r.accepted_at,
+      status: r.status ?? 'PENDING',
+      lastEventType: r.last_event_type ?? 'CheckoutInitiated',
       ...(r.stuck_at !== null && { stuckAt: r.stuck_at }),
       ...(r.compensation_refused !== null && { compensationRefused: r.compensation_refused }),
     }));
@@ -79,7 +89,7 @@ export class StuckCheckoutRepository {
   async markSettled(tx: EntityManager, settled: { checkoutId: string; status: CheckoutStatus }[]): Promise<void> {
     if (settled.length === 0) return;
     await tx.query(
-      `UPDATE checkouts c SET settled_at = now(), settled_status = s.status
+      `UPDATE watched_checkouts c SET settled_at = now(), settled_status = s.status
        FROM jsonb_to_recordset($1::jsonb) AS s("checkoutId" text, status text) WHERE c.checkout_id = s."checkoutId"`,
       [JSON.stringify(settled)],
     );
@@ -89,7 +99,7 @@ export class StuckCheckoutRepository {
   async markStuck(tx: EntityManager, stuck: { checkoutId: string; lastEventType: string }[]): Promise<void> {
     if (stuck.length === 0) return;
     await tx.query(
-      `UPDATE checkouts c SET stuck_at = coalesce(c.stuck_at, now()), last_event_type = s."lastEventType"
+      `UPDATE watched_checkouts c SET stuck_at = coalesce(c.stuck_at, now()), last_event_type = s."lastEventType"
        FROM jsonb_to_recordset($1::jsonb) AS s("checkoutId" text, "lastEventType" text) WHERE c.checkout_id = s."checkoutId"`,
       [JSON.stringify(stuck)],
     );
@@ -101,7 +111,7 @@ export class StuckCheckoutRepository {
       this.db.manager,
       `SELECT checkout_id, client_id, cart_id, accepted_at, stuck_at, last_event_type, compensation_refused,
          (extract(epoch FROM now() - accepted_at) * 1000)::float8 AS age_ms
-       FROM checkouts WHERE ${STUCK} ORDER BY accepted_at LIMIT $1`,
+       FROM watched_checkouts WHERE ${STUCK} ORDER BY accepted_at LIMIT $1`,
       [limit],
     );
     return rows.map((r) => ({
@@ -117,7 +127,7 @@ export class StuckCheckoutRepository {
   }
 
   async countStuck(): Promise<number> {
-    const [row] = await rowsOf<{ n: number }>(this.db.manager, `SELECT count(*)::int AS n FROM checkouts WHERE ${STUCK}`);
+    const [row] = await rowsOf<{ n: number }>(this.db.manager, `SELECT count(*)::int AS n FROM watched_checkouts WHERE ${STUCK}`);
     return row?.n ?? 0;
   }
 }

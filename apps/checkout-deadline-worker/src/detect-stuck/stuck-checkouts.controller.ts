@@ -9,7 +9,7 @@ export class StuckCheckoutsController {
 
   /**
    * The choreographed checkouts past CHECKOUT_DEADLINE_MS with no terminal event, oldest first, as
-   * the last scan found them: id, age, the last event the read model saw. A compensated checkout
+   * the last scan found them: id, age, the last event this worker consumed. A compensated checkout
    * leaves the list; one whose order is confirmed stays, marked `compensationRefused`.
    */
   @Get('stuck')

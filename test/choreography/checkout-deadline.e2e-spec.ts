@@ -1,11 +1,9 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '@app/config';
 import { type AnyEvent, type EventMap, type EventType, STREAMS, createEnvelope, deterministicEventId } from '@app/contracts';
-import { dataSourceOptions, ensureSchema, migrate } from '@app/database';
-import { EVENT_STORE_DATABASE, projectEvents } from '@app/event-store';
+import { EventPublisher } from '@app/redis-streams';
 import {
   BOOT_TIMEOUT_MS,
   Participants,
@@ -15,9 +13,11 @@ import {
   createTestDatabase,
   eventually,
   startTestApp,
+  startTestWorker,
   testConfig,
 } from '@app/testing';
-import { CheckoutModule } from '../checkout.module.js';
+import { CHECKOUT_DEADLINE_WORKER, CheckoutDeadlineWorkerModule } from '../../apps/checkout-deadline-worker/src/checkout-deadline-worker.module.js';
+import { CheckoutModule } from '../../apps/checkout/src/checkout.module.js';
 
 const DEADLINE_MS = 300;
 const PRICE = 700;
@@ -26,38 +26,50 @@ const PRICE = 700;
 type Progress = 'initiated' | 'authorized' | 'confirmed';
 
 /**
- * The deadline of the choreography against the real participants. No worker runs: a test plays the
- * part of the workers that did run (their effects on the participants, their events in the read
- * model), and the checkout then waits forever, as when a worker is down.
+ * The deadline of the choreography against the real participants, the checkout-deadline worker
+ * behind the checkout app's routes. No saga worker runs: a test plays the part of those that did run
+ * (their effects on the participants, their events on the bus), and the checkout then waits
+ * forever, as when a worker is down.
  */
-describe('checkout: deadline detection and compensation of stuck choreographed checkouts', () => {
+describe('checkout-deadline worker: detection and compensation of stuck choreographed checkouts', () => {
   let participants: Participants;
-  let storeDb: TestDatabase;
-  let store: DataSource;
   const databases: TestDatabase[] = [];
   const apps: TestApp[] = [];
+  const publishers = new Map<string, EventPublisher>();
+  const pools = new Map<string, pg.Pool>();
   let redis: Redis;
 
   const api = (app: TestApp) => request(app.url);
   const key = (req: request.Test) => req.set('X-API-Key', TEST_API_KEY);
   const participant = (url: string) => ({ post: (path: string, body?: object) => key(request(url).post(path)).send(body) });
 
-  async function startApp(label: string, autoCompensate: boolean): Promise<{ app: TestApp; config: AppConfig; sql: pg.Pool }> {
+  /** The deadline worker, and the checkout app in front of it: `app` is where clients call, `worker` where the metrics are. */
+  async function startApp(label: string, autoCompensate: boolean): Promise<{ app: TestApp; worker: TestApp; config: AppConfig; sql: pg.Pool }> {
     const db = await createTestDatabase(label);
     databases.push(db);
     const config = testConfig({
       CHECKOUT_DATABASE_URL: db.url,
-      EVENT_STORE_DATABASE_URL: storeDb.url,
+      CHECKOUT_DEADLINE_DATABASE_URL: db.url,
       ...participants.urls,
       CHECKOUT_DEADLINE_MS: DEADLINE_MS,
       CHECKOUT_STUCK_SCAN_INTERVAL_MS: 100,
       CHECKOUT_AUTO_COMPENSATE: autoCompensate,
       PARTICIPANT_RETRIES: 1,
+      STREAM_BLOCK_MS: 200,
     });
-    const app = await startTestApp(CheckoutModule.register(config), 'checkout');
-    apps.push(app);
-    return { app, config, sql: new pg.Pool({ connectionString: db.url, max: 2 }) };
+    const worker = await startTestWorker(CheckoutDeadlineWorkerModule.register(config), { ...CHECKOUT_DEADLINE_WORKER, config });
+    const app = await startTestApp(CheckoutModule.register({ ...config, CHECKOUT_DEADLINE_WORKER_URL: worker.url }), 'checkout');
+    apps.push(app, worker);
+    publishers.set(config.REDIS_KEY_PREFIX, new EventPublisher({ redis: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, producer: 'test' }));
+    const sql = new pg.Pool({ connectionString: db.url, max: 2 });
+    pools.set(config.REDIS_KEY_PREFIX, sql);
+    return { app, worker, config, sql };
   }
+
+  /** Puts events on the bus as the saga workers would have. */
+  const publish = async (config: AppConfig, events: AnyEvent[]) => {
+    await publishers.get(config.REDIS_KEY_PREFIX)!.publishMany(events);
+  };
 
   /** Accepts a checkout, plays the workers up to `progress`, and returns it with its CheckoutInitiated. */
   async function stuckCheckout(app: TestApp, config: AppConfig, sku: string, progress: Progress) {
@@ -97,14 +109,22 @@ describe('checkout: deadline detection and compensation of stuck choreographed c
       await participant(participants.inventory.url).post(`/inventory/reservations/${checkoutId}/confirm`).expect(200);
       await participant(participants.orders.url).post(`/orders/${orderId}/confirm`).expect(200);
     }
-    await projectEvents(store, seen);
+    await publish(config, seen.slice(1));
+    // The deadline decides from what the worker consumed: the test goes on once it has all of it.
+    await eventually(async () => {
+      const { rows } = await pools
+        .get(config.REDIS_KEY_PREFIX)!
+        .query(`SELECT view->>'lastEventType' AS last FROM checkout_deadline.checkout_view WHERE checkout_id = $1`, [checkoutId]);
+      expect(rows).toEqual([{ last: seen.at(-1)!.type }]);
+    });
     return { checkoutId: checkoutId as string, initiated, orderId };
   }
 
   const eventsOf = async (config: AppConfig, checkoutId: string): Promise<AnyEvent[]> =>
     (await redis.xrange(`${config.REDIS_KEY_PREFIX}${STREAMS.checkout}`, '-', '+'))
       .map(([, fields]) => JSON.parse(fields[1]!) as AnyEvent)
-      .filter((e) => e.correlationId === checkoutId);
+      // What the test published in the saga workers' place is left out: the checkout's own events remain.
+      .filter((e) => e.correlationId === checkoutId && e.producer !== 'test');
   const stuckIds = async (app: TestApp) => (await key(api(app).get('/checkout/stuck')).expect(200)).body.items.map((s: { checkoutId: string }) => s.checkoutId);
   const metric = async (app: TestApp, name: string) => {
     const line = (await api(app).get('/metrics').expect(200)).text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
@@ -113,29 +133,25 @@ describe('checkout: deadline detection and compensation of stuck choreographed c
 
   beforeAll(async () => {
     participants = await Participants.start({ label: 'checkout_deadline', apiKey: TEST_API_KEY, createDatabase: createTestDatabase });
-    storeDb = await createTestDatabase('checkout_deadline_store');
-    const storeConfig = testConfig({ EVENT_STORE_DATABASE_URL: storeDb.url });
-    await ensureSchema(storeDb.url, EVENT_STORE_DATABASE.schema);
-    store = await new DataSource(dataSourceOptions(EVENT_STORE_DATABASE, storeConfig)).initialize();
-    await migrate(store, EVENT_STORE_DATABASE.schema);
-    redis = new Redis(storeConfig.REDIS_URL);
+    redis = new Redis(testConfig().REDIS_URL);
   }, BOOT_TIMEOUT_MS);
 
   afterAll(async () => {
     redis?.disconnect();
     for (const app of apps) await app.close();
-    await store?.destroy();
+    for (const publisher of publishers.values()) await publisher.close();
     await participants?.stop();
-    await Promise.all([storeDb, ...databases].map((db) => db?.drop()));
-  });
+    await Promise.all(databases.map((db) => db?.drop()));
+  }, BOOT_TIMEOUT_MS);
 
   describe('reported, then compensated on request (CHECKOUT_AUTO_COMPENSATE=false)', () => {
     let app: TestApp;
+    let worker: TestApp;
     let config: AppConfig;
     let sql: pg.Pool;
 
     beforeAll(async () => {
-      ({ app, config, sql } = await startApp('checkout_deadline_manual', false));
+      ({ app, worker, config, sql } = await startApp('checkout_deadline_manual', false));
     });
 
     afterAll(async () => {
@@ -145,7 +161,7 @@ describe('checkout: deadline detection and compensation of stuck choreographed c
     it('lists a checkout with no terminal event past the deadline, counts it once, and leaves an ended one alone', async () => {
       const stuck = await stuckCheckout(app, config, 'DL-1', 'authorized');
       const ended = await stuckCheckout(app, config, 'DL-2', 'initiated');
-      await projectEvents(store, [
+      await publish(config, [
         createEnvelope(
           'CheckoutSucceeded',
           { checkoutId: ended.checkoutId, clientId: 'zed', orderId: 'o-x', totalCents: 1 },
@@ -162,18 +178,18 @@ describe('checkout: deadline detection and compensation of stuck choreographed c
       expect(listed).toMatchObject({ clientId: 'zed', lastEventType: 'PaymentAuthorized', acceptedAt: expect.any(String), stuckSince: expect.any(String) });
       expect(listed.ageMs).toBeGreaterThanOrEqual(DEADLINE_MS);
       await eventually(async () => {
-        const [row] = (await sql.query('SELECT settled_status FROM checkout.checkouts WHERE checkout_id = $1', [ended.checkoutId])).rows;
+        const [row] = (await sql.query('SELECT settled_status FROM checkout_deadline.watched_checkouts WHERE checkout_id = $1', [ended.checkoutId])).rows;
         expect(row).toEqual({ settled_status: 'SUCCEEDED' });
       });
       expect(await stuckIds(app)).not.toContain(ended.checkoutId);
-      expect(await metric(app, 'choreo_checkouts_stuck_total')).toBeGreaterThanOrEqual(1);
-      expect(await metric(app, 'choreo_checkouts_stuck')).toBeGreaterThanOrEqual(1);
+      expect(await metric(worker, 'choreo_checkouts_stuck_total')).toBeGreaterThanOrEqual(1);
+      expect(await metric(worker, 'choreo_checkouts_stuck')).toBeGreaterThanOrEqual(1);
       // Scans go on every 100 ms: by the time a later checkout is stuck, the first has been seen many times, and counted once.
-      const counted = await metric(app, 'choreo_checkouts_stuck_total');
+      const counted = await metric(worker, 'choreo_checkouts_stuck_total');
       const later = await stuckCheckout(app, config, 'DL-6', 'initiated');
       await eventually(async () => expect(await stuckIds(app)).toEqual(expect.arrayContaining([stuck.checkoutId, later.checkoutId])));
-      expect(await metric(app, 'choreo_checkouts_stuck_total')).toBe(counted! + 1);
-      expect(await metric(app, 'choreo_checkouts_stuck')).toBeGreaterThanOrEqual(2);
+      expect(await metric(worker, 'choreo_checkouts_stuck_total')).toBe(counted! + 1);
+      expect(await metric(worker, 'choreo_checkouts_stuck')).toBeGreaterThanOrEqual(2);
       // Not compensated on its own: its order is still live.
       expect(await participants.ordersOf(stuck.checkoutId)).toEqual([expect.objectContaining({ status: 'PENDING' })]);
     });
@@ -219,7 +235,7 @@ describe('checkout: deadline detection and compensation of stuck choreographed c
       // Compensating again answers the same and publishes nothing more; the checkout is no longer stuck.
       expect((await key(api(app).post(`/checkout/${checkoutId}/compensate`)).expect(200)).body).toEqual(res.body);
       expect(await stuckIds(app)).not.toContain(checkoutId);
-      const [row] = (await sql.query('SELECT compensated_at FROM checkout.checkouts WHERE checkout_id = $1', [checkoutId])).rows;
+      const [row] = (await sql.query('SELECT compensated_at FROM checkout_deadline.watched_checkouts WHERE checkout_id = $1', [checkoutId])).rows;
       expect(row.compensated_at).toBeInstanceOf(Date);
       await key(api(app).post('/checkout/00000000-0000-4000-8000-000000000000/compensate')).expect(404);
       expect(await eventsOf(config, checkoutId)).toHaveLength(4);
@@ -271,8 +287,14 @@ describe('checkout: deadline detection and compensation of stuck choreographed c
         const again = await eventsOf(config, checkoutId);
         expect(new Set(again.map((e) => e.eventId))).toEqual(new Set(events.map((e) => e.eventId)));
       });
-      const listed = (await key(api(app).get('/checkout/stuck')).expect(200)).body.items.find((s: { checkoutId: string }) => s.checkoutId === checkoutId);
-      expect(listed).toMatchObject({ compensationRefused: 'ORDERS.ORDER_CONFIRMED' });
+      // The refusal is kept; the success it published, once consumed, ends the checkout: it is stuck no more.
+      await eventually(async () => {
+        const { rows } = await sql.query('SELECT compensation_refused, settled_status FROM checkout_deadline.watched_checkouts WHERE checkout_id = $1', [
+          checkoutId,
+        ]);
+        expect(rows).toEqual([{ compensation_refused: 'ORDERS.ORDER_CONFIRMED', settled_status: 'SUCCEEDED' }]);
+      });
+      expect(await stuckIds(app)).not.toContain(checkoutId);
     });
   });
 
@@ -283,7 +305,9 @@ describe('checkout: deadline detection and compensation of stuck choreographed c
         const [stuck, confirmed] = [await stuckCheckout(app, config, 'AU-1', 'authorized'), await stuckCheckout(app, config, 'AU-2', 'confirmed')];
         await eventually(
           async () => {
-            const rows = (await sql.query('SELECT checkout_id, compensated_at, compensation_refused FROM checkout.checkouts ORDER BY accepted_at')).rows;
+            const rows = (
+              await sql.query('SELECT checkout_id, compensated_at, compensation_refused FROM checkout_deadline.watched_checkouts ORDER BY accepted_at')
+            ).rows;
             expect(rows).toEqual([
               { checkout_id: stuck.checkoutId, compensated_at: expect.any(Date), compensation_refused: null },
               { checkout_id: confirmed.checkoutId, compensated_at: null, compensation_refused: 'ORDERS.ORDER_CONFIRMED' },
@@ -304,7 +328,8 @@ describe('checkout: deadline detection and compensation of stuck choreographed c
         );
         expect(await participants.ordersOf(confirmed.checkoutId)).toEqual([expect.objectContaining({ status: 'CONFIRMED' })]);
         expect(await participants.stockOf('AU-2')).toMatchObject({ available: 3, reserved: 0 });
-        expect(await stuckIds(app)).toEqual([confirmed.checkoutId]);
+        // The confirmed one ends with the success the worker published in its place.
+        await eventually(async () => expect(await stuckIds(app)).toEqual([]));
       } finally {
         await sql.end();
       }
