@@ -40,6 +40,9 @@ const APP_ENV = {
   ORDERS_URL: urlOf('orders'),
   PAYMENTS_URL: urlOf('payments'),
   SAGA_ORCHESTRATOR_URL: urlOf('saga-orchestrator'),
+  CHECKOUT_URL: urlOf('checkout'),
+  EVENT_STORE_URL: urlOf('event-store'),
+  CHOREOGRAPHY_METRICS_URL: `http://cqrs-projection-worker:${WORKERS.find((w) => w.name === 'cqrs-projection-worker').port}`,
 };
 
 const healthy = (...services) => Object.fromEntries(services.map((name) => [name, { condition: 'service_healthy' }]));

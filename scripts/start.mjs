@@ -44,6 +44,8 @@ const { result } = concurrently(
 try {
   await waitForHealth(apps);
   await seedDemoCatalogue();
+  const consoleApp = apps.find((app) => app.name === 'console');
+  if (consoleApp !== undefined) console.log(`\nConsole: http://127.0.0.1:${consoleApp.port}/  (sign in with an API key, dev-key by default)`);
   console.log('\nAll apps are up:');
   for (const app of apps) console.log(`  ${app.name.padEnd(28)} http://127.0.0.1:${app.port}/health`);
   const body = `'{"clientId":"alice","items":[{"sku":"BOOK-001","quantity":1}],"payment":{"token":"tok_visa"}}'`;

@@ -40,6 +40,7 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(0) PAYMENTS_PORT = 3003;
   @Transform(toInt) @IsInt() @Min(0) SAGA_ORCHESTRATOR_PORT = 3010;
   @Transform(toInt) @IsInt() @Min(0) EVENT_STORE_PORT = 3020;
+  @Transform(toInt) @IsInt() @Min(0) CONSOLE_PORT = 3040;
   /** Workers expose /metrics and /health on METRICS_PORT (each worker gets its own, 9100 upward). */
   @Transform(toInt) @IsInt() @Min(0) METRICS_PORT = 9100;
 
@@ -47,6 +48,12 @@ export class EnvSchema {
   @IsUrl(httpUrl) ORDERS_URL = 'http://127.0.0.1:3002';
   @IsUrl(httpUrl) PAYMENTS_URL = 'http://127.0.0.1:3003';
   @IsUrl(httpUrl) SAGA_ORCHESTRATOR_URL = 'http://127.0.0.1:3010';
+  /** Where the console reaches the checkout app, the event store, and the choreography's metrics (the cqrs-projection worker's /metrics). */
+  @IsUrl(httpUrl) CHECKOUT_URL = 'http://127.0.0.1:3000';
+  @IsUrl(httpUrl) EVENT_STORE_URL = 'http://127.0.0.1:3020';
+  @IsUrl(httpUrl) CHOREOGRAPHY_METRICS_URL = 'http://127.0.0.1:9108';
+  /** Signs the console's session cookie (at least 32 characters); empty: a random secret per start, which signs everyone out on restart. */
+  @IsString() CONSOLE_SESSION_SECRET = '';
   /** The key the services use when they call each other. */
   @IsString() INTERNAL_API_KEY = 'dev-key';
 
