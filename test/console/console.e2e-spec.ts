@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { BOOT_TIMEOUT_MS, ROOT, TEST_API_KEY } from '@app/testing';
+import { BOOT_TIMEOUT_MS, ROOT, TEST_API_KEY, eventually } from '@app/testing';
 import { Browser, CHROMIUM } from './browser.js';
 import { ConsoleSystem } from './console.system.js';
 
@@ -32,6 +32,11 @@ describe('the web console in a real browser, against the running system', () => 
     await Promise.all([page.waitForURL(/\/(checkouts\/(orchestrated|choreographed)\/[^/]+|compare\?.*)$/), page.click('#start-form button[type="submit"]')]);
   };
   const finalDetail = () => page.waitForSelector('#checkout-detail[data-final="true"]', { timeout: STEP_MS });
+  /** A screenshot once the page's charts and diagrams are drawn. */
+  const screenshotWhenDrawn = async (name: string) => {
+    await page.locator('canvas[data-gantt]:not([data-drawn])').first().waitFor({ state: 'detached', timeout: STEP_MS });
+    await screenshot(name);
+  };
   const stepsShown = () => page.locator('#checkout-detail table.steps tr[data-step]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-step')));
 
   beforeAll(async () => {
@@ -86,4 +91,145 @@ describe('the web console in a real browser, against the running system', () => 
     expect(await page.locator('pre.mermaid svg .node.taken').count()).toBe(11);
     await screenshot('checkout-orchestrated');
   }, 60_000);
+
+  it('starts a choreographed checkout whose card is declined and follows it to FAILED, its compensations and chain of events shown', async () => {
+    await startCheckout({ 'BOOK-1': 1 }, 'tok_chargeDeclined', 'choreographed');
+    await screenshotWhenDrawn('checkout-choreographed-following');
+    await finalDetail();
+    expect(await page.textContent('[data-field="state"]')).toBe('FAILED');
+    expect(await stepsShown()).toEqual([
+      'checkout: CheckoutInitiated',
+      'stock-reservation-worker: StockReserved',
+      'order-creation-worker: OrderCreated',
+      'payment-worker: PaymentFailed',
+      'order-compensation-worker: OrderCancelled',
+      'stock-compensation-worker: StockReleased',
+      'stock-compensation-worker: CheckoutFailed',
+    ]);
+    const reactions = await page.locator('table.chain tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+    expect(reactions.map(([type, , , by]) => [type, by])).toEqual([
+      ['CheckoutInitiated', 'stock-reservation'],
+      ['StockReserved', 'order-creation'],
+      ['OrderCreated', 'payment'],
+      ['PaymentFailed', 'order-compensation'],
+      ['OrderCancelled', 'stock-compensation'],
+      ['StockReleased', '–'],
+      ['CheckoutFailed', '–'],
+    ]);
+    await page.waitForSelector('pre.mermaid svg', { timeout: STEP_MS });
+    await screenshot('checkout-choreographed');
+  }, 60_000);
+
+  it('starts one checkout of each style on the same basket and compares them on one time axis', async () => {
+    await open('/checkouts/new');
+    await screenshot('start-checkout');
+    await startCheckout({ 'MUG-1': 2 }, 'tok_visa', 'both');
+    expect(new URL(page.url()).pathname).toBe('/compare');
+    await page.waitForSelector('#compare[data-final="true"]', { timeout: STEP_MS });
+    const states = await page.locator('section.compared').evaluateAll((sections) =>
+      sections.map((s) => [s.getAttribute('data-style'), s.querySelector('[data-field="state"]')?.textContent]),
+    );
+    expect(states).toEqual([
+      ['orchestrated', 'SAGA_TERMINEE'],
+      ['choreographed', 'SUCCEEDED'],
+    ]);
+    await page.waitForSelector('#compare canvas[data-drawn]', { timeout: STEP_MS });
+    await screenshot('compare');
+  }, 60_000);
+
+  it('shows a dead-lettered event with its error, redrives it, and the list is empty and the checkout ends', async () => {
+    const { participants, choreography } = system;
+    // Payments down, and a payment worker that gives up at the first failure: its OrderCreated is dead-lettered.
+    await participants.payments.stop();
+    await choreography.worker('payment-worker').stop();
+    await choreography.worker('payment-worker').restart({ STREAM_MAX_ATTEMPTS: '1' });
+    await startCheckout({ 'BOOK-1': 1 }, 'tok_visa', 'choreographed');
+    const checkoutId = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1)!);
+    const row = `tr[data-dead-letter]:has-text("${checkoutId}")`;
+    await eventually(
+      async () => {
+        await open('/operations');
+        expect(await page.locator(row).count()).toBe(1);
+      },
+      { timeoutMs: STEP_MS, intervalMs: 500 },
+    );
+    expect(await page.textContent(`${row} td.error`)).toMatch(/payments/i);
+    await screenshot('operations-dead-letter');
+
+    await participants.payments.restart();
+    await choreography.worker('payment-worker').stop();
+    await choreography.worker('payment-worker').restart();
+    await page.click(`${row} button`);
+    await expect(page.textContent('.flash.ok')).resolves.toContain('back on the stream');
+    expect(await page.locator('tr[data-dead-letter]').count()).toBe(0);
+    await expect(page.textContent('#dead-letters .empty')).resolves.toContain('No dead letter');
+    await open(`/checkouts/choreographed/${encodeURIComponent(checkoutId)}`);
+    await finalDetail();
+    expect(await page.textContent('[data-field="state"]')).toBe('SUCCEEDED');
+  }, 90_000);
+
+  it('parks a saga whose compensation fails (inventory down), retries it from the operations page, and sees it settle', async () => {
+    await startCheckout({ 'BOOK-1': 1 }, 'tok_visa', 'orchestrated');
+    await finalDetail();
+    const sagaId = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1)!);
+    await system.participants.inventory.stop();
+    await Promise.all([page.waitForURL(/\/checkouts\/orchestrated\//), page.click('button.danger')]);
+    await expect(page.textContent('.flash')).resolves.toContain('COMPENSATION_ECHOUEE');
+
+    await system.participants.inventory.restart();
+    await open('/operations');
+    const row = `#parked tr[data-saga="${sagaId}"]`;
+    expect(await page.locator(row).count()).toBe(1);
+    await screenshot('operations');
+    await page.click(`${row} button`);
+    await expect(page.textContent('.flash.ok')).resolves.toContain('SAGA_ANNULEE');
+    expect(await page.locator(row).count()).toBe(0);
+    expect(await system.participants.stockOf('BOOK-1')).toMatchObject({ reserved: 0 });
+  }, 90_000);
+
+  it('refuses an action whose CSRF token is missing or wrong, and does nothing', async () => {
+    await startCheckout({ 'MUG-1': 1 }, 'tok_visa', 'orchestrated');
+    await finalDetail();
+    const sagaId = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1)!);
+    // The browser's own cookies (the signed-in session), without the form's token.
+    const missing = await page.request.post(`${system.consoleUrl}/checkouts/orchestrated/${sagaId}/compensate`, { headers: { Accept: 'application/json' } });
+    const wrong = await page.request.post(`${system.consoleUrl}/checkouts/orchestrated/${sagaId}/compensate`, {
+      headers: { Accept: 'application/json' },
+      form: { _csrf: 'forged' },
+    });
+    expect([missing.status(), wrong.status()]).toEqual([403, 403]);
+    expect(await missing.json()).toMatchObject({ code: 'CONSOLE.CSRF_REFUSED' });
+    await page.reload();
+    expect(await page.textContent('[data-field="state"]')).toBe('SAGA_TERMINEE');
+  }, 60_000);
+
+  it('shows the bus: each stream with its length, and each group with its lag and pending', async () => {
+    await open('/bus');
+    const groups = await page.locator('[data-stream="ecommerce.checkout.events"] tr[data-group]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-group')));
+    expect(groups.sort()).toEqual(
+      ['audit', 'cqrs-projection', 'notification', 'order-compensation', 'order-confirmation', 'order-creation', 'payment', 'stock-compensation', 'stock-reservation'].sort(),
+    );
+    expect(Number(await page.textContent('[data-stream="ecommerce.checkout.events"] [data-field="busLength"]'))).toBeGreaterThan(0);
+    await screenshot('bus');
+  });
+
+  it('shows both styles’ rates and latencies on the overview once checkouts ran', async () => {
+    await open('/');
+    for (const style of ['orchestrated', 'choreographed']) {
+      await page.waitForSelector(`section[data-style="${style}"] [data-kpi="p50"]:text-matches("\\d+ ms")`, { timeout: STEP_MS });
+    }
+    await screenshot('overview');
+  }, 60_000);
+
+  it('answers a bad console request with a 4xx naming the problem', async () => {
+    const get = async (path: string) => {
+      const res = await page.request.get(`${system.consoleUrl}${path}`, { headers: { Accept: 'application/json' } });
+      return { path, status: res.status(), message: JSON.stringify(await res.json()) };
+    };
+    const answers = await Promise.all(['/checkouts/sideways/abc', "/checkouts/orchestrated/'; DROP", '/operations?deadAfter=abc', '/compare?a=nope'].map(get));
+    expect(answers.map((a) => a.status)).toEqual([400, 400, 400, 400]);
+    expect(answers.map((a) => /style|id|deadAfter|\ba\b/.test(a.message))).toEqual([true, true, true, true]);
+    // An unknown saga: the orchestrator's 404, shown as it is.
+    expect((await get('/checkouts/orchestrated/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
 });

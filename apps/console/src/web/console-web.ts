@@ -21,7 +21,8 @@ export async function configureConsoleWeb(app: NestFastifyApplication, config: P
   await app.register(fastifySession, {
     secret: config.CONSOLE_SESSION_SECRET || randomBytes(32).toString('hex'),
     cookieName: 'console.sid',
-    // `auto`: Secure behind HTTPS, and still usable on http://127.0.0.1 after `npm start`.
+    // `auto`: Secure behind HTTPS, and still usable on http://127.0.0.1 after `npm start`. `lax`: a link from
+    // elsewhere opens the console signed in; what changes anything is a POST, which needs the CSRF token.
     cookie: { secure: 'auto', httpOnly: true, sameSite: 'lax', path: '/', maxAge: SESSION_MAX_AGE_MS },
   });
   await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session' });
