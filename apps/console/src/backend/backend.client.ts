@@ -2,7 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { type BackendRoute, type BackendRoutes, backendRoutes } from './backend.routes.js';
 
-const TIMEOUT_MS = 10_000;
+/**
+ * A read answers at once; an action may take as long as the app takes to settle it: a forced
+ * compensation retries a participant that is down for about 40 s before it parks the saga.
+ */
+const TIMEOUT_MS = { GET: 10_000, POST: 60_000 } as const;
 
 /** An app answered with an error, or could not be reached (status 502): shown to the person as it is. */
 export class BackendError extends Error {
@@ -51,7 +55,7 @@ export class BackendClient {
         method: route.method,
         headers,
         ...(body !== undefined && { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(TIMEOUT_MS[route.method]),
       });
     } catch (error) {
       throw new BackendError(502, route, `unreachable (${error instanceof Error ? error.message : String(error)})`);
