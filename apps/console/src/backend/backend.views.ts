@@ -1,25 +1,15 @@
-/** The shapes of the apps' answers the console reads (only the fields it shows). */
+import type { StoredDeadLetter, StreamGroupStats } from '@app/redis-streams';
 
-export interface GroupStats {
-  name: string;
-  consumers: number;
-  pending: number;
-  lag: number | null;
-}
+/** The shapes of the apps' answers the console reads; where a lib defines one, its type is used. */
+
+export type { Product } from '@app/contracts';
 
 export interface StreamSummary {
   stream: string;
   busLength: number;
   storedEvents: number;
   deadLetters: number;
-  groups: GroupStats[];
-}
-
-export interface Product {
-  sku: string;
-  name: string;
-  priceCents: number;
-  available: number;
+  groups: StreamGroupStats[];
 }
 
 export interface SagaSummary {
@@ -49,18 +39,8 @@ export interface CheckoutStatus {
   reason?: string;
 }
 
-export interface DeadLetter {
-  id: string;
-  stream: string;
-  originalStream: string;
-  originalId: string;
-  group: string;
-  consumer: string;
-  attempts: number;
-  error: string;
-  deadLetteredAt: string;
-  event: unknown;
-}
+/** A dead letter as the event store lists it: with the stream it belongs to. */
+export type DeadLetter = StoredDeadLetter & { stream: string };
 
 export interface StuckCheckout {
   checkoutId: string;
