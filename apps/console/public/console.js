@@ -47,10 +47,6 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     draw(document);
-    // Actions posted by htmx carry the session's CSRF token, as the forms do.
-    document.body.addEventListener('htmx:configRequest', (event) => {
-      event.detail.headers['X-CSRF-Token'] = document.querySelector('meta[name="csrf-token"]').content;
-    });
     document.body.addEventListener('htmx:afterSettle', () => draw(document));
   });
 })();
