@@ -22,7 +22,10 @@ describe('the web console in a real browser, against the running system', () => 
   const signIn = async (key: string) => {
     await open('/login');
     await page.fill('input[name="apiKey"]', key);
-    const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST'), page.click('button[type="submit"]')]);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST'),
+      page.click('button[type="submit"]'),
+    ]);
     return response.status();
   };
   /** Fills the start form: `quantities` by SKU, the payment token, the style. */
@@ -128,9 +131,9 @@ describe('the web console in a real browser, against the running system', () => 
     await startCheckout({ 'MUG-1': 2 }, 'tok_visa', 'both');
     expect(new URL(page.url()).pathname).toBe('/compare');
     await page.waitForSelector('#compare[data-final="true"]', { timeout: STEP_MS });
-    const states = await page.locator('section.compared').evaluateAll((sections) =>
-      sections.map((s) => [s.getAttribute('data-style'), s.querySelector('[data-field="state"]')?.textContent]),
-    );
+    const states = await page
+      .locator('section.compared')
+      .evaluateAll((sections) => sections.map((s) => [s.getAttribute('data-style'), s.querySelector('[data-field="state"]')?.textContent]));
     expect(states).toEqual([
       ['orchestrated', 'SAGA_TERMINEE'],
       ['choreographed', 'SUCCEEDED'],
@@ -210,9 +213,21 @@ describe('the web console in a real browser, against the running system', () => 
 
   it('shows the bus: each stream with its length, and each group with its lag and pending', async () => {
     await open('/bus');
-    const groups = await page.locator('[data-stream="ecommerce.checkout.events"] tr[data-group]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-group')));
+    const groups = await page
+      .locator('[data-stream="ecommerce.checkout.events"] tr[data-group]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-group')));
     expect(groups.sort()).toEqual(
-      ['audit', 'cqrs-projection', 'notification', 'order-compensation', 'order-confirmation', 'order-creation', 'payment', 'stock-compensation', 'stock-reservation'].sort(),
+      [
+        'audit',
+        'cqrs-projection',
+        'notification',
+        'order-compensation',
+        'order-confirmation',
+        'order-creation',
+        'payment',
+        'stock-compensation',
+        'stock-reservation',
+      ].sort(),
     );
     expect(Number(await page.textContent('[data-stream="ecommerce.checkout.events"] [data-field="busLength"]'))).toBeGreaterThan(0);
     await screenshot('bus');
@@ -238,7 +253,9 @@ describe('the web console in a real browser, against the running system', () => 
     expect(signedOut.filter((a) => a.status !== (a.route.startsWith('POST') ? 403 : 401))).toEqual([]);
     // Signed in, but without the token every form carries.
     const posts = CONSOLE_ROUTES.filter((route) => route.method === 'POST');
-    const tokenless = await Promise.all(posts.map(async (route) => ({ route: route.path, status: (await page.request.post(`${system.consoleUrl}${consolePathOf(route)}`)).status() })));
+    const tokenless = await Promise.all(
+      posts.map(async (route) => ({ route: route.path, status: (await page.request.post(`${system.consoleUrl}${consolePathOf(route)}`)).status() })),
+    );
     expect(tokenless.filter((a) => a.status !== 403)).toEqual([]);
     // Signed in, with the token: each hostile value of each parameter.
     await open('/bus');

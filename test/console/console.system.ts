@@ -35,7 +35,8 @@ export class ConsoleSystem {
     };
     const apps = new Map<string, ServiceProcess>();
     // Several of them migrate the event store's schema: one at a time, so each finds it as the previous left it.
-    for (const name of ['event-store', 'checkout', 'audit-worker', 'cqrs-projection-worker', 'notification-worker']) apps.set(name, await ServiceProcess.start(name, env));
+    for (const name of ['event-store', 'checkout', 'audit-worker', 'cqrs-projection-worker', 'notification-worker'])
+      apps.set(name, await ServiceProcess.start(name, env));
     // A parked saga waits for the operator here: the test retries it from the console.
     apps.set('saga-orchestrator', await ServiceProcess.start('saga-orchestrator', { ...env, SAGA_PARKED_RETRY_MS: '0' }));
     const urlOf = (name: string) => apps.get(name)!.url;

@@ -37,5 +37,7 @@ export const CONSOLE_ROUTES: ConsoleRoute[] = [
 
 /** The path with valid parameters, or `override` (already URL-encoded, as `HOSTILE_PARAMS` are) for one of them. */
 export function consolePathOf(route: ConsoleRoute, override?: { param: string; value: string }): string {
-  return route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => (override?.param === name ? override.value : encodeURIComponent(route.params?.[name] ?? name)));
+  return route.path.replace(/:([A-Za-z]+)/g, (_, name: string) =>
+    override?.param === name ? override.value : encodeURIComponent(route.params?.[name] ?? name),
+  );
 }

@@ -19,16 +19,16 @@
       return { label: t.label, data, backgroundColor: colors, borderSkipped: false, barPercentage: 0.8, categoryPercentage: 1 };
     });
     new Chart(canvas, {
-        type: 'bar',
-        data: { labels, datasets },
-        options: {
-          indexAxis: 'y',
-          animation: false,
-          responsive: true,
-          maintainAspectRatio: false,
-          plugins: { legend: { display: false } },
-          scales: { x: { type: 'linear', beginAtZero: true, title: { display: true, text: 'ms from the first event' } }, y: { stacked: true } },
-        },
+      type: 'bar',
+      data: { labels, datasets },
+      options: {
+        indexAxis: 'y',
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        plugins: { legend: { display: false } },
+        scales: { x: { type: 'linear', beginAtZero: true, title: { display: true, text: 'ms from the first event' } }, y: { stacked: true } },
+      },
     });
   }
 

@@ -12,8 +12,16 @@
   function lineChart(canvas, names, colors, yTitle) {
     return new Chart(canvas, {
       type: 'line',
-      data: { labels: [], datasets: names.map((name) => ({ label: name.replace('Ms', ''), data: [], borderColor: colors[name], pointRadius: 0, tension: 0.2, spanGaps: true })) },
-      options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, title: { display: true, text: yTitle } }, x: { ticks: { maxTicksLimit: 6 } } } },
+      data: {
+        labels: [],
+        datasets: names.map((name) => ({ label: name.replace('Ms', ''), data: [], borderColor: colors[name], pointRadius: 0, tension: 0.2, spanGaps: true })),
+      },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        scales: { y: { beginAtZero: true, title: { display: true, text: yTitle } }, x: { ticks: { maxTicksLimit: 6 } } },
+      },
     });
   }
 

@@ -27,7 +27,15 @@ export class ConsoleModule {
     return {
       module: ConsoleModule,
       imports: [ConfigModule.forRoot(config), MetricsModule.forRoot('console'), HealthModule.forRoot({ postgres: false })],
-      controllers: [SignInController, OverviewController, StartCheckoutController, ViewCheckoutController, CompareController, OperationsController, BusController],
+      controllers: [
+        SignInController,
+        OverviewController,
+        StartCheckoutController,
+        ViewCheckoutController,
+        CompareController,
+        OperationsController,
+        BusController,
+      ],
       providers: [
         // CSRF first: a forged POST is refused before anything else looks at it.
         { provide: APP_GUARD, useClass: CsrfGuard },

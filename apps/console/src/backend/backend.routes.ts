@@ -18,7 +18,9 @@ const query = (params: Record<string, string | number | undefined>): string => {
  * Every base URL and route the console calls, in one place: when an app moves an endpoint, this is
  * the one line to change. The bases come from the configuration (`*_URL`).
  */
-export function backendRoutes(config: Pick<AppConfig, 'SAGA_ORCHESTRATOR_URL' | 'CHECKOUT_URL' | 'EVENT_STORE_URL' | 'INVENTORY_URL' | 'CHOREOGRAPHY_METRICS_URL'>) {
+export function backendRoutes(
+  config: Pick<AppConfig, 'SAGA_ORCHESTRATOR_URL' | 'CHECKOUT_URL' | 'EVENT_STORE_URL' | 'INVENTORY_URL' | 'CHOREOGRAPHY_METRICS_URL'>,
+) {
   const saga = config.SAGA_ORCHESTRATOR_URL;
   const checkout = config.CHECKOUT_URL;
   const store = config.EVENT_STORE_URL;

@@ -34,7 +34,9 @@ export class OperationsController {
   async page(@Query() { parkedCursor, deadAfter }: OperationsQuery, @ApiKey() apiKey: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const { routes } = this.backend;
     const [parked, stuck, deadLetters] = await Promise.all([
-      section(() => this.backend.call<{ items: SagaSummary[]; nextCursor: string | null }>(routes.sagaList('COMPENSATION_ECHOUEE', parkedCursor, PAGE), apiKey)),
+      section(() =>
+        this.backend.call<{ items: SagaSummary[]; nextCursor: string | null }>(routes.sagaList('COMPENSATION_ECHOUEE', parkedCursor, PAGE), apiKey),
+      ),
       section(() => this.backend.call<{ items: StuckCheckout[] }>(routes.stuckCheckouts, apiKey)),
       section(() => this.backend.call<{ deadLetters: DeadLetter[]; next: string | null }>(routes.deadLetters(deadAfter, PAGE), apiKey)),
     ]);
@@ -64,7 +66,10 @@ export class OperationsController {
   /** Calls the app, puts its answer (state reached, or refusal in its own words) on the page it returns to. */
   private async act(route: BackendRoute, what: string, apiKey: string, request: FastifyRequest, reply: FastifyReply) {
     const { status, body } = await this.backend.send(route, apiKey);
-    flash(request, status < 300 ? { ok: true, text: `${what}: ${resultOf(body)}` } : { ok: false, text: `${what} refused (${status}): ${BackendError.describe(body)}` });
+    flash(
+      request,
+      status < 300 ? { ok: true, text: `${what}: ${resultOf(body)}` } : { ok: false, text: `${what} refused (${status}): ${BackendError.describe(body)}` },
+    );
     return reply.redirect('/operations', 303);
   }
 }

@@ -19,7 +19,13 @@ export class StartCheckoutController {
   @Get('new')
   async form(@ApiKey() apiKey: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const products = await this.backend.call<Product[]>(this.backend.routes.catalogue, apiKey);
-    return this.views.page(request, reply, 'start-checkout', { title: 'Start a checkout', products, tokens: PAYMENT_TOKENS, styles: START_STYLES, requestId: randomUUID() });
+    return this.views.page(request, reply, 'start-checkout', {
+      title: 'Start a checkout',
+      products,
+      tokens: PAYMENT_TOKENS,
+      styles: START_STYLES,
+      requestId: randomUUID(),
+    });
   }
 
   @Post()

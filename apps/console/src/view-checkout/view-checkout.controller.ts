@@ -35,7 +35,12 @@ export class ViewCheckoutController {
     const route = style === 'orchestrated' ? routes.sagaCompensate(id) : routes.checkoutCompensate(id);
     const { status, body } = await this.backend.send(route, apiKey);
     const state = (body as { state?: string; status?: string } | undefined)?.state ?? (body as { status?: string } | undefined)?.status;
-    flash(request, status < 300 ? { ok: true, text: `Compensation of ${id}: ${state ?? 'done'}` } : { ok: false, text: `Compensation of ${id} refused (${status}): ${BackendError.describe(body)}` });
+    flash(
+      request,
+      status < 300
+        ? { ok: true, text: `Compensation of ${id}: ${state ?? 'done'}` }
+        : { ok: false, text: `Compensation of ${id} refused (${status}): ${BackendError.describe(body)}` },
+    );
     return reply.redirect(`/checkouts/${style}/${encodeURIComponent(id)}`, 303);
   }
 }

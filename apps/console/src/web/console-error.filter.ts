@@ -20,7 +20,8 @@ function problemOf(error: unknown): Problem | undefined {
   }
   // Fastify's own client errors (a body too large, a bad content type).
   const { statusCode, message } = (error ?? {}) as { statusCode?: unknown; message?: unknown };
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return { status: statusCode, code: `HTTP_${statusCode}`, message: String(message) };
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500)
+    return { status: statusCode, code: `HTTP_${statusCode}`, message: String(message) };
   return undefined;
 }
 
