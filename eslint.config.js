@@ -27,4 +27,6 @@ export default tseslint.config(
   },
   // Plain ESM that node runs without a build (the bench): linted without type information; its JSDoc types are checked by a test.
   { files: ['test/**/*.mjs'], extends: [tseslint.configs.disableTypeChecked] },
+  // The console's browser scripts: plain scripts the browser runs as they are, linted without type information.
+  { files: ['apps/console/public/**/*.js'], extends: [tseslint.configs.disableTypeChecked] },
 );

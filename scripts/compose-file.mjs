@@ -42,6 +42,9 @@ const APP_ENV = {
   PAYMENTS_URL: urlOf('payments'),
   SAGA_ORCHESTRATOR_URL: urlOf('saga-orchestrator'),
   CHECKOUT_DEADLINE_WORKER_URL: urlOf('checkout-deadline-worker'),
+  CHECKOUT_URL: urlOf('checkout'),
+  EVENT_STORE_URL: urlOf('event-store'),
+  CHOREOGRAPHY_METRICS_URL: `http://cqrs-projection-worker:${WORKERS.find((w) => w.name === 'cqrs-projection-worker').port}`,
 };
 
 const healthy = (...services) => Object.fromEntries(services.map((name) => [name, { condition: 'service_healthy' }]));

@@ -16,8 +16,10 @@ export function startBanner(apps, env = process.env) {
   const keySource = env.API_KEYS === undefined ? 'the default key; set API_KEYS to change it' : 'the first of API_KEYS';
   const body = `'{"clientId":"alice","items":[{"sku":"BOOK-001","quantity":1}],"payment":{"token":"tok_visa"}}'`;
   const portOf = (name) => apps.find((app) => app.name === name)?.port;
+  const consolePort = portOf('console');
   return [
     '',
+    ...(consolePort === undefined ? [] : [`Console: http://127.0.0.1:${consolePort}/  (sign in with the key "${key}", ${keySource})`, '']),
     'All apps are up:',
     ...apps.map((app) => `  ${app.name.padEnd(28)} http://127.0.0.1:${app.port}/health`),
     '',

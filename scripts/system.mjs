@@ -11,6 +11,7 @@ export const HTTP_APPS = [
   { name: 'saga-orchestrator', port: 3010 },
   { name: 'checkout', port: 3000 },
   { name: 'event-store', port: 3020 },
+  { name: 'console', port: 3040 },
 ];
 
 /** Workers: each its own app and consumer group, /metrics and /health on 9100 upward. */

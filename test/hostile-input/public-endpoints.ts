@@ -81,6 +81,7 @@ export const PUBLIC_ENDPOINTS: PublicEndpoint[] = [
     query: { state: ['DROP', "' OR 1=1"], limit: BAD_LIMITS, cursor: ['abc', '-1', '9'.repeat(40)] },
   },
   { app: 'saga-orchestrator', method: 'GET', path: '/api/saga/:id/status', params: { id: UUID } },
+  { app: 'saga-orchestrator', method: 'GET', path: '/api/saga/machine' },
   { app: 'saga-orchestrator', method: 'POST', path: '/api/saga/:id/compensate', params: { id: UUID } },
   { app: 'checkout', method: 'POST', path: '/checkout/choreo', body: checkoutRequest },
   { app: 'checkout', method: 'GET', path: '/checkout/:checkoutId', params: { checkoutId: 'chk-hostile' } },

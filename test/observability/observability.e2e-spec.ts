@@ -45,7 +45,7 @@ describe('observability of the whole system: /metrics, JSON logs, and the dashbo
 
   beforeAll(async () => {
     if (!isInstalled('prometheus') || !isInstalled('promtool')) throw new Error('This test runs Prometheus and promtool: apt-get install -y prometheus');
-    // ServiceProcess adds one exit listener per child process, and this test starts all fifteen apps.
+    // ServiceProcess adds one exit listener per child process, and this test starts all sixteen apps.
     process.setMaxListeners(32);
     const prefix = `test:${randomBytes(4).toString('hex')}:`;
     participants = await Participants.start({
@@ -76,6 +76,12 @@ describe('observability of the whole system: /metrics, JSON logs, and the dashbo
     // Two at a time: each worker boots a Nest app, and the machine may have two cores.
     const workers = WORKERS.map((w) => w.name);
     for (let i = 0; i < workers.length; i += 2) await Promise.all(workers.slice(i, i + 2).map((name) => start(name)));
+    await start('console', {
+      SAGA_ORCHESTRATOR_URL: app('saga-orchestrator').url,
+      CHECKOUT_URL: app('checkout').url,
+      EVENT_STORE_URL: app('event-store').url,
+      CHOREOGRAPHY_METRICS_URL: app('cqrs-projection-worker').url,
+    });
     prometheus = await PrometheusServer.start([...apps.values()].map((service) => ({ name: service.name, address: `127.0.0.1:${service.port}` })));
   }, BOOT_TIMEOUT_MS);
 

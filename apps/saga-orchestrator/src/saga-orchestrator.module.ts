@@ -5,6 +5,7 @@ import { PaymentTokenSealer } from '@app/contracts';
 import { databaseModule } from '@app/database';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
 import { RedisStreamsModule } from '@app/redis-streams';
+import { SagaMachineController } from './describe-machine/saga-machine.controller.js';
 import { CompensateSagaController } from './compensate-saga/compensate-saga.controller.js';
 import { CompensateSagaHandler } from './compensate-saga/compensate-saga.handler.js';
 import { CreateSagas1732380000000 } from './migrations/1732380000000-create-sagas.js';
@@ -49,7 +50,7 @@ export class SagaOrchestratorModule {
         CheckoutStepsModule.forRoot(overrides.participants),
         RedisStreamsModule.forRoot({ producer: PRODUCER }),
       ],
-      controllers: [RunCheckoutController, SagaQueriesController, CompensateSagaController],
+      controllers: [RunCheckoutController, SagaQueriesController, CompensateSagaController, SagaMachineController],
       providers: [
         ...HTTP_APP_PROVIDERS,
         { provide: SAGA_SETTINGS, useValue: sagaSettingsOf(config, overrides.settings) },

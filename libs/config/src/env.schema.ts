@@ -43,6 +43,7 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(0) PAYMENTS_PORT = 3003;
   @Transform(toInt) @IsInt() @Min(0) SAGA_ORCHESTRATOR_PORT = 3010;
   @Transform(toInt) @IsInt() @Min(0) EVENT_STORE_PORT = 3020;
+  @Transform(toInt) @IsInt() @Min(0) CONSOLE_PORT = 3040;
   /** Workers expose /metrics and /health on METRICS_PORT (each worker gets its own, 9100 upward). */
   @Transform(toInt) @IsInt() @Min(0) METRICS_PORT = 9100;
 
@@ -67,6 +68,12 @@ export class EnvSchema {
   /** Its private key, read by the payments service only, which alone opens sealed tokens. */
   @Matches(B64_KEY, { message: 'PAYMENT_TOKEN_PRIVATE_KEY must be a base64url X25519 key (43 characters)' })
   PAYMENT_TOKEN_PRIVATE_KEY = 'mHpMCOOZVDObrw8Uftws3KvMruw1lxHOZtJlASflh2Y';
+  /** Where the console reaches the checkout app, the event store, and the choreography's metrics (the cqrs-projection worker's /metrics). */
+  @IsUrl(httpUrl) CHECKOUT_URL = 'http://127.0.0.1:3000';
+  @IsUrl(httpUrl) EVENT_STORE_URL = 'http://127.0.0.1:3020';
+  @IsUrl(httpUrl) CHOREOGRAPHY_METRICS_URL = 'http://127.0.0.1:9108';
+  /** Signs the console's session cookie (at least 32 characters); empty: a random secret per start, which signs everyone out on restart. */
+  @IsString() CONSOLE_SESSION_SECRET = '';
 
   /** Orders whose total exceeds this are refused by the orders service (422). */
   @Transform(toInt) @IsInt() @Min(1) ORDER_MAX_TOTAL_CENTS = 1_000_000;

@@ -6,6 +6,8 @@ export interface TimelineEntry {
   type: string;
   producer: string;
   eventId: string;
+  /** The event this one reacts to: what links the choreography's chain, event to event. */
+  causationId?: string;
   /** For orchestrated sagas, the transition (`STOCK_RESERVE -> CREATION_COMMANDE`). */
   transition?: string;
   code?: string;
@@ -24,6 +26,7 @@ function timelineEntry(event: AnyEvent): TimelineEntry {
     type: event.type,
     producer: event.producer,
     eventId: event.eventId,
+    ...(typeof event.causationId === 'string' && { causationId: event.causationId }),
     ...(event.type === 'SagaTransitioned' ? { transition: `${event.payload.from} -> ${event.payload.to}` } : {}),
     ...(payload.code !== undefined ? { code: payload.code } : {}),
     ...(payload.reason !== undefined ? { reason: payload.reason } : {}),

@@ -18,6 +18,7 @@ const PORT_VARIABLE: Record<string, string> = {
   'saga-orchestrator': 'SAGA_ORCHESTRATOR_PORT',
   checkout: 'CHECKOUT_PORT',
   'event-store': 'EVENT_STORE_PORT',
+  console: 'CONSOLE_PORT',
 };
 const portVariableOf = (name: ServiceName): string => PORT_VARIABLE[name] ?? 'METRICS_PORT';
 const mainOf = (name: ServiceName): string => join(ROOT, 'dist/apps', name, 'src/main.js');
