@@ -219,6 +219,8 @@ describe('the web console in a real browser, against the running system', () => 
     expect(groups.sort()).toEqual(
       [
         'audit',
+        'checkout',
+        'checkout-deadline',
         'cqrs-projection',
         'notification',
         'order-compensation',

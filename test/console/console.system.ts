@@ -5,7 +5,7 @@ const QUICK_FAILURE = { PARTICIPANT_TIMEOUT_MS: '1000', PARTICIPANT_RETRIES: '1'
 
 /**
  * The whole system as `npm start` runs it, each app in its own process on a free port, with the
- * console pointed at them: participants, orchestrator, checkout app, event store, the nine workers.
+ * console pointed at them: participants, orchestrator, checkout app, event store, the ten workers.
  */
 export class ConsoleSystem {
   private constructor(
@@ -29,14 +29,16 @@ export class ConsoleSystem {
       CHECKOUT_DATABASE_URL: store.url,
       EVENT_STORE_DATABASE_URL: store.url,
       NOTIFICATIONS_DATABASE_URL: store.url,
+      CHECKOUT_DEADLINE_DATABASE_URL: store.url,
       STREAM_BLOCK_MS: '200',
       ...participants.urls,
       ...QUICK_FAILURE,
     };
     const apps = new Map<string, ServiceProcess>();
     // Several of them migrate the event store's schema: one at a time, so each finds it as the previous left it.
-    for (const name of ['event-store', 'checkout', 'audit-worker', 'cqrs-projection-worker', 'notification-worker'])
+    for (const name of ['event-store', 'checkout-deadline-worker', 'audit-worker', 'cqrs-projection-worker', 'notification-worker'])
       apps.set(name, await ServiceProcess.start(name, env));
+    apps.set('checkout', await ServiceProcess.start('checkout', { ...env, CHECKOUT_DEADLINE_WORKER_URL: apps.get('checkout-deadline-worker')!.url }));
     // A parked saga waits for the operator here: the test retries it from the console.
     apps.set('saga-orchestrator', await ServiceProcess.start('saga-orchestrator', { ...env, SAGA_PARKED_RETRY_MS: '0' }));
     const urlOf = (name: string) => apps.get(name)!.url;

@@ -15,9 +15,13 @@ export class WatchedCheckoutsRepository {
    * first seen), so a redelivered batch changes nothing.
    */
   async record(events: readonly AnyEvent[]): Promise<void> {
-    await projectEvents(this.db, events, [checkoutStatusModel]);
     const initiated = events.filter((e): e is EventEnvelope<'CheckoutInitiated'> => e.type === 'CheckoutInitiated');
-    if (initiated.length === 0) return;
+    if (initiated.length > 0) await this.watch(initiated);
+    // Watched first: once the view shows a checkout, it can be compensated (a 404 would say otherwise).
+    await projectEvents(this.db, events, [checkoutStatusModel]);
+  }
+
+  private async watch(initiated: readonly EventEnvelope<'CheckoutInitiated'>[]): Promise<void> {
     // The deadline runs from when the checkout was accepted (the event's own time), not from when
     // this worker got to it, so a backlog here does not push deadlines back.
     const rows = initiated.map((e) => ({

@@ -3,8 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@app/config';
 import { type AnyEvent, SEALED_PAYMENT_TOKEN, STREAMS, createEnvelope } from '@app/contracts';
-import { dataSourceOptions, ensureSchema, migrate } from '@app/database';
-import { EVENT_STORE_DATABASE, projectEvents } from '@app/event-store';
+import { checkoutStatusModel, projectEvents } from '@app/event-store';
 import { foldCart } from '@app/projections';
 import { TEST_API_KEY, type TestApp, type TestDatabase, createTestDatabase, eventually, startTestApp, testConfig } from '@app/testing';
 import { CheckoutModule } from '../checkout.module.js';
@@ -40,14 +39,11 @@ describe('checkout: event-sourced carts', () => {
     config = testConfig({ CHECKOUT_DATABASE_URL: db.url, EVENT_STORE_DATABASE_URL: db.url });
     app = await startTestApp(CheckoutModule.register(config), 'checkout');
     redis = new Redis(config.REDIS_URL);
-    // The read model the checkout's status comes from; the tests play the cqrs-projection worker.
-    await ensureSchema(db.url, EVENT_STORE_DATABASE.schema);
-    store = await new DataSource(dataSourceOptions(EVENT_STORE_DATABASE, config)).initialize();
-    await migrate(store, EVENT_STORE_DATABASE.schema);
+    // The app's own checkout_view, which its consumer keeps: the tests play the events' arrival.
+    store = app.app.get(DataSource);
   });
 
   afterAll(async () => {
-    await store?.destroy();
     redis?.disconnect();
     await app?.close();
     await db?.drop();
@@ -152,7 +148,7 @@ describe('checkout: event-sourced carts', () => {
     expect((await checkout(cartId).expect(202)).body.checkoutId).toBe(failedId);
 
     const failure = { checkoutId: failedId, clientId: 'gus', failedStep: 'payment' as const, code: 'PAYMENTS.INSUFFICIENT_FUNDS', reason: 'Your card has insufficient funds.' };
-    await projectEvents(store, [createEnvelope('CheckoutFailed', failure, { correlationId: failedId, producer: 'test' })]);
+    await projectEvents(store, [createEnvelope('CheckoutFailed', failure, { correlationId: failedId, producer: 'test' })], [checkoutStatusModel]);
 
     // The same request again is the same checkout; a new payment, after the failure, is a new checkout.
     expect((await checkout(cartId, 'choreographed', broke).expect(202)).body.checkoutId).toBe(failedId);
@@ -177,7 +173,7 @@ describe('checkout: event-sourced carts', () => {
     await add(cartId, 'S-1', 2).expect(200);
     const failedId = (await checkout(cartId).expect(202)).body.checkoutId as string;
     const failure = { checkoutId: failedId, clientId: 'hal', failedStep: 'stock' as const, code: 'INVENTORY.INSUFFICIENT_STOCK', reason: 'Not enough S-1' };
-    await projectEvents(store, [createEnvelope('CheckoutFailed', failure, { correlationId: failedId, producer: 'test' })]);
+    await projectEvents(store, [createEnvelope('CheckoutFailed', failure, { correlationId: failedId, producer: 'test' })], [checkoutStatusModel]);
 
     expect((await remove(cartId, 'S-1').expect(200)).body).toMatchObject({ status: 'OPEN', items: [], reopenedAfter: [failedId], version: 5 });
     await add(cartId, 'S-2', 1).expect(200);
