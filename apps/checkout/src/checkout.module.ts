@@ -18,6 +18,7 @@ import { StuckCheckoutsController } from './detect-stuck/stuck-checkouts.control
 import { CartController } from './manage-cart/cart.controller.js';
 import { ManageCartHandler } from './manage-cart/manage-cart.handler.js';
 import { CreateCheckout1732390000000 } from './migrations/1732390000000-create-checkout.js';
+import { NotifyCheckoutOutbox1765000000000 } from './migrations/1765000000000-notify-checkout-outbox.js';
 import { CheckoutOutboxRelay } from './publish-events/checkout-outbox.relay.js';
 import { PRODUCER } from './publish-events/checkout.events.js';
 import { CheckoutStatusController } from './query-status/checkout-status.controller.js';
@@ -30,7 +31,7 @@ export const CHECKOUT_DATABASE = {
   schema: 'checkout',
   // Raw SQL and row mappers throughout; no entity is needed.
   entities: [],
-  migrations: [CreateCheckout1732390000000],
+  migrations: [CreateCheckout1732390000000, NotifyCheckoutOutbox1765000000000],
 };
 
 /** Tests tune timings and participant clients; production takes every default from the configuration. */
