@@ -325,7 +325,10 @@ export class StreamConsumer {
     }
   }
 
-  /** Trims the streams this consumer read from since the last run; at rest nothing was added, so nothing is asked of Redis. */
+  /**
+   * Trims the streams, when this consumer read entries since the last run or a slower group held the
+   * last trim back; at rest neither is true and nothing is asked of Redis.
+   */
   private async trimAll(): Promise<void> {
     const { trim, logger } = this.options;
     if (trim === false || !this.readSince.trim) return;
@@ -334,6 +337,7 @@ export class StreamConsumer {
       for (const stream of this.topics.keys()) {
         const removed = await trimStream(this.commands, stream, trim);
         if (removed > 0) logger.debug({ stream, removed }, 'Trimmed entries every group is done with');
+        if ((await this.commands.xlen(stream)) > trim.maxLen) this.readSince.trim = true;
       }
     } catch (error) {
       this.readSince.trim = true;
