@@ -2,7 +2,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, eventually, type TestDatabase, testConfig } from '@app/testing';
 import { dataSourceOptions } from './database.module.js';
-import { outboxNotifyTrigger } from './outbox.listener.js';
+import { outboxNotifyTrigger } from './outbox.trigger.js';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox.relay.js';
 
 interface Row {
