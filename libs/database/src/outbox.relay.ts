@@ -5,7 +5,7 @@ import { rowsOf } from './rows-of.js';
 
 /** Where an outbox lives and how eagerly it is relayed. */
 export interface OutboxRelayOptions {
-  /** The outbox table, `(id bigint identity, envelope jsonb)`, in the app's schema, with {@link outboxNotifyTrigger} on it. */
+  /** The outbox table, `(id bigint identity, envelope jsonb)`, in the app's schema, with `outboxNotifyTrigger` on it. */
   table: string;
   /** Rows relayed per transaction. */
   batchSize: number;
