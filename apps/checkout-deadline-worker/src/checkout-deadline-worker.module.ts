@@ -13,6 +13,7 @@ import { StuckCheckoutRepository } from './detect-stuck/stuck-checkout.repositor
 import { StuckCheckoutScanner } from './detect-stuck/stuck-checkout.scanner.js';
 import { StuckCheckoutsController } from './detect-stuck/stuck-checkouts.controller.js';
 import { CreateCheckoutDeadline1733500000000 } from './migrations/1733500000000-create-checkout-deadline.js';
+import { NotifyDeadlineOutbox1765000000002 } from './migrations/1765000000002-notify-deadline-outbox.js';
 import { DeadlineOutboxRelay, PRODUCER } from './publish-events/deadline-outbox.relay.js';
 import { WatchCheckoutsHandler } from './watch-checkouts/watch-checkouts.handler.js';
 import { WatchedCheckoutsRepository } from './watch-checkouts/watched-checkouts.repository.js';
@@ -32,7 +33,7 @@ export const CHECKOUT_DEADLINE_DATABASE: DatabaseOptions = {
   url: (config: AppConfig) => config.CHECKOUT_DEADLINE_DATABASE_URL,
   schema: 'checkout_deadline',
   entities: [],
-  migrations: [CreateCheckoutDeadline1733500000000],
+  migrations: [CreateCheckoutDeadline1733500000000, NotifyDeadlineOutbox1765000000002],
 };
 
 /** Tests tune timings and participant clients; production takes every default from the configuration. */

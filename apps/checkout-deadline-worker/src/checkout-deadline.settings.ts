@@ -34,7 +34,7 @@ export function deadlineSettingsOf(config: AppConfig, overrides: Partial<Deadlin
     autoCompensate: config.CHECKOUT_AUTO_COMPENSATE,
     claimMs: 3 * callMs + 5_000,
     claimPollMs: 50,
-    outbox: { batchSize: 500, delayMs: 5, intervalMs: 1_000 },
+    outbox: { batchSize: 500, delayMs: 0, intervalMs: 30_000 },
     ...overrides,
   };
 }

@@ -18,6 +18,7 @@ import { CartController } from './manage-cart/cart.controller.js';
 import { ManageCartHandler } from './manage-cart/manage-cart.handler.js';
 import { CreateCheckout1732390000000 } from './migrations/1732390000000-create-checkout.js';
 import { OwnCheckoutStatus1733500000001 } from './migrations/1733500000001-own-checkout-status.js';
+import { NotifyCheckoutOutbox1765000000000 } from './migrations/1765000000000-notify-checkout-outbox.js';
 import { AddCartCheckoutDigest1796500001000 } from './migrations/1796500001000-add-cart-checkout-digest.js';
 import { CheckoutOutboxRelay } from './publish-events/checkout-outbox.relay.js';
 import { PRODUCER } from './publish-events/checkout.events.js';
@@ -32,7 +33,7 @@ export const CHECKOUT_DATABASE = {
   schema: 'checkout',
   // Raw SQL and row mappers throughout; no entity is needed.
   entities: [],
-  migrations: [CreateCheckout1732390000000, OwnCheckoutStatus1733500000001, AddCartCheckoutDigest1796500001000],
+  migrations: [CreateCheckout1732390000000, OwnCheckoutStatus1733500000001, NotifyCheckoutOutbox1765000000000, AddCartCheckoutDigest1796500001000],
 };
 
 /**

@@ -15,7 +15,8 @@ export interface CheckoutSettings {
 export function checkoutSettingsOf(config: AppConfig, overrides: Partial<CheckoutSettings> = {}): CheckoutSettings {
   return {
     cartAttempts: 20,
-    outbox: { batchSize: 500, delayMs: 5, intervalMs: 1_000 },
+    // CheckoutInitiated is the choreography's first hop: relayed as soon as its commit is notified.
+    outbox: { batchSize: 500, delayMs: 0, intervalMs: 30_000 },
     ...overrides,
   };
 }

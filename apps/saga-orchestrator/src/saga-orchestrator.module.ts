@@ -9,6 +9,7 @@ import { SagaMachineController } from './describe-machine/saga-machine.controlle
 import { CompensateSagaController } from './compensate-saga/compensate-saga.controller.js';
 import { CompensateSagaHandler } from './compensate-saga/compensate-saga.handler.js';
 import { CreateSagas1732380000000 } from './migrations/1732380000000-create-sagas.js';
+import { NotifySagaOutbox1765000000000 } from './migrations/1765000000000-notify-saga-outbox.js';
 import { SagaOutboxRelay } from './publish-transitions/saga-outbox.relay.js';
 import { PRODUCER } from './publish-transitions/saga-transition.events.js';
 import { SagaQueriesController } from './query-sagas/saga-queries.controller.js';
@@ -27,7 +28,7 @@ export const SAGA_DATABASE = {
   schema: 'saga',
   // Raw SQL and one row mapper throughout; no entity is needed.
   entities: [],
-  migrations: [CreateSagas1732380000000],
+  migrations: [CreateSagas1732380000000, NotifySagaOutbox1765000000000],
 };
 
 /** Tests tune timings and participant clients; production takes every default from the configuration. */

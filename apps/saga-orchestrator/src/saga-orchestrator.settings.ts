@@ -26,7 +26,7 @@ export interface SagaSettings {
   compensationBackoff: { initialDelayMs: number; maxDelayMs: number };
   /** A parked saga (COMPENSATION_ECHOUEE) is compensated again this long after it was parked; 0 leaves it to an operator. */
   parkedRetryMs: number;
-  /** Outbox relay: batch size, the delay that gathers transitions into one batch, and the sweep interval. */
+  /** Outbox relay: batch size, the delay that gathers transitions into one batch, and the safety sweep interval. */
   outbox: { batchSize: number; delayMs: number; intervalMs: number };
   /** How long shutdown waits for running sagas before closing. */
   drainMs: number;
@@ -47,7 +47,8 @@ export function sagaSettingsOf(config: AppConfig, overrides: Partial<SagaSetting
     compensationRetries: Math.max(12, config.PARTICIPANT_RETRIES + 1),
     compensationBackoff: { initialDelayMs: 200, maxDelayMs: 5_000 },
     parkedRetryMs: config.SAGA_PARKED_RETRY_MS,
-    outbox: { batchSize: 500, delayMs: 50, intervalMs: 1_000 },
+    // Transitions are off the caller's path: a wake-up waits 50 ms so a saga's transitions leave together.
+    outbox: { batchSize: 500, delayMs: 50, intervalMs: 30_000 },
     drainMs: config.SHUTDOWN_DRAIN_MS,
     ...overrides,
   };

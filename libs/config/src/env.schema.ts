@@ -93,13 +93,18 @@ export class EnvSchema {
   @IsString() CONSUMER_NAME = '';
   @Transform(toInt) @IsInt() @Min(1) STREAM_BATCH_SIZE = 64;
   @Transform(toInt) @IsInt() @Min(1) STREAM_MAX_IN_FLIGHT = 64;
-  @Transform(toInt) @IsInt() @Min(1) STREAM_BLOCK_MS = 2_000;
+  /**
+   * How long one read blocks in Redis waiting for entries. An idle consumer costs one round trip per
+   * block; shutdown unblocks the read at once, so a long block delays nothing.
+   */
+  @Transform(toInt) @IsInt() @Min(1) STREAM_BLOCK_MS = 10_000;
   /**
    * After a read that returned fewer entries than asked for, wait this long before reading again, so
-   * that reads carry several entries. The audit, cqrs-projection and notification workers, off the
+   * that reads carry several entries. 0 (the saga workers): the next read blocks in Redis at once, so
+   * no timer sits on a checkout's hops. The audit, cqrs-projection and notification workers, off the
    * checkout's path, wait 20 ms whatever this says.
    */
-  @Transform(toInt) @IsInt() @Min(0) @Max(1_000) STREAM_READ_PAUSE_MS = 5;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000) STREAM_READ_PAUSE_MS = 0;
   /**
    * Deliveries of an entry whose handler keeps failing with a RetriableError before it is
    * dead-lettered. With the retry delays below, 8 deliveries span about 90 s, longer than a
@@ -112,6 +117,10 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(1) STREAM_RETRY_MAX_DELAY_MS = 30_000;
   /** An entry held this long by a consumer that stopped refreshing it (crashed, frozen) is claimed by another. */
   @Transform(toInt) @IsInt() @Min(100) STREAM_CLAIM_IDLE_MS = 30_000;
+  /**
+   * How often pending entries of dead consumers are looked for while the group has work; a consumer
+   * that read nothing since its last look backs off, doubling up to STREAM_CLAIM_IDLE_MS.
+   */
   @Transform(toInt) @IsInt() @Min(100) STREAM_CLAIM_INTERVAL_MS = 5_000;
   /** Approximate maximum stream length kept by trimming (entries not yet read by every group are kept). */
   @Transform(toInt) @IsInt() @Min(0) STREAM_MAXLEN = 1_000_000;

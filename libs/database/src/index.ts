@@ -2,3 +2,4 @@ export { type DatabaseOptions, dataSourceOptions, ensureSchema, migrate, databas
 export { rowsOf } from './rows-of.js';
 export { type PreparedStatement, runPrepared } from './prepared-statement.js';
 export { type OutboxRelayOptions, type PublishBatch, OutboxRelay } from './outbox.relay.js';
+export { outboxNotifyTrigger } from './outbox.trigger.js';

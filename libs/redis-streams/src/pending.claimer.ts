@@ -32,19 +32,22 @@ export const inFlightKey = (stream: string, id: string): string => `${stream}\u0
 export class PendingClaimer {
   constructor(private readonly settings: ClaimerSettings) {}
 
-  /** XAUTOCLAIM on every stream, as far as there is room. */
-  async claim(): Promise<void> {
+  /** XAUTOCLAIM on every stream, as far as there is room; resolves with the number of entries claimed. */
+  async claim(): Promise<number> {
     const { commands, group, consumer, claimIdleMs, batchSize, topics } = this.settings;
+    let claimed = 0;
     for (const stream of topics.keys()) {
       let cursor = '0-0';
       do {
         const room = this.settings.room();
-        if (room <= 0) return;
+        if (room <= 0) return claimed;
         const reply = (await commands.xautoclaim(stream, group, consumer, claimIdleMs, cursor, 'COUNT', Math.min(batchSize, room))) as [string, RawEntry[]];
         cursor = reply[0];
+        claimed += reply[1].length;
         this.settings.accept(await this.withAttempts(stream, reply[1]));
       } while (cursor !== '0-0');
     }
+    return claimed;
   }
 
   /**

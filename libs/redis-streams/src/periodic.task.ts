@@ -5,14 +5,15 @@ export interface PeriodicTask {
 
 /**
  * Runs `run` every `intervalMs` after the previous run finished, so slow runs (a Redis outage)
- * never pile up. Failures go to `onError` and do not stop the schedule.
+ * never pile up. Failures go to `onError` and do not stop the schedule. A function as `intervalMs`
+ * is asked again before each wait, so a task can back off while there is nothing for it to do.
  */
-export function startPeriodic(intervalMs: number, run: () => Promise<unknown>, onError: (error: unknown) => void): PeriodicTask {
+export function startPeriodic(intervalMs: number | (() => number), run: () => Promise<unknown>, onError: (error: unknown) => void): PeriodicTask {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   const schedule = (): void => {
-    if (!stopped) timer = setTimeout(tick, intervalMs);
+    if (!stopped) timer = setTimeout(tick, typeof intervalMs === 'number' ? intervalMs : intervalMs());
   };
   const tick = (): void => {
     running = run()

@@ -12,6 +12,10 @@ describe('redis-streams options', () => {
     expect(resolved.retryDelayMs).toBe(defaults.STREAM_RETRY_DELAY_MS);
   });
 
+  it('reads again at once after a short read unless an app asks for a pause: no timer on the saga workers\' hops', () => {
+    expect(resolveServerOptions({ url: 'redis://127.0.0.1:6379', group: 'g' }).readPauseMs).toBe(0);
+  });
+
   it('lets an app override a default', () => {
     expect(resolveServerOptions({ url: 'redis://127.0.0.1:6379', group: 'g', readPauseMs: 20 }).readPauseMs).toBe(20);
   });

@@ -45,6 +45,10 @@ export class StreamConsumer {
   private readonly stopSignal = new StopSignal();
   private loop: Promise<void> = Promise.resolve();
   private tasks: { claim?: PeriodicTask; heartbeat?: PeriodicTask; trim?: PeriodicTask } = {};
+  /** Whether entries were read since the last claim look and since the last trim: at rest both are skipped. */
+  private readSince = { claim: true, trim: true };
+  /** Wait before the next claim look: `claimIntervalMs` while there is work, doubling while there is none. */
+  private claimEveryMs: number;
   private stopped: Promise<void> | undefined;
 
   constructor(
@@ -57,6 +61,7 @@ export class StreamConsumer {
     this.reader = createRedisConnection(url, `${group}:${consumer}:reader`, logger, { enableOfflineQueue: false });
     this.commands = createRedisConnection(url, `${group}:${consumer}:commands`, logger);
     this.topics = new Map(options.streams.map((topic) => [`${keyPrefix}${topic}`, topic]));
+    this.claimEveryMs = options.claimIntervalMs;
     this.queue = new KeyedQueue((error) => logger.error({ err: error }, 'Unexpected failure while settling an entry'));
     this.acks = new AckBatcher(this.commands, group, logger);
     const metrics = streamMetrics();
@@ -99,7 +104,7 @@ export class StreamConsumer {
 
   /** Connects, creates the groups, then starts reading, claiming and trimming. */
   async start(): Promise<void> {
-    const { logger, claimIntervalMs, claimIdleMs, trim } = this.options;
+    const { logger, claimIdleMs, trim } = this.options;
     try {
       await Promise.all([this.reader.connect(), this.commands.connect()]);
       await this.ensureGroups();
@@ -110,7 +115,7 @@ export class StreamConsumer {
     }
     this.loop = this.readLoop();
     const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, `${what} failed; will try again`);
-    this.tasks.claim = startPeriodic(claimIntervalMs, () => this.claimAndForget(), warn('Claiming pending entries'));
+    this.tasks.claim = startPeriodic(() => this.claimEveryMs, () => this.claimAndForget(), warn('Claiming pending entries'));
     this.tasks.heartbeat = startPeriodic(Math.max(10, Math.floor(claimIdleMs / 3)), () => this.claimer.heartbeat(), warn('Refreshing running entries'));
     if (trim !== false) this.tasks.trim = startPeriodic(trim.intervalMs, () => this.trimAll(), warn('Trimming'));
   }
@@ -199,6 +204,7 @@ export class StreamConsumer {
       read += entries.length;
       this.accept(entries.map(([id, fields]) => ({ stream, topic: this.topics.get(stream) ?? stream, id, fields, attempt: 1 })));
     }
+    if (read > 0) this.readSince = { claim: true, trim: true };
     // A short read means the group has caught up: let a few entries gather rather than fetch them one round trip each.
     if (read > 0 && read < count && readPauseMs > 0) await this.stopSignal.sleep(readPauseMs);
   }
@@ -297,10 +303,21 @@ export class StreamConsumer {
   /**
    * Claims the entries of dead consumers, then removes the consumers left with nothing pending.
    * "Dead" waits for the claim idle time, and at least two full reads of a live consumer.
+   *
+   * A group that read nothing and claimed nothing since the last look backs off, doubling the wait
+   * up to `claimIdleMs`: an entry is claimable only after that long anyway, so a dead consumer's
+   * entries are still taken over at most twice `claimIdleMs` after their last delivery, while a
+   * group at rest looks about twice a minute instead of every few seconds.
    */
   private async claimAndForget(): Promise<void> {
-    const { group, consumer, claimIdleMs, blockMs, readPauseMs, logger } = this.options;
-    await this.claimer.claim();
+    const { group, consumer, claimIdleMs, claimIntervalMs, blockMs, readPauseMs, logger } = this.options;
+    const busy = this.readSince.claim;
+    this.readSince.claim = false;
+    const claimed = await this.claimer.claim().catch((error: unknown) => {
+      this.readSince.claim ||= busy;
+      throw error;
+    });
+    this.claimEveryMs = busy || claimed > 0 ? claimIntervalMs : Math.min(Math.max(claimIntervalMs, claimIdleMs), this.claimEveryMs * 2);
     const idleMs = Math.max(claimIdleMs, 2 * (blockMs + readPauseMs));
     for (const stream of this.topics.keys()) {
       const removed = await removeDeadConsumers(this.commands, stream, group, consumer, idleMs);
@@ -308,12 +325,23 @@ export class StreamConsumer {
     }
   }
 
+  /**
+   * Trims the streams, when this consumer read entries since the last run or a slower group held the
+   * last trim back; at rest neither is true and nothing is asked of Redis.
+   */
   private async trimAll(): Promise<void> {
     const { trim, logger } = this.options;
-    if (trim === false) return;
-    for (const stream of this.topics.keys()) {
-      const removed = await trimStream(this.commands, stream, trim);
-      if (removed > 0) logger.debug({ stream, removed }, 'Trimmed entries every group is done with');
+    if (trim === false || !this.readSince.trim) return;
+    this.readSince.trim = false;
+    try {
+      for (const stream of this.topics.keys()) {
+        const removed = await trimStream(this.commands, stream, trim);
+        if (removed > 0) logger.debug({ stream, removed }, 'Trimmed entries every group is done with');
+        if ((await this.commands.xlen(stream)) > trim.maxLen) this.readSince.trim = true;
+      }
+    } catch (error) {
+      this.readSince.trim = true;
+      throw error;
     }
   }
 }

@@ -181,7 +181,11 @@ describe('checkout: POST /checkout/choreo', () => {
   it('accepts checkouts while Redis is unreachable, and publishes them once it is back', async () => {
     const link = new RedisLink(await freePort());
     await link.up();
-    const linked = testConfig({ CHECKOUT_DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${link.port}` });
+    // A database of its own: an instance on another bus sharing this outbox would relay the row to its own bus when notified.
+    const ownDb = await createTestDatabase('checkout_choreo_redis_down');
+    const ownSql = new pg.Pool({ connectionString: ownDb.url });
+    const ownQuery = async <T = Record<string, unknown>>(text: string): Promise<T[]> => (await ownSql.query(text)).rows as T[];
+    const linked = testConfig({ CHECKOUT_DATABASE_URL: ownDb.url, REDIS_URL: `redis://127.0.0.1:${link.port}` });
     const isolated = await startTestApp(CheckoutModule.register(linked, { settings: { outbox: { batchSize: 100, delayMs: 5, intervalMs: 200 } } }), 'checkout');
     try {
       await link.down();
@@ -191,7 +195,7 @@ describe('checkout: POST /checkout/choreo', () => {
         .send({ clientId: 'carl', items: [{ sku: 'R-1', quantity: 1 }], payment: visa })
         .expect(202);
       const { checkoutId } = res.body as { checkoutId: string };
-      const queued = await query<{ envelope: { payload: { checkoutId: string } } }>('SELECT envelope FROM checkout.checkout_outbox');
+      const queued = await ownQuery<{ envelope: { payload: { checkoutId: string } } }>('SELECT envelope FROM checkout.checkout_outbox');
       expect(queued.map((r) => r.envelope.payload.checkoutId)).toContain(checkoutId);
       expect(await initiatedOn(linked.REDIS_KEY_PREFIX)).toEqual([]);
 
@@ -205,10 +209,12 @@ describe('checkout: POST /checkout/choreo', () => {
         { timeoutMs: 20_000 },
       );
       expect(published[0].payload).toMatchObject({ checkoutId, clientId: 'carl' });
-      await eventually(async () => expect(await query('SELECT count(*)::int AS n FROM checkout.checkout_outbox')).toEqual([{ n: 0 }]));
+      await eventually(async () => expect(await ownQuery('SELECT count(*)::int AS n FROM checkout.checkout_outbox')).toEqual([{ n: 0 }]));
     } finally {
       await isolated.close();
       await link.down();
+      await ownSql.end();
+      await ownDb.drop();
     }
   }, 40_000);
 });

@@ -29,6 +29,8 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly running = new Map<string, Promise<SagaRecord>>();
   private readonly lease: Lease;
   private heartbeat?: NodeJS.Timeout;
+  /** Sagas this instance began running since it started: tells the recovery scan whether checkouts are flowing. */
+  runs = 0;
 
   constructor(
     private readonly repository: SagaRepository,
@@ -99,6 +101,7 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
    */
   drive(saga: SagaRecord): Promise<SagaRecord> {
     const run = withCorrelation(saga.id, () => this.loop(saga));
+    this.runs += 1;
     this.running.set(saga.id, run);
     return run.finally(() => {
       if (this.running.get(saga.id) === run) this.running.delete(saga.id);
