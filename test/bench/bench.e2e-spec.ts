@@ -203,7 +203,7 @@ describe('npm run bench -- --smoke', () => {
         expect(report.replay.events).toBeGreaterThan(0);
       }
       expect(report.replay).toEqual(expect.objectContaining({ projection: 'checkout-status', eventsPerSecond: expect.any(Number) }));
-      // Every target of issue 12, each with its measured value.
+      // Every target of docs/architecture.md §10.1, each with its measured value.
       const perStyle = ['p99 end to end at 20/s', 'p50 end to end at 20/s', 'CPU per checkout', 'closed model, 50 users', 'knee resolved to ±5/s'];
       expect(report.targets.map((t: { subject: string; target: string }) => [t.subject, t.target])).toEqual([
         ['system', expect.stringContaining('at rest')],

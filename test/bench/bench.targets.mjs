@@ -1,6 +1,6 @@
 // @ts-check
 
-/** The targets of issue 12 on its 2-core machine, everything co-located, reported plainly as met or missed. */
+/** The targets of docs/architecture.md §10.1 on a 2-core machine, everything co-located, reported plainly as met or missed. */
 export const TARGETS = {
   restShare: 0.02,
   at20: { rate: 20, orchestrated: { p50: 15, p99: 100 }, choreographed: { p50: 40, p99: 150 } },
@@ -60,7 +60,7 @@ function everyRun({ target, subject, runs, bound, atMost, unit, notRun }) {
 }
 
 /**
- * Every target of issue 12, from what this run measured.
+ * Every target of docs/architecture.md §10.1, from what this run measured.
  * @param {{ styles: import('./bench.run.mjs').StyleReport[], rest: import('./rest.measure.mjs').RestReport | null, calibration: import('./calibration.measure.mjs').Calibration | null, cores: number, invariantsPassed: boolean }} run
  * @param {{ eventsPerSecond: number, events: number, seconds: number } | null} replay
  * @returns {TargetResult[]}
