@@ -1,8 +1,6 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { type AnyEvent, STREAMS, createEnvelope } from '@app/contracts';
-import { dataSourceOptions, migrate, ensureSchema } from '@app/database';
-import { type TestDatabase, createTestDatabase, testConfig } from '@app/testing';
-import { EVENT_STORE_DATABASE } from './event-store.database.js';
+import { type TestEventStore, createTestEventStore } from '@app/testing';
 import { appendEvents } from './event-store.appender.js';
 import { eventsOfCheckout, readAll, readStream } from './event-store.reader.js';
 import { READ_MODELS, checkoutStatusModel, ordersByClientModel } from './read-models/read-model.definitions.js';
@@ -23,23 +21,19 @@ const checkout = (n: number, client: string, succeed: boolean): AnyEvent[] => {
 };
 
 describe('event store and read models (PostgreSQL)', () => {
-  let testDb: TestDatabase;
+  let eventStore: TestEventStore;
   let db: DataSource;
   // created_at is when a row was first written, the one column a rebuild does not reproduce.
   const rows = async (table: string) =>
     (await db.query<{ view: unknown; created_at?: unknown }[]>(`SELECT * FROM ${table} ORDER BY 1`)).map(({ created_at: _, ...row }) => row);
 
   beforeAll(async () => {
-    testDb = await createTestDatabase('event_store');
-    const config = testConfig({ EVENT_STORE_DATABASE_URL: testDb.url });
-    await ensureSchema(testDb.url, EVENT_STORE_DATABASE.schema);
-    db = await new DataSource(dataSourceOptions(EVENT_STORE_DATABASE, config)).initialize();
-    await migrate(db, EVENT_STORE_DATABASE.schema);
+    eventStore = await createTestEventStore('event_store');
+    db = eventStore.db;
   });
 
   afterAll(async () => {
-    await db.destroy();
-    await testDb.drop();
+    await eventStore.drop();
   });
 
   it('appends once per eventId with gap-free stream positions', async () => {

@@ -1,4 +1,5 @@
 export { type TestDatabase, createTestDatabase, assertTestDatabaseName } from './test-database.js';
+export { type TestEventStore, createTestEventStore } from './test-event-store.js';
 export { eventually } from './eventually.js';
 export { TEST_API_KEY, testConfig } from './test-config.js';
 export { type TestApp, startTestApp, startTestWorker } from './test-app.js';

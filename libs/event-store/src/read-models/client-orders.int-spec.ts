@@ -1,9 +1,7 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { type AnyEvent, STREAM_OF, createEnvelope } from '@app/contracts';
-import { dataSourceOptions, ensureSchema, migrate } from '@app/database';
-import { type TestDatabase, choreographedCheckout, createTestDatabase, orchestratedCheckout, testConfig } from '@app/testing';
+import { type TestEventStore, choreographedCheckout, createTestEventStore, orchestratedCheckout } from '@app/testing';
 import { appendEvents } from '../event-store.appender.js';
-import { EVENT_STORE_DATABASE } from '../event-store.database.js';
 import { ordersOfClient } from './client-orders.reader.js';
 import { ordersByClientModel } from './read-model.definitions.js';
 import { projectEvents } from './read-model.projector.js';
@@ -44,7 +42,7 @@ function cancelled(checkout: AnyEvent[]): AnyEvent {
 }
 
 describe('orders-by-client read model (PostgreSQL)', () => {
-  let testDb: TestDatabase;
+  let eventStore: TestEventStore;
   let db: DataSource;
   const store = (events: AnyEvent[]) =>
     appendEvents(
@@ -53,16 +51,12 @@ describe('orders-by-client read model (PostgreSQL)', () => {
     );
 
   beforeAll(async () => {
-    testDb = await createTestDatabase('client_orders');
-    const config = testConfig({ EVENT_STORE_DATABASE_URL: testDb.url });
-    await ensureSchema(testDb.url, EVENT_STORE_DATABASE.schema);
-    db = await new DataSource(dataSourceOptions(EVENT_STORE_DATABASE, config)).initialize();
-    await migrate(db, EVENT_STORE_DATABASE.schema);
+    eventStore = await createTestEventStore('client_orders');
+    db = eventStore.db;
   });
 
   afterAll(async () => {
-    await db.destroy();
-    await testDb.drop();
+    await eventStore.drop();
   });
 
   it('stops counting and naming an order once cancelled, in both styles, live and after a rebuild', async () => {

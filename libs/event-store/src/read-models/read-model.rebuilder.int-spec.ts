@@ -1,10 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { type AnyEvent, ErrorCode, STREAM_OF } from '@app/contracts';
-import { dataSourceOptions, ensureSchema, migrate } from '@app/database';
-import { type TestDatabase, choreographedCheckout, createTestDatabase, eventually, orchestratedCheckout, testConfig } from '@app/testing';
+import { type TestEventStore, choreographedCheckout, createTestEventStore, eventually, orchestratedCheckout } from '@app/testing';
 import { appendEvents } from '../event-store.appender.js';
-import { EVENT_STORE_DATABASE } from '../event-store.database.js';
 import { readAll } from '../event-store.reader.js';
 import { READ_MODELS, type ReadModel, checkoutStatusModel } from './read-model.definitions.js';
 import { projectEvents } from './read-model.projector.js';
@@ -21,7 +19,7 @@ const SLOW_CHECKPOINT = `
   CREATE TRIGGER test_slow_checkpoint AFTER INSERT ON projection_applied FOR EACH ROW EXECUTE FUNCTION test_slow_checkpoint();`;
 
 describe('read model rebuild beside the live projector (PostgreSQL)', () => {
-  let testDb: TestDatabase;
+  let eventStore: TestEventStore;
   let db: DataSource;
   let n = 0;
   const store = (events: AnyEvent[]) =>
@@ -52,16 +50,12 @@ describe('read model rebuild beside the live projector (PostgreSQL)', () => {
     );
 
   beforeAll(async () => {
-    testDb = await createTestDatabase('rebuilder');
-    const config = testConfig({ EVENT_STORE_DATABASE_URL: testDb.url });
-    await ensureSchema(testDb.url, EVENT_STORE_DATABASE.schema);
-    db = await new DataSource(dataSourceOptions(EVENT_STORE_DATABASE, config)).initialize();
-    await migrate(db, EVENT_STORE_DATABASE.schema);
+    eventStore = await createTestEventStore('rebuilder');
+    db = eventStore.db;
   });
 
   afterAll(async () => {
-    await db.destroy();
-    await testDb.drop();
+    await eventStore.drop();
   });
 
   it('keeps the events the live projector applied before the audit worker stored them', async () => {
