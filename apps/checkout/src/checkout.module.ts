@@ -37,13 +37,14 @@ export const CHECKOUT_DATABASE = {
 };
 
 /**
- * The app's consumer group: it folds the checkout and saga streams into its own `checkout_view`
- * (the read path of `GET /checkout/:checkoutId`), handing every entry in flight over at once.
+ * The app's consumer group: it folds the checkout stream into its own `checkout_view` (the read
+ * path of `GET /checkout/:checkoutId`), handing every entry in flight over at once. The saga stream
+ * is not read: an orchestrated checkout reaches the checkout stream through its outcome event.
  */
 export const CHECKOUT_CONSUMER = {
   name: PRODUCER,
   group: 'checkout',
-  transport: { streams: [STREAMS.checkout, STREAMS.saga], readPauseMs: 20, ordering: 'none' },
+  transport: { streams: [STREAMS.checkout], readPauseMs: 20, ordering: 'none' },
 } as const;
 
 /** Tests tune timings; production takes every default from the configuration. */

@@ -13,9 +13,16 @@ interface Refusal {
   reason: string;
 }
 
+/** Set on the outcome of an orchestrated checkout: the saga that ran it. Absent in the choreography. */
+interface RunBy {
+  sagaId?: string;
+}
+
 /**
  * Payloads of the choreographed checkout on `ecommerce.checkout.events`. Each event carries what
- * the next worker needs, so workers keep no state of their own.
+ * the next worker needs, so workers keep no state of their own. The two outcomes,
+ * `CheckoutSucceeded` and `CheckoutFailed`, end a checkout of either style: the orchestrator
+ * publishes them too (with `sagaId`), so what follows a checkout listens to one pair of events.
  */
 export interface CheckoutEvents {
   /** `paymentToken` is sealed for the payments service (ADR 0012): no event carries a card token in clear. */
@@ -30,6 +37,6 @@ export interface CheckoutEvents {
   /** `failedStep` and `code` say why the order was cancelled (a refused payment, a deadline...). */
   OrderCancelled: CheckoutRef & { orderId: string; reason: string; failedStep?: CheckoutStep; code?: string };
   StockReleased: CheckoutRef & { failedStep: CheckoutStep; code: string; reason: string };
-  CheckoutSucceeded: CheckoutRef & { orderId: string; totalCents: number };
-  CheckoutFailed: CheckoutRef & Refusal & { failedStep: CheckoutStep };
+  CheckoutSucceeded: CheckoutRef & RunBy & { orderId: string; totalCents: number };
+  CheckoutFailed: CheckoutRef & Refusal & RunBy & { failedStep: CheckoutStep };
 }

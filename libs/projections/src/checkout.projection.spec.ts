@@ -1,4 +1,5 @@
 import type { AnyEvent, SagaState } from '@app/contracts';
+import { orchestratedCheckout } from '@app/testing';
 import { evolveCheckout } from './checkout.projection.js';
 import { replayCheckout } from './replay.js';
 import { event } from './test-events.js';
@@ -71,6 +72,34 @@ describe('checkout projection, orchestrated', () => {
       t('COMPENSATION_EN_COURS', 'SAGA_ANNULEE', { failedStep: 'payment', code: 'PAYMENTS.CARD_DECLINED', reason: 'declined' }),
     ]);
     expect(view).toMatchObject({ status: 'FAILED', failedStep: 'payment', reason: 'declined', compensations: ['COMPENSATION_EN_COURS'] });
+  });
+
+  describe('from the outcome events the orchestrator publishes (a reader of the checkout stream only)', () => {
+    const succeeded = event('CheckoutSucceeded', { ...ref, sagaId: 's1', orderId: 'o9', totalCents: 700 }, 's1');
+    const failed = event('CheckoutFailed', { ...ref, sagaId: 's1', failedStep: 'confirmation', code: 'SAGA.FORCED', reason: 'by an operator' }, 's1');
+
+    it('is an orchestrated checkout at its saga end state, whatever it saw before', () => {
+      expect(fold([succeeded])).toMatchObject({ style: 'orchestrated', status: 'SUCCEEDED', sagaId: 's1', sagaState: 'SAGA_TERMINEE', orderId: 'o9' });
+      expect(fold([t('EN_ATTENTE', 'VERIFICATION_STOCK'), succeeded])).toMatchObject({ style: 'orchestrated', status: 'SUCCEEDED' });
+    });
+
+    it('gives the same view whether the outcome is folded before, among or after the transitions (two streams)', () => {
+      for (const ending of ['succeeded', 'declined'] as const) {
+        const events = orchestratedCheckout(ending, { ...ref, sagaId: 's1' });
+        const [transitions, outcome] = [events.slice(0, -1), events.at(-1)!];
+        const inOrder = fold(events);
+        expect(inOrder).toMatchObject({ style: 'orchestrated', status: ending === 'succeeded' ? 'SUCCEEDED' : 'FAILED', lastEventType: 'SagaTransitioned' });
+        expect(fold([outcome, ...transitions])).toEqual(inOrder);
+        expect(fold([...transitions.slice(0, 4), outcome, ...transitions.slice(4)])).toEqual(inOrder);
+      }
+    });
+
+    it('turns FAILED when an operator compensates a saga that had succeeded, as SAGA_ANNULEE does', () => {
+      expect(fold([succeeded, failed])).toMatchObject({ status: 'FAILED', sagaState: 'SAGA_ANNULEE', code: 'SAGA.FORCED' });
+      expect(fold([t('CONFIRMATION_COMMANDE', 'SAGA_TERMINEE', { orderId: 'o9', totalCents: 700 }), succeeded, t('SAGA_TERMINEE', 'SAGA_ANNULEE')])).toMatchObject({
+        status: 'FAILED',
+      });
+    });
   });
 
   it('replays with a timeline showing each transition', () => {

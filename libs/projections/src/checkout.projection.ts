@@ -31,11 +31,18 @@ export function checkoutIdOf(event: AnyEvent): string | undefined {
   return typeof payload.checkoutId === 'string' ? payload.checkoutId : undefined;
 }
 
+/** Orchestrated: a saga transition, or an outcome the orchestrator published (it names its saga). */
+export const isOrchestrated = (event: AnyEvent): boolean => event.type === 'SagaTransitioned' || (event.payload as { sagaId?: unknown }).sagaId !== undefined;
+
 function start(event: AnyEvent, checkoutId: string): CheckoutView {
   const clientId = (event.payload as { clientId?: string }).clientId ?? '';
-  const style = event.type === 'SagaTransitioned' ? 'orchestrated' : 'choreographed';
+  const style = isOrchestrated(event) ? 'orchestrated' : 'choreographed';
   return { checkoutId, style, status: 'PENDING', clientId, compensations: [], lastEventType: event.type, updatedAt: event.occurredAt };
 }
+
+/** What an orchestrated outcome says of its saga (nothing for the choreography's). */
+const sagaEnd = (sagaId: string | undefined, state: SagaState): Partial<CheckoutView> =>
+  sagaId === undefined ? {} : { style: 'orchestrated', sagaId, sagaState: state };
 
 /**
  * Folds one event into a checkout's view (pure). Unknown or unrelated events leave it unchanged, and
@@ -45,7 +52,11 @@ export function evolveCheckout(view: CheckoutView | undefined, event: AnyEvent):
   const checkoutId = checkoutIdOf(event);
   if (checkoutId === undefined || event.type === 'CartCheckedOut') return view;
   const current = view ?? start(event, checkoutId);
-  const next: CheckoutView = { ...current, lastEventType: event.type, updatedAt: event.occurredAt };
+  // An orchestrated outcome says again what its saga's last transition says, from another stream, so it
+  // may be folded before or after it: it leaves the timeline fields to the transitions, so that the
+  // live fold and a rebuild agree whatever order they saw the two streams in.
+  const retold = view !== undefined && (event.type === 'CheckoutSucceeded' || event.type === 'CheckoutFailed') && isOrchestrated(event);
+  const next: CheckoutView = retold ? current : { ...current, lastEventType: event.type, updatedAt: event.occurredAt };
   const terminal = current.status !== 'PENDING';
   switch (event.type) {
     case 'CheckoutInitiated':
@@ -64,12 +75,17 @@ export function evolveCheckout(view: CheckoutView | undefined, event: AnyEvent):
     case 'OrderCancelled':
     case 'StockReleased':
       return { ...next, compensations: [...current.compensations, event.type] };
-    case 'CheckoutSucceeded':
-      return terminal ? next : { ...next, status: 'SUCCEEDED', orderId: event.payload.orderId, totalCents: event.payload.totalCents };
-    case 'CheckoutFailed':
-      return terminal
-        ? next
-        : { ...next, status: 'FAILED', failedStep: event.payload.failedStep, code: event.payload.code, reason: event.payload.reason };
+    case 'CheckoutSucceeded': {
+      if (terminal) return next;
+      const { orderId, totalCents, sagaId } = event.payload;
+      return { ...next, ...sagaEnd(sagaId, SagaState.SAGA_TERMINEE), status: 'SUCCEEDED', orderId, totalCents };
+    }
+    case 'CheckoutFailed': {
+      const { failedStep, code, reason, sagaId } = event.payload;
+      // As with SAGA_ANNULEE: an operator may force the compensation of an orchestrated checkout that had succeeded.
+      if (terminal && sagaId === undefined) return next;
+      return { ...next, ...sagaEnd(sagaId, SagaState.SAGA_ANNULEE), status: 'FAILED', failedStep, code, reason };
+    }
     case 'SagaTransitioned': {
       const p = event.payload;
       const saga: CheckoutView = {

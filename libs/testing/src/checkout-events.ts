@@ -91,8 +91,9 @@ const FORWARD: SagaState[] = [
 ];
 
 /**
- * The `SagaTransitioned` events of one orchestrated checkout on `ecommerce.saga.events`: to
- * SAGA_TERMINEE, or a declined payment compensated to SAGA_ANNULEE.
+ * The events of one orchestrated checkout as the orchestrator publishes them: its `SagaTransitioned`
+ * on `ecommerce.saga.events`, to SAGA_TERMINEE or (a declined payment compensated) to SAGA_ANNULEE,
+ * then its outcome, `CheckoutSucceeded` or `CheckoutFailed` with the `sagaId`, on the checkout stream.
  */
 export function orchestratedCheckout(ending: 'succeeded' | 'declined', options: SequenceOptions & { sagaId: string }): AnyEvent[] {
   const base = { sagaId: options.sagaId, checkoutId: options.checkoutId, clientId: options.clientId };
@@ -108,7 +109,9 @@ export function orchestratedCheckout(ending: 'succeeded' | 'declined', options: 
     const known = { ...(i >= 5 && order), ...(ending === 'declined' && i >= 7 && failure) };
     chain.add('SagaTransitioned', { ...base, from, to, terminal: isTerminalSagaState(to), ...known }, 'saga-orchestrator');
   });
-  return chain.events;
+  return ending === 'succeeded'
+    ? chain.add('CheckoutSucceeded', { ...base, ...order }, 'saga-orchestrator').events
+    : chain.add('CheckoutFailed', { ...base, ...failure }, 'saga-orchestrator').events;
 }
 
 /** The events of an event-sourced cart on `ecommerce.carts.events`, checked out as `checkoutId`. */

@@ -1,13 +1,14 @@
-import { Body, Controller, Param, Post, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Body, Controller, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { IdParam } from '@app/contracts';
 import { statusLocationOf } from '../start-checkout/start-checkout.controller.js';
 import { CheckoutCartDto, CheckoutCartQuery } from './checkout-cart.dto.js';
 import { CheckoutCartHandler } from './checkout-cart.handler.js';
-import { SagaOrchestratorUnavailableError } from './saga-orchestrator.client.js';
+import { OrchestratorUnavailableFilter } from './orchestrator-unavailable.filter.js';
 import { CorrelatedEntry } from '@app/http-app';
 
 @Controller('carts')
+@UseFilters(OrchestratorUnavailableFilter)
 export class CheckoutCartController {
   constructor(private readonly handler: CheckoutCartHandler) {}
 
@@ -25,15 +26,9 @@ export class CheckoutCartController {
     @Body() { payment }: CheckoutCartDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
-    try {
-      const answer = await this.handler.execute(id, mode, payment.token);
-      void reply.status(answer.status);
-      if (answer.checkoutId !== undefined) void reply.header('location', statusLocationOf(answer.checkoutId));
-      return answer.body;
-    } catch (error) {
-      if (error instanceof SagaOrchestratorUnavailableError)
-        throw new ServiceUnavailableException({ statusCode: 503, code: error.code, message: error.message });
-      throw error;
-    }
+    const answer = await this.handler.execute(id, mode, payment.token);
+    void reply.status(answer.status);
+    if (answer.checkoutId !== undefined) void reply.header('location', statusLocationOf(answer.checkoutId));
+    return answer.body;
   }
 }

@@ -9,8 +9,8 @@ import { OnAnyEvent, RedisStreamsContext } from '@app/redis-streams';
 
 /**
  * Keeps this app's own `checkout_view`, the read path of `GET /checkout/:checkoutId`, by folding the
- * checkout and saga streams (both styles) as the event store's read model does: the app answers
- * from its own schema, never from another service's database.
+ * checkout stream (the choreography's events, and the outcomes of both styles) as the event store's
+ * read model does: the app answers from its own schema, never from another service's database.
  */
 @Controller()
 export class ProjectStatusHandler {

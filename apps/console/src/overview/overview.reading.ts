@@ -53,15 +53,13 @@ export function orchestratedReading(samples: readonly MetricSample[]): StyleRead
 export function choreographedReading(projection: readonly MetricSample[], checkout: readonly MetricSample[] | undefined): StyleReading {
   const consumed = (type: string) => sumOf(projection, 'events_consumed_total', { type });
   const started = consumed('CheckoutInitiated');
+  // Counted per choreographed checkout: the outcome events of the orchestrator pass on the same stream.
+  const succeeded = sumOf(projection, 'saga_choreo_success_total');
+  const failed = sumOf(projection, 'saga_choreo_failed_total');
   return {
-    counters: {
-      started,
-      succeeded: sumOf(projection, 'saga_choreo_success_total'),
-      failed: sumOf(projection, 'saga_choreo_failed_total'),
-      compensating: consumed('StockReleased'),
-    },
+    counters: { started, succeeded, failed, compensating: consumed('StockReleased') },
     buckets: bucketsOf(projection, 'checkout_duration_seconds', { pattern: 'choreographed' }),
-    inFlight: Math.max(0, started - consumed('CheckoutSucceeded') - consumed('CheckoutFailed')),
+    inFlight: Math.max(0, started - succeeded - failed),
     ...(checkout !== undefined && { stuck: sumOf(checkout, 'choreo_checkouts_stuck') }),
   };
 }

@@ -30,9 +30,11 @@ describe('overview statistics from the apps’ /metrics', () => {
     const projection = parseMetrics(
       [
         'events_consumed_total{topic="t",type="CheckoutInitiated",consumer="cqrs-projection"} 7',
-        'events_consumed_total{topic="t",type="CheckoutSucceeded",consumer="cqrs-projection"} 4',
-        'events_consumed_total{topic="t",type="CheckoutFailed",consumer="cqrs-projection"} 1',
+        // 4 choreographed and 2 orchestrated checkouts succeeded, 1 of each failed: the orchestrated ones are not the choreography's.
+        'events_consumed_total{topic="t",type="CheckoutSucceeded",consumer="cqrs-projection"} 6',
+        'events_consumed_total{topic="t",type="CheckoutFailed",consumer="cqrs-projection"} 2',
         'saga_choreo_success_total 4',
+        'saga_choreo_failed_total{reason="PAYMENTS.CARD_DECLINED",step="payment"} 1',
       ].join('\n'),
     );
     const choreo = choreographedReading(projection, parseMetrics('choreo_checkouts_stuck 2'));

@@ -8,8 +8,9 @@ import { OnEvent, RetriableError } from '@app/redis-streams';
 import { type NotificationKind, type TerminalEvent, notificationOf } from './notification.message.js';
 
 /**
- * Records one notification per checkout when it ends, in either style. The first terminal event wins: a redelivery,
- * a republished outcome or a late contradicting event finds the checkout already notified.
+ * Records one notification per checkout when it ends, in either style: both publish `CheckoutSucceeded` or
+ * `CheckoutFailed`, so this worker reads the checkout stream only. The first outcome wins: a redelivery, a
+ * republished outcome or a late contradicting event finds the checkout already notified.
  */
 @Controller()
 export class NotifyClientHandler {
@@ -31,15 +32,8 @@ export class NotifyClientHandler {
     return this.notify(event);
   }
 
-  /** The orchestrated checkouts: most transitions end nothing and are passed over without a query. */
-  @OnEvent('SagaTransitioned')
-  async transitioned(@Payload() event: EventEnvelope<'SagaTransitioned'>): Promise<void> {
-    if (event.payload.terminal) await this.notify(event);
-  }
-
   private async notify(event: TerminalEvent): Promise<void> {
     const n = notificationOf(event);
-    if (n === undefined) return;
     let inserted: { kind: NotificationKind }[];
     try {
       inserted = await this.db.query(

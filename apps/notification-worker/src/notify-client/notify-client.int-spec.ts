@@ -83,28 +83,24 @@ describe('notification worker (Redis + PostgreSQL)', () => {
     expect(seriesValue(metrics, 'notifications_sent_total', { kind: 'checkout_failed' })).toBe(9);
   });
 
-  it('notifies an orchestrated checkout once, at its terminal transition, also when a finished saga is compensated later', async () => {
+  it('notifies an orchestrated checkout once, from its outcome, also when a finished saga is compensated later, and never reads the saga stream', async () => {
     const saga = (ending: 'succeeded' | 'declined', i: number) => orchestratedCheckout(ending, { sagaId: `s-${i}`, checkoutId: `s-${i}`, clientId: 'orla' });
     const [succeeded, declined, undone] = [saga('succeeded', 0), saga('declined', 1), saga('succeeded', 2)];
-    const last = undone.at(-1) as EventEnvelope<'SagaTransitioned'>;
-    const forced = (
-      [
-        { from: 'SAGA_TERMINEE', to: 'COMPENSATION_EN_COURS', terminal: false },
-        { from: 'COMPENSATION_EN_COURS', to: 'SAGA_ANNULEE', terminal: true },
-      ] as const
-    ).map((move) =>
-      createEnvelope(
-        'SagaTransitioned',
-        { ...last.payload, ...move, failedStep: 'confirmation', code: 'SAGA.COMPENSATION_FORCED', reason: 'Compensation forced by an operator' },
-        { correlationId: 's-2', producer: 'test' },
-      ),
+    const last = undone.at(-1) as EventEnvelope<'CheckoutSucceeded'>;
+    // What the orchestrator publishes when an operator then forces the compensation of that saga.
+    const forced = createEnvelope(
+      'CheckoutFailed',
+      { ...last.payload, failedStep: 'confirmation', code: 'SAGA.COMPENSATION_FORCED', reason: 'Compensation forced by an operator' },
+      { correlationId: 's-2', producer: 'saga-orchestrator' },
     );
-    await publisher.publishMany([...interleave([succeeded, declined, undone]), ...forced, succeeded.at(-1)!]);
+    await publisher.publishMany([...interleave([succeeded, declined, undone]), forced, succeeded.at(-1)!]);
 
-    const key = `${config.REDIS_KEY_PREFIX}${STREAMS.saga}`;
     await eventually(async () =>
-      expect((await streamGroupStats(redis, key)).map((g) => [g.name, g.pending, g.lag])).toEqual([[NOTIFICATION_WORKER.group, 0, 0]]),
+      expect((await streamGroupStats(redis, `${config.REDIS_KEY_PREFIX}${STREAMS.checkout}`)).map((g) => [g.name, g.pending, g.lag])).toEqual([
+        [NOTIFICATION_WORKER.group, 0, 0],
+      ]),
     );
+    expect(await streamGroupStats(redis, `${config.REDIS_KEY_PREFIX}${STREAMS.saga}`)).toEqual([]);
     const { rows } = await sql.query<{ checkout_id: string; kind: string; message: string; event_id: string }>(
       "SELECT checkout_id, kind, message, event_id FROM notifications WHERE client_id = 'orla' ORDER BY checkout_id",
     );

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { ConfigModule } from '@app/config';
 import { databaseModule } from '@app/database';
 import { type TestDatabase, createTestDatabase, testConfig } from '@app/testing';
-import { transitionEvents } from '../publish-transitions/saga-transition.events.js';
+import { sagaEvents } from '../publish-transitions/saga-transition.events.js';
 import { SAGA_DATABASE } from '../saga-orchestrator.module.js';
 import { StaleSagaError } from './saga.errors.js';
 import { decide } from './saga.machine.js';
@@ -27,13 +27,13 @@ describe('saga repository (PostgreSQL)', () => {
   async function createSaga(lease: Lease = mine, idempotencyKey: string | null = null): Promise<SagaRecord | undefined> {
     const id = randomUUID();
     const decision = decide({ state: 'EN_ATTENTE', data: { request } }, { type: 'Started' });
-    const envelopes = transitionEvents({ id, checkoutId: id, clientId: 'u1', transitions: 0 }, decision, { request });
+    const envelopes = sagaEvents({ id, checkoutId: id, clientId: 'u1', transitions: 0 }, decision, { request });
     return repository.create({ id, checkoutId: id, clientId: 'u1', idempotencyKey, data: { request }, deadlineMs: 60_000 }, decision, envelopes, lease);
   }
 
   const advance = (saga: SagaRecord) => {
     const decision = decide(saga, verified);
-    return repository.advance(saga, decision, transitionEvents(saga, decision, { ...saga.data, ...decision.facts }), mine);
+    return repository.advance(saga, decision, sagaEvents(saga, decision, { ...saga.data, ...decision.facts }), mine);
   };
   const count = async (table: string, sagaId: string) =>
     Number(
@@ -80,6 +80,27 @@ describe('saga repository (PostgreSQL)', () => {
       [3, 'STOCK_VERIFIE', 'RESERVATION_STOCK'],
     ]);
     expect(await count('saga_outbox', saga.id)).toBe(3);
+  });
+
+  it('queues the checkout outcome after the transition that ends it, in the same statement', async () => {
+    const saga = (await createSaga())!;
+    const refused = decide(saga, { type: 'StepFailed', code: 'INVENTORY.INSUFFICIENT_STOCK', reason: 'Not enough A', transient: false });
+    const ended = await repository.advance(saga, refused, sagaEvents(saga, refused, { ...saga.data, ...refused.facts }), mine);
+    expect(ended.state).toBe('SAGA_ANNULEE');
+    const queued = await sql.query(`SELECT envelope FROM saga_outbox WHERE envelope->>'correlationId' = $1 ORDER BY id`, [saga.id]);
+    const outbox = queued.map((r: { envelope: { type: string; payload: { to?: string } } }) => r.envelope);
+    expect(outbox.map((e: { type: string; payload: { to?: string } }) => e.payload.to ?? e.type)).toEqual([
+      'VERIFICATION_STOCK',
+      'ECHEC_STOCK_INSUFFISANT',
+      'COMPENSATION_EN_COURS',
+      'SAGA_ANNULEE',
+      'CheckoutFailed',
+    ]);
+    expect(outbox[4]).toMatchObject({
+      type: 'CheckoutFailed',
+      causationId: outbox[3].eventId,
+      payload: { checkoutId: saga.id, sagaId: saga.id, clientId: 'u1', failedStep: 'stock', code: 'INVENTORY.INSUFFICIENT_STOCK', reason: 'Not enough A' },
+    });
   });
 
   it('refuses a write from a stale version and records nothing of it', async () => {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { EventEnvelope } from '@app/contracts';
 import { rowsOf, runPrepared } from '@app/database';
+import type { TransitionEvents } from '../publish-transitions/saga-transition.events.js';
 import { StaleSagaError } from './saga.errors.js';
 import { type Decision, type SagaState, TERMINAL_STATES } from './saga.machine.js';
 import { type SagaRecord, type SagaRow, type TransitionRow, toSaga } from './saga.mapper.js';
@@ -28,19 +28,22 @@ const TERMINAL = TERMINAL_STATES.map((s) => `'${s}'`).join(', ');
 /**
  * The transitions of a decision and their events, recorded by the same statement as the state
  * change: numbered after the saga's previous ones, stamped with the attempt and with the time of
- * their event, and queued in the outbox (so no transition event is lost if the process dies before
- * publishing it).
+ * their event, and queued in the outbox with the checkout's outcome when one ends it (so no event is
+ * lost if the process dies before publishing it).
  */
 const RECORD_MOVES = `
   moves AS (
-    SELECT m.value->>'from' AS from_state, m.value->>'to' AS to_state, m.value->'detail' AS detail, m.value->'envelope' AS envelope, m.ord
+    SELECT m.value->>'from' AS from_state, m.value->>'to' AS to_state, m.value->'detail' AS detail, m.value->'envelope' AS envelope,
+      m.value->'outcome' AS outcome, m.ord
     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS m(value, ord)
   ), logged AS (
     INSERT INTO saga_transitions (saga_id, seq, from_state, to_state, at, detail, attempt)
     SELECT saga.id, saga.transitions - jsonb_array_length($1::jsonb) + moves.ord, moves.from_state, moves.to_state, (moves.envelope->>'occurredAt')::timestamptz, moves.detail, saga.attempt
     FROM saga, moves ORDER BY moves.ord
   ), queued AS (
-    INSERT INTO saga_outbox (envelope) SELECT moves.envelope FROM saga, moves ORDER BY moves.ord
+    INSERT INTO saga_outbox (envelope)
+    SELECT e.envelope FROM saga, moves, LATERAL (VALUES (1, moves.envelope), (2, moves.outcome)) AS e(n, envelope)
+    WHERE e.envelope IS NOT NULL ORDER BY moves.ord, e.n
   )
   SELECT * FROM saga`;
 
@@ -66,8 +69,8 @@ const ADVANCE = `
     RETURNING *
   ), ${RECORD_MOVES}`;
 
-function movesOf(decision: Decision, envelopes: readonly EventEnvelope[]): string {
-  return JSON.stringify(decision.transitions.map((t, i) => ({ from: t.from, to: t.to, detail: t.detail, envelope: envelopes[i] })));
+function movesOf(decision: Decision, events: readonly TransitionEvents[]): string {
+  return JSON.stringify(decision.transitions.map((t, i) => ({ from: t.from, to: t.to, detail: t.detail, envelope: events[i]?.transition, outcome: events[i]?.outcome })));
 }
 
 /**
@@ -85,9 +88,9 @@ export class SagaRepository {
    * returns undefined when the idempotency key is taken. Its `created_at` is the time of its first
    * event, when the checkout was requested, so durations include the availability check run before.
    */
-  async create(saga: NewSaga, decision: Decision, envelopes: readonly EventEnvelope[], lease: Lease): Promise<SagaRecord | undefined> {
+  async create(saga: NewSaga, decision: Decision, events: readonly TransitionEvents[], lease: Lease): Promise<SagaRecord | undefined> {
     const [row] = await runPrepared<SagaRow>(this.db, { name: 'saga_create', text: CREATE }, [
-      movesOf(decision, envelopes),
+      movesOf(decision, events),
       saga.id,
       saga.checkoutId,
       saga.clientId,
@@ -105,9 +108,9 @@ export class SagaRepository {
    * state, drops) the lease. `takeOver` counts a new attempt: recovery or an operator taking the saga.
    * @throws StaleSagaError when another writer got there first.
    */
-  async advance(saga: SagaRecord, decision: Decision, envelopes: readonly EventEnvelope[], lease: Lease, takeOver = false): Promise<SagaRecord> {
+  async advance(saga: SagaRecord, decision: Decision, events: readonly TransitionEvents[], lease: Lease, takeOver = false): Promise<SagaRecord> {
     const [row] = await runPrepared<SagaRow>(this.db, { name: 'saga_advance', text: ADVANCE }, [
-      movesOf(decision, envelopes),
+      movesOf(decision, events),
       saga.id,
       saga.version,
       decision.state,

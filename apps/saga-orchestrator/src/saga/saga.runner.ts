@@ -4,7 +4,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { type CheckoutRequest, PaymentTokenSealer, SagaState, sealCheckoutRequest } from '@app/contracts';
 import { withCorrelation } from '@app/observability';
 import { SagaOutboxRelay } from '../publish-transitions/saga-outbox.relay.js';
-import { transitionEvents } from '../publish-transitions/saga-transition.events.js';
+import { sagaEvents } from '../publish-transitions/saga-transition.events.js';
 import { SAGA_SETTINGS, type SagaSettings } from '../saga-orchestrator.settings.js';
 import { StaleSagaError } from './saga.errors.js';
 import { type Decision, andThen, commandOf, decide, isTerminal, overdueOutcome } from './saga.machine.js';
@@ -70,11 +70,11 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
     const identity = { id, checkoutId: id, clientId: request.clientId };
     const begun = new Date();
     const started = decide({ state: SagaState.EN_ATTENTE, data: { request } }, { type: 'Started' });
-    const startedEvents = transitionEvents({ ...identity, transitions: 0 }, started, { request });
+    const startedEvents = sagaEvents({ ...identity, transitions: 0 }, started, { request });
     const outcome = await withCorrelation(id, () => this.executor.execute({ kind: 'run', step: 'checkAvailability', items: request.items }, id));
     const checked = decide({ state: SagaState.VERIFICATION_STOCK, data: { request } }, outcome);
     const data: SagaFacts = { request, ...checked.facts };
-    const checkedEvents = transitionEvents({ ...identity, transitions: started.transitions.length }, checked, data);
+    const checkedEvents = sagaEvents({ ...identity, transitions: started.transitions.length }, checked, data);
 
     const saga = await this.repository.create(
       { ...identity, idempotencyKey, data: { request }, deadlineMs: this.settings.deadlineMs },
@@ -115,8 +115,8 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
    */
   async record(saga: SagaRecord, decision: Decision, takeOver = false): Promise<SagaRecord> {
     const facts: SagaFacts = { ...saga.data, ...decision.facts };
-    const envelopes = transitionEvents(saga, decision, facts);
-    const next = await this.repository.advance(saga, decision, envelopes, this.lease, takeOver);
+    const events = sagaEvents(saga, decision, facts);
+    const next = await this.repository.advance(saga, decision, events, this.lease, takeOver);
     observeDecision(this.metrics, decision, {
       enteredAt: saga.stateEnteredAt,
       createdAt: saga.createdAt,

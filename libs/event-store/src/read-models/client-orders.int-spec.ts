@@ -11,8 +11,8 @@ const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 10, minute));
 
 /** What the orchestrator publishes when an operator forces the compensation of a finished saga. */
 function forcedCompensation(saga: AnyEvent[]): AnyEvent[] {
-  const done = saga.at(-1)!;
-  if (done.type !== 'SagaTransitioned') throw new Error('not a saga');
+  const done = saga.filter((e) => e.type === 'SagaTransitioned').at(-1);
+  if (done?.type !== 'SagaTransitioned') throw new Error('not a saga');
   const { sagaId, checkoutId, clientId, orderId, totalCents } = done.payload;
   const known = { sagaId, checkoutId, clientId, orderId, totalCents };
   const failure = { failedStep: 'confirmation' as const, code: 'SAGA.COMPENSATION_FORCED', reason: 'Compensation forced by an operator' };
@@ -27,6 +27,7 @@ function forcedCompensation(saga: AnyEvent[]): AnyEvent[] {
       ...createEnvelope('SagaTransitioned', { ...known, ...failure, from: 'COMPENSATION_EN_COURS', to: 'SAGA_ANNULEE', terminal: true }, ctx),
       occurredAt: later(2),
     },
+    { ...createEnvelope('CheckoutFailed', { sagaId, checkoutId, clientId, ...failure }, ctx), occurredAt: later(2) },
   ] as AnyEvent[];
 }
 
@@ -72,7 +73,8 @@ describe('orders-by-client read model (PostgreSQL)', () => {
       totalOrders: 3,
       lastOrderId: 'order-k-3',
       lastCheckoutId: 'k-3',
-      lastUpdateTs: saga.at(-1)!.occurredAt,
+      // Its transition to SAGA_TERMINEE, the earliest of the two events that tell its success.
+      lastUpdateTs: saga.at(-2)!.occurredAt,
     });
 
     const cancellations = [cancelled(choreo), ...forcedCompensation(saga), ...forcedCompensation(onlyOrder)];
