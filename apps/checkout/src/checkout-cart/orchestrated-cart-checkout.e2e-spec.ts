@@ -61,7 +61,7 @@ describe('checkout: POST /carts/:id/checkout?mode=orchestrated', () => {
     await orchestrator?.stop();
     await participants?.stop();
     await Promise.all([sagaDb?.drop(), checkoutDb?.drop()]);
-  });
+  }, BOOT_TIMEOUT_MS);
 
   it('runs the saga and answers 201 with its outcome; the cart records the checkout under the id the saga and the replay use', async () => {
     await participants.product('OC-1', 10, 1_200);
@@ -88,6 +88,19 @@ describe('checkout: POST /carts/:id/checkout?mode=orchestrated', () => {
       const saga = (await eventsOn(STREAMS.saga)).filter((e) => e.type === 'SagaTransitioned' && e.payload.sagaId === sagaId);
       expect(saga.at(-1)?.payload).toMatchObject({ checkoutId, to: 'SAGA_TERMINEE' });
     });
+    // Its outcome reaches the checkout stream as the choreography's does, naming the saga.
+    await eventually(async () => {
+      const outcome = (await eventsOn(STREAMS.checkout)).find((e) => e.type === 'CheckoutSucceeded' && e.payload.checkoutId === checkoutId);
+      expect(outcome).toMatchObject({ producer: 'saga-orchestrator', payload: { sagaId, orderId, totalCents: 2_700, clientId: 'ann' } });
+    });
+    // Its Location answers, from the orchestrator while this app's fold has not seen it (it does not consume here).
+    const status = await api().get(res.headers['location'] as string).set('X-API-Key', TEST_API_KEY).expect(200);
+    expect(status.body).toMatchObject({ checkoutId, status: 'SUCCEEDED', style: 'orchestrated', sagaId, sagaState: 'SAGA_TERMINEE', orderId, totalCents: 2_700 });
+  });
+
+  it('answers 404 CHECKOUT.NOT_FOUND for a checkout neither this app nor the orchestrator knows', async () => {
+    const res = await api().get('/checkout/00000000-0000-4000-8000-000000000000').set('X-API-Key', TEST_API_KEY).expect(404);
+    expect(res.body).toMatchObject({ code: 'CHECKOUT.NOT_FOUND' });
   });
 
   it('answers a repeated checkout, even several at once, with the same saga, and never runs a second one', async () => {
