@@ -23,10 +23,10 @@ import {
 
 const ENDINGS: ChoreographyEnding[] = ['succeeded', 'declined', 'out-of-stock', 'over-limit', 'succeeded'];
 const CLIENTS = 7;
-/** The consumer groups reading each stream: notification only handles checkout outcomes, of either style. */
+/** The consumer groups reading each stream: notification only handles checkout outcomes, which both styles publish on the checkout stream. */
 const GROUPS_OF: Record<string, string[]> = {
   [STREAMS.checkout]: ['audit', 'cqrs-projection', 'notification'],
-  [STREAMS.saga]: ['audit', 'cqrs-projection', 'notification'],
+  [STREAMS.saga]: ['audit', 'cqrs-projection'],
   [STREAMS.carts]: ['audit', 'cqrs-projection'],
 };
 
