@@ -111,7 +111,7 @@ describe('the choreographed checkout across the whole system', () => {
     redis?.disconnect();
     await participants?.stop();
     await db?.drop();
-  });
+  }, BOOT_TIMEOUT_MS);
 
   it('ends a success SUCCEEDED with one confirmed order, one authorization and a confirmed reservation', async () => {
     const id = started.get('success')!;

@@ -143,5 +143,5 @@ describe('saga orchestrator: resuming sagas another instance left behind', () =>
     expect(await participants.stockOf('MULTI-1')).toMatchObject({ available: 1_000 - 24, reserved: 0 });
     const orders = await Promise.all(sagas.map((s) => participants.ordersOf(s.checkoutId)));
     expect(orders.every((o) => o.length === 1)).toBe(true);
-  });
+  }, 30_000);
 });
