@@ -73,7 +73,7 @@ describe('event-store app: replay of both styles and of carts', () => {
       compensations: ['COMPENSATION_EN_COURS'],
     });
     expect(byCheckout.timeline.map((t: { transition: string }) => t.transition)).toEqual(
-      saga.map((e) => (e.type === 'SagaTransitioned' ? `${e.payload.from} -> ${e.payload.to}` : '')),
+      saga.map((e) => (e.type === 'SagaTransitioned' ? `${e.payload.from} -> ${e.payload.to}` : undefined)),
     );
     expect(byCheckout.events).toBe(saga.length);
     expect((await get('/api/event-store/replay/checkout/saga-o').expect(200)).body).toEqual(byCheckout);
