@@ -53,7 +53,7 @@ export class ShippingModule {
         ConfigModule.forRoot(config),
         MetricsModule.forRoot(PRODUCER),
         databaseModule(SHIPPING_DATABASE),
-        HealthModule.forRoot({ postgres: true }),
+        HealthModule.forRoot({ postgres: true, callees: ['orders', 'payments'] }),
         CheckoutStepsModule.forRoot(overrides.participants),
         RedisStreamsModule.forRoot({ producer: PRODUCER }),
         ParcelViewCacheModule.forRoot(),
