@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
 import { OrdersClient, PaymentsClient } from '@app/checkout-steps';
 import { counter } from '@app/observability';
-import { AWAITING_CARRIER, type ParcelMove, type ParcelState, decideMove } from '../parcel/parcel.machine.js';
+import { AWAITING_CARRIER, PARCEL_STATES, type ParcelMove, type ParcelState, decideMove } from '../parcel/parcel.machine.js';
 import { illegalTransition, parcelNotFound } from '../parcel/parcel.errors.js';
 import { parcelEvent } from '../parcel/parcel.events.js';
 import { type Parcel, type ParcelRow, toParcel } from '../parcel/parcel.mapper.js';
@@ -49,7 +49,10 @@ export class MoveParcelHandler {
     private readonly relay: ShippingOutboxRelay,
     private readonly orders: OrdersClient,
     private readonly payments: PaymentsClient,
-  ) {}
+  ) {
+    // Every series from the start, so a dashboard shows 0 rather than nothing.
+    for (const to of PARCEL_STATES) this.moves.inc({ to }, 0);
+  }
 
   /**
    * @throws NotFoundError `SHIPPING.PARCEL_NOT_FOUND`; ConflictError `SHIPPING.ILLEGAL_TRANSITION`.

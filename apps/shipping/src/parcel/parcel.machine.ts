@@ -6,6 +6,9 @@ import type { IncidentKind, IncidentResolution } from '@app/contracts';
  */
 export type ParcelState = 'REGISTERED' | 'SHIPPED' | 'DELIVERED' | 'INCIDENT' | 'REFUNDING' | 'RESHIPPED' | 'REFUNDED';
 
+/** Every status a transition reaches. */
+export const PARCEL_STATES: readonly ParcelState[] = ['SHIPPED', 'DELIVERED', 'INCIDENT', 'REFUNDING', 'RESHIPPED', 'REFUNDED'];
+
 /** What the carrier (or the deadline, or an operator resolving an incident) tells the shipping app. */
 export type ParcelMove =
   | { kind: 'ship'; carrierRef?: string }

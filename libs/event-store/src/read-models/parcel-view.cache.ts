@@ -57,7 +57,9 @@ export class ParcelViewCache {
   constructor(
     private readonly redis: Redis,
     private readonly options: ParcelViewCacheOptions,
-  ) {}
+  ) {
+    for (const query of ['parcel', 'client']) for (const result of ['hit', 'miss'] satisfies CacheResult[]) this.requests.inc({ query, result }, 0);
+  }
 
   /** A parcel, from the cache or else the read model (`load`). */
   async parcel(parcelId: string, load: () => Promise<ParcelView | undefined>): Promise<ParcelView | undefined> {
