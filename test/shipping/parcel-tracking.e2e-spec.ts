@@ -1,123 +1,46 @@
-import { Redis } from 'ioredis';
-import request from 'supertest';
-import { DataSource } from 'typeorm';
-import type { AppConfig } from '@app/config';
-import { type AnyEvent, STREAMS, createEnvelope } from '@app/contracts';
-import { dataSourceOptions } from '@app/database';
-import { EVENT_STORE_DATABASE, eventsOfCheckout } from '@app/event-store';
+import { STREAMS, type AnyEvent } from '@app/contracts';
+import { eventsOfCheckout } from '@app/event-store';
 import { replayCheckout } from '@app/projections';
-import { EventPublisher, streamGroupStats } from '@app/redis-streams';
-import {
-  TEST_API_KEY,
-  type TestApp,
-  type TestDatabase,
-  createTestDatabase,
-  deleteKeysWithPrefix,
-  eventually,
-  startTestApp,
-  startTestWorker,
-  testConfig,
-} from '@app/testing';
-import { AUDIT_WORKER, AuditWorkerModule } from '../../apps/audit-worker/src/audit-worker.module.js';
-import { CQRS_PROJECTION_WORKER, CqrsProjectionWorkerModule } from '../../apps/cqrs-projection-worker/src/cqrs-projection-worker.module.js';
-import { OrdersModule } from '../../apps/orders/src/orders.module.js';
-import { PaymentsModule } from '../../apps/payments/src/payments.module.js';
-import { SHIPPING_CONSUMER, SHIPPING_DATABASE, ShippingModule } from '../../apps/shipping/src/shipping.module.js';
+import { streamGroupStats } from '@app/redis-streams';
+import { eventually } from '@app/testing';
+import { SHIPPING_CONSUMER } from '../../apps/shipping/src/shipping.module.js';
+import { ShippingStack } from './shipping.fixture.js';
 
 /** Parcel tracking across apps: shipping, its participants (orders, payments), the projector and the audit worker, in one process. */
 describe('parcel tracking after a successful checkout', () => {
-  let testDb: TestDatabase;
-  let config: AppConfig;
-  let apps: TestApp[];
-  let shipping: TestApp;
-  let orders: TestApp;
-  let payments: TestApp;
-  let publisher: EventPublisher;
-  let redis: Redis;
-  let shippingDb: DataSource;
-  let store: DataSource;
-
-  const call = (app: TestApp, method: 'get' | 'post', path: string, body?: object) => request(app.url)[method](path).set('X-API-Key', TEST_API_KEY).send(body);
-  const callback = (parcelId: string, path: string, body?: object) => call(shipping, 'post', `/parcels/${parcelId}/${path}`, body);
-  const parcelsOf = (checkoutId: string) =>
-    shippingDb.query<{ parcel_id: string; status: string; replaces_parcel_id: string | null }[]>(
-      'SELECT parcel_id, status, replaces_parcel_id FROM parcels WHERE checkout_id = $1 ORDER BY created_at',
-      [checkoutId],
-    );
+  let stack: ShippingStack;
+  const callback = (parcelId: string, path: string, body?: object) => stack.callback(parcelId, path, body);
+  const parcelsOf = (checkoutId: string) => stack.parcelsOf(checkoutId);
+  const parcelOf = (checkoutId: string) => stack.parcelOf(checkoutId);
+  const succeeded = (checkoutId: string, producer: string) => stack.succeeded(checkoutId, producer);
   const shippingEvents = async (type: string, parcelId: string) =>
-    (await redis.xrange(`${config.REDIS_KEY_PREFIX}${STREAMS.shipping}`, '-', '+'))
+    (await stack.redis.xrange(`${stack.config.REDIS_KEY_PREFIX}${STREAMS.shipping}`, '-', '+'))
       .map(([, fields]) => JSON.parse(fields[fields.indexOf('event') + 1]!) as AnyEvent)
       .filter((e) => e.type === type && (e.payload as { parcelId: string }).parcelId === parcelId);
   const caughtUp = async (group: string) => {
-    const stats = await streamGroupStats(redis, `${config.REDIS_KEY_PREFIX}${STREAMS.checkout}`);
+    const stats = await streamGroupStats(stack.redis, `${stack.config.REDIS_KEY_PREFIX}${STREAMS.checkout}`);
     expect(stats.filter((g) => g.name === group).map((g) => [g.pending, g.lag])).toEqual([[0, 0]]);
   };
-
-  /** A checkout that succeeded: its order confirmed, its payment authorized, and its CheckoutSucceeded published by `producer`. */
-  async function succeeded(checkoutId: string, producer: string, clientId = 'zoe'): Promise<AnyEvent> {
-    const order = (await call(orders, 'post', '/orders', { checkoutId, clientId, items: [{ sku: 'A-1', quantity: 1, unitPriceCents: 700 }] }).expect(201))
-      .body as { orderId: string };
-    await call(orders, 'post', `/orders/${order.orderId}/confirm`).expect(200);
-    await call(payments, 'post', '/payments/authorizations', { checkoutId, amountCents: 700, token: 'tok_visa' }).expect(201);
-    const event = createEnvelope(
-      'CheckoutSucceeded',
-      { checkoutId, clientId, orderId: order.orderId, totalCents: 700 },
-      { correlationId: checkoutId, producer },
-    );
-    await publisher.publishEnvelope(event);
-    return event;
-  }
-  async function parcelOf(checkoutId: string): Promise<string> {
-    return eventually(async () => {
-      const [first] = await parcelsOf(checkoutId);
-      expect(first).toBeDefined();
-      return first!.parcel_id;
-    });
-  }
   const projected = (parcelId: string, status: string) =>
     eventually(async () => {
-      const res = await call(shipping, 'get', `/parcels/${parcelId}`);
+      const res = await stack.call(stack.shipping, 'get', `/parcels/${parcelId}`);
       expect([res.status, res.body.status]).toEqual([200, status]);
       return res.body as { status: string; version: number; timeline: { type: string }[]; incident?: { kind: string } };
     });
 
   beforeAll(async () => {
-    testDb = await createTestDatabase('parcel_tracking');
-    const urls = {
-      ORDERS_DATABASE_URL: testDb.url,
-      PAYMENTS_DATABASE_URL: testDb.url,
-      SHIPPING_DATABASE_URL: testDb.url,
-      EVENT_STORE_DATABASE_URL: testDb.url,
-    };
-    const base = testConfig({ ...urls, STREAM_BLOCK_MS: 200 });
-    orders = await startTestApp(OrdersModule.register(base));
-    payments = await startTestApp(PaymentsModule.register(base));
-    config = { ...base, ORDERS_URL: orders.url, PAYMENTS_URL: payments.url, PARCEL_DEADLINE_SCAN_INTERVAL_MS: 100 };
-    shipping = await startTestWorker(ShippingModule.register(config), { ...SHIPPING_CONSUMER, config });
-    const projector = await startTestWorker(CqrsProjectionWorkerModule.register(config), { ...CQRS_PROJECTION_WORKER, config });
-    const audit = await startTestWorker(AuditWorkerModule.register(config), { ...AUDIT_WORKER, config });
-    apps = [audit, projector, shipping, payments, orders];
-    publisher = new EventPublisher({ redis: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, producer: 'test' });
-    redis = new Redis(config.REDIS_URL);
-    shippingDb = await new DataSource(dataSourceOptions(SHIPPING_DATABASE, config)).initialize();
-    store = await new DataSource(dataSourceOptions(EVENT_STORE_DATABASE, config)).initialize();
+    stack = await ShippingStack.start('parcel_tracking', { readSide: true });
   }, 60_000);
 
   afterAll(async () => {
-    for (const app of apps) await app.close();
-    await publisher.close();
-    await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX);
-    await redis.quit();
-    await shippingDb.destroy();
-    await store.destroy();
-    await testDb.drop();
+    await stack.close();
   });
 
   it('registers one parcel per succeeded checkout of either style, and a redelivered or repeated CheckoutSucceeded registers nothing more', async () => {
     const choreographed = await succeeded('k-1', 'order-confirmation-worker');
     await succeeded('k-2', 'saga-orchestrator');
-    await publisher.publishEnvelope(choreographed);
-    await publisher.publishEnvelope({ ...choreographed, eventId: '00000000-0000-4000-8000-000000000001' });
+    await stack.publisher.publishEnvelope(choreographed);
+    await stack.publisher.publishEnvelope({ ...choreographed, eventId: '00000000-0000-4000-8000-000000000001' });
     await eventually(() => caughtUp(SHIPPING_CONSUMER.group), { timeoutMs: 15_000 });
 
     for (const checkoutId of ['k-1', 'k-2']) {
@@ -127,11 +50,11 @@ describe('parcel tracking after a successful checkout', () => {
       expect(await projected(parcels[0]!.parcel_id, 'REGISTERED')).toMatchObject({ version: 1 });
     }
     const list = await eventually(async () => {
-      const res = await call(shipping, 'get', '/parcels?clientId=zoe&limit=1').expect(200);
+      const res = await stack.call(stack.shipping, 'get', '/parcels?clientId=zoe&limit=1').expect(200);
       expect(res.body.nextCursor).toBeDefined();
       return res.body as { items: { checkoutId: string }[]; nextCursor: string };
     });
-    const next = (await call(shipping, 'get', `/parcels?clientId=zoe&limit=1&cursor=${list.nextCursor}`).expect(200)).body as {
+    const next = (await stack.call(stack.shipping, 'get', `/parcels?clientId=zoe&limit=1&cursor=${list.nextCursor}`).expect(200)).body as {
       items: { checkoutId: string }[];
     };
     expect([...list.items, ...next.items].map((p) => p.checkoutId).sort()).toEqual(['k-1', 'k-2']);
@@ -157,13 +80,13 @@ describe('parcel tracking after a successful checkout', () => {
   it('refuses what is not a parcel or not a callback with a 4xx naming the problem', async () => {
     const parcelId = await parcelOf('k-2');
     expect((await callback('00000000-0000-4000-8000-0000000000ff', 'shipped').expect(404)).body.code).toBe('SHIPPING.PARCEL_NOT_FOUND');
-    await call(shipping, 'get', '/parcels/00000000-0000-4000-8000-0000000000ff').expect(404);
+    await stack.call(stack.shipping, 'get', '/parcels/00000000-0000-4000-8000-0000000000ff').expect(404);
     expect((await callback('nope', 'shipped').expect(400)).body.fields).toEqual(['parcelId']);
     expect((await callback(parcelId, 'incidents', { kind: 'STOLEN' }).expect(400)).body.fields).toEqual(['kind']);
     expect((await callback(parcelId, 'incidents', { kind: 'DEADLINE' }).expect(400)).body.fields).toEqual(['kind']);
     expect((await callback(parcelId, 'incident/resolution', { resolution: 'MAYBE' }).expect(400)).body.fields).toEqual(['resolution']);
-    expect((await call(shipping, 'get', '/parcels').expect(400)).body.fields).toEqual(['clientId']);
-    expect((await call(shipping, 'get', '/parcels?clientId=zoe&cursor=x').expect(400)).body.fields).toEqual(['cursor']);
+    expect((await stack.call(stack.shipping, 'get', '/parcels').expect(400)).body.fields).toEqual(['clientId']);
+    expect((await stack.call(stack.shipping, 'get', '/parcels?clientId=zoe&cursor=x').expect(400)).body.fields).toEqual(['cursor']);
     expect((await parcelsOf('k-2')).map((p) => p.status)).toEqual(['REGISTERED']);
   });
 
@@ -202,8 +125,8 @@ describe('parcel tracking after a successful checkout', () => {
     await callback(parcelId, 'incident/resolution', { resolution: 'REFUNDED' }).expect(200);
     await callback(parcelId, 'incident/resolution', { resolution: 'RESHIPPED' }).expect(409);
 
-    expect((await call(payments, 'get', '/payments/authorizations/k-3').expect(200)).body).toMatchObject({ status: 'VOIDED' });
-    const [order] = (await call(orders, 'get', '/orders?checkoutId=k-3').expect(200)).body as { status: string }[];
+    expect((await stack.call(stack.payments, 'get', '/payments/authorizations/k-3').expect(200)).body).toMatchObject({ status: 'VOIDED' });
+    const [order] = (await stack.call(stack.orders, 'get', '/orders?checkoutId=k-3').expect(200)).body as { status: string }[];
     expect(order?.status).toBe('REFUNDED');
     expect(await shippingEvents('IncidentResolved', parcelId)).toHaveLength(1);
     expect(await projected(parcelId, 'REFUNDED')).toMatchObject({ incident: { kind: 'DAMAGED', resolution: 'REFUNDED' } });
@@ -213,7 +136,7 @@ describe('parcel tracking after a successful checkout', () => {
     await succeeded('k-4', 'saga-orchestrator');
     const parcelId = await parcelOf('k-4');
     await callback(parcelId, 'shipped').expect(200);
-    await shippingDb.query(`UPDATE parcels SET last_news_at = now() - interval '1 hour' WHERE parcel_id = $1`, [parcelId]);
+    await stack.shippingDb.query(`UPDATE parcels SET last_news_at = now() - interval '1 hour' WHERE parcel_id = $1`, [parcelId]);
     const view = await projected(parcelId, 'INCIDENT');
     expect(view.incident).toMatchObject({ kind: 'DEADLINE' });
     await callback(parcelId, 'delivered').expect(409);
@@ -223,7 +146,7 @@ describe('parcel tracking after a successful checkout', () => {
   it('stores the parcel events in the durable store, in the replay of the checkout they belong to', async () => {
     const parcelId = await parcelOf('k-1');
     const replay = await eventually(async () => {
-      const r = replayCheckout((await eventsOfCheckout(store, 'k-1')).map((s) => s.event));
+      const r = replayCheckout((await eventsOfCheckout(stack.store, 'k-1')).map((s) => s.event));
       const types = r.timeline.map((t) => t.type);
       expect(types[0]).toBe('CheckoutSucceeded');
       // The first test published k-1's CheckoutSucceeded again under another id, raced by ParcelRegistered: the store keeps both.
@@ -231,7 +154,7 @@ describe('parcel tracking after a successful checkout', () => {
       return r;
     });
     expect(replay.checkout).toMatchObject({ status: 'SUCCEEDED' });
-    const stored = await store.query<{ stream: string; n: number }[]>(
+    const stored = await stack.store.query<{ stream: string; n: number }[]>(
       `SELECT stream, count(*)::int AS n FROM events WHERE payload->>'parcelId' = $1 GROUP BY stream`,
       [parcelId],
     );
@@ -239,7 +162,7 @@ describe('parcel tracking after a successful checkout', () => {
   }, 30_000);
 
   it('keeps the invariant: every succeeded checkout has exactly one live parcel, or a refund', async () => {
-    const rows = await shippingDb.query<{ checkout_id: string; live: number; refunded: number }[]>(
+    const rows = await stack.shippingDb.query<{ checkout_id: string; live: number; refunded: number }[]>(
       `SELECT checkout_id, count(*) FILTER (WHERE status IN ('REGISTERED', 'SHIPPED', 'DELIVERED'))::int AS live,
               count(*) FILTER (WHERE status = 'REFUNDED')::int AS refunded
        FROM parcels GROUP BY checkout_id ORDER BY checkout_id`,
