@@ -84,6 +84,9 @@ describe('parcel tracking after a successful checkout', () => {
     expect((await callback('nope', 'shipped').expect(400)).body.fields).toEqual(['parcelId']);
     expect((await callback(parcelId, 'incidents', { kind: 'STOLEN' }).expect(400)).body.fields).toEqual(['kind']);
     expect((await callback(parcelId, 'incidents', { kind: 'DEADLINE' }).expect(400)).body.fields).toEqual(['kind']);
+    expect((await callback(parcelId, 'incidents', { kind: 'LOST', detail: 'x'.repeat(201) }).expect(400)).body.fields).toEqual(['detail']);
+    for (const carrierRef of [null, '', 'a b', 42])
+      expect((await callback(parcelId, 'shipped', { carrierRef }).expect(400)).body.fields).toEqual(['carrierRef']);
     expect((await callback(parcelId, 'incident/resolution', { resolution: 'MAYBE' }).expect(400)).body.fields).toEqual(['resolution']);
     expect((await stack.call(stack.shipping, 'get', '/parcels').expect(400)).body.fields).toEqual(['clientId']);
     expect((await stack.call(stack.shipping, 'get', '/parcels?clientId=zoe&cursor=x').expect(400)).body.fields).toEqual(['cursor']);

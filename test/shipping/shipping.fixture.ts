@@ -5,6 +5,7 @@ import type { AppConfig } from '@app/config';
 import { type AnyEvent, createEnvelope } from '@app/contracts';
 import { dataSourceOptions } from '@app/database';
 import { EVENT_STORE_DATABASE } from '@app/event-store';
+import { createHttpApp } from '@app/http-app';
 import { EventPublisher } from '@app/redis-streams';
 import {
   TEST_API_KEY,
@@ -39,7 +40,7 @@ export class ShippingStack {
     readonly config: AppConfig,
     readonly shipping: TestApp,
     readonly orders: TestApp,
-    readonly payments: TestApp,
+    public payments: TestApp,
     readonly publisher: EventPublisher,
     readonly redis: Redis,
     readonly shippingDb: DataSource,
@@ -70,6 +71,19 @@ export class ShippingStack {
     const shippingDb = await new DataSource(dataSourceOptions(SHIPPING_DATABASE, config)).initialize();
     const store = await new DataSource(dataSourceOptions(EVENT_STORE_DATABASE, config)).initialize();
     return new ShippingStack(config, shipping, orders, payments, publisher, new Redis(config.REDIS_URL), shippingDb, store, apps, testDb);
+  }
+
+  /** Stops the payments service; resolves with how to start it again, on the same port. */
+  async stopPayments(): Promise<() => Promise<void>> {
+    const port = new URL(this.payments.url).port;
+    const stopped = this.payments;
+    await stopped.close();
+    return async () => {
+      const app = await createHttpApp(PaymentsModule.register(this.config), { name: 'payments', logLevel: 'silent' });
+      await app.listen(Number(port), '127.0.0.1');
+      this.payments = { app, url: stopped.url, close: () => app.close() };
+      this.apps[this.apps.indexOf(stopped)] = this.payments;
+    };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, ServiceUnavailableException } from '@nestjs/common';
+import { TransientStepError } from '@app/checkout-steps';
 import type { Parcel } from '../parcel/parcel.mapper.js';
 import { ParcelIdParam } from '../parcel/parcel-id.dto.js';
 import { IncidentDto, ResolutionDto, ShippedDto } from './carrier-callbacks.dto.js';
@@ -31,10 +32,19 @@ export class CarrierCallbacksController {
     return this.handler.apply(parcelId, { kind: 'declare-incident', incident: kind, ...(detail !== undefined && { detail }) });
   }
 
-  /** RESHIPPED registers a new parcel for the order; REFUNDED voids the authorization and marks the order refunded. */
+  /**
+   * RESHIPPED registers a new parcel for the order; REFUNDED voids the authorization and marks the
+   * order refunded. A 503 when payments or orders stayed unreachable: the refund is decided
+   * (REFUNDING), a repeat or the deadline scan finishes it.
+   */
   @Post('incident/resolution')
   @HttpCode(200)
-  resolve(@Param() { parcelId }: ParcelIdParam, @Body() { resolution }: ResolutionDto): Promise<Parcel> {
-    return this.handler.apply(parcelId, { kind: 'resolve', resolution });
+  async resolve(@Param() { parcelId }: ParcelIdParam, @Body() { resolution }: ResolutionDto): Promise<Parcel> {
+    try {
+      return await this.handler.apply(parcelId, { kind: 'resolve', resolution });
+    } catch (error) {
+      if (error instanceof TransientStepError) throw new ServiceUnavailableException({ statusCode: 503, code: error.code, message: error.message });
+      throw error;
+    }
   }
 }
