@@ -26,6 +26,7 @@ const DATABASE_VARIABLES = [
   'EVENT_STORE_DATABASE_URL',
   'NOTIFICATIONS_DATABASE_URL',
   'CHECKOUT_DEADLINE_DATABASE_URL',
+  'SHIPPING_DATABASE_URL',
 ];
 const urlOf = (name) => `http://${name}:${[...HTTP_APPS, ...WORKERS].find((app) => app.name === name).port}`;
 
@@ -44,6 +45,7 @@ const APP_ENV = {
   CHECKOUT_DEADLINE_WORKER_URL: urlOf('checkout-deadline-worker'),
   CHECKOUT_URL: urlOf('checkout'),
   EVENT_STORE_URL: urlOf('event-store'),
+  CARRIER_SIMULATOR: '${CARRIER_SIMULATOR:-true}',
   CHOREOGRAPHY_METRICS_URL: `http://cqrs-projection-worker:${WORKERS.find((w) => w.name === 'cqrs-projection-worker').port}`,
 };
 

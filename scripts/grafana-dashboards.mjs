@@ -268,6 +268,29 @@ const choreographed = {
   ],
 };
 
+const SHIPPING_STREAM = '{topic="ecommerce.shipping.events"}';
+
+/** Parcels after a successful checkout, of either style: the shipping app's own choreography. */
+const parcels = {
+  title: 'Parcels (shipping)',
+  panels: [
+    panel('Parcel events per second by type', [[`sum by (type) (${rate(`events_published_total${SHIPPING_STREAM}`)})`, '{{type}}']], {
+      unit: 'ops',
+      description: 'ParcelRegistered (ColisCree), ParcelShipped, ParcelDelivered, IncidentDeclared, IncidentResolved, as the shipping app publishes them.',
+    }),
+    panel('Parcel transitions per second by status reached', [[`sum by (to) (${rate('parcel_transitions_total')})`, '{{to}}']], {
+      unit: 'ops',
+      description: 'Carrier callbacks, the deadline and resolutions that moved a parcel; repeated callbacks and refusals count nothing.',
+    }),
+    panel('Parcel queries by cache result', [[`sum by (query, result) (${rate('parcel_cache_requests_total')})`, '{{query}} {{result}}']], {
+      unit: 'ops',
+      description: 'GET /parcels/:id (parcel) and GET /parcels?clientId= (client), served from the Redis cache (hit) or the read model (miss).',
+    }),
+    panel('Shipping lag on the checkout stream', [['max(stream_group_lag{group="shipping"})', 'CheckoutSucceeded not yet read']]),
+  ],
+};
+choreographed.rows.push(parcels);
+
 /** Every dashboard, as data. */
 export const DASHBOARDS = [comparison, eventBus, orchestrated, choreographed];
 

@@ -28,6 +28,12 @@ export function startBanner(apps, env = process.env) {
     `  curl -s -X POST localhost:${portOf('saga-orchestrator') ?? 3010}/api/saga/checkout -H "X-API-Key: ${key}" -H "Content-Type: application/json" -d ${body}`,
     'and the choreographed one (202, then GET the Location it gives):',
     `  curl -si -X POST localhost:${portOf('checkout') ?? 3000}/checkout/choreo -H "X-API-Key: ${key}" -H "Content-Type: application/json" -d ${body}`,
+    ...(portOf('shipping') === undefined
+      ? []
+      : [
+          "Once one succeeded, alice's parcels (the simulated carrier moves them on every few seconds):",
+          `  curl -s 'localhost:${portOf('shipping')}/parcels?clientId=alice' -H "X-API-Key: ${key}"`,
+        ]),
     'The event store (a browser gets 401: it sends no key):',
     `  curl -s localhost:${portOf('event-store') ?? 3020}/api/event-store/streams -H "X-API-Key: ${key}"`,
     `API reference of each HTTP app, open in a browser: http://127.0.0.1:<port>/api-docs (e.g. http://127.0.0.1:${portOf('saga-orchestrator') ?? 3010}/api-docs)`,

@@ -33,11 +33,13 @@ if (apps.length === 0) {
 const isWorker = new Set(WORKERS.map((w) => w.name));
 // Extra node flags for every app, e.g. APP_NODE_FLAGS="--cpu-prof --cpu-prof-dir=profiles" to profile under load.
 const nodeFlags = process.env.APP_NODE_FLAGS ?? '';
+// The demo moves parcels along on its own; tests and CARRIER_SIMULATOR=false leave that to real callbacks.
+const demoEnv = { CARRIER_SIMULATOR: process.env.CARRIER_SIMULATOR ?? 'true' };
 const { result } = concurrently(
   apps.map((app) => ({
     name: app.name,
     command: `node --enable-source-maps ${nodeFlags} dist/apps/${app.name}/src/main.js`,
-    env: isWorker.has(app.name) ? { METRICS_PORT: String(app.port), CONSUMER_GROUP: WORKERS.find((w) => w.name === app.name).group } : {},
+    env: isWorker.has(app.name) ? { METRICS_PORT: String(app.port), CONSUMER_GROUP: WORKERS.find((w) => w.name === app.name).group } : demoEnv,
   })),
   { prefix: 'name', killOthersOn: ['failure'], restartTries: 0 },
 );

@@ -12,6 +12,8 @@ export const HTTP_APPS = [
   { name: 'checkout', port: 3000 },
   { name: 'event-store', port: 3020 },
   { name: 'console', port: 3040 },
+  // Parcels after a successful checkout; also consumes CheckoutSucceeded (group `shipping`).
+  { name: 'shipping', port: 3004 },
 ];
 
 /** Workers: each its own app and consumer group, /metrics and /health on 9100 upward. */

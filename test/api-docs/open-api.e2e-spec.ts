@@ -23,10 +23,12 @@ describe('the OpenAPI document of every HTTP app', () => {
     const env: Record<string, string> = {
       API_KEYS: TEST_API_KEY,
       REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
-      ...Object.fromEntries(['INVENTORY', 'ORDERS', 'PAYMENTS', 'SAGA', 'CHECKOUT', 'EVENT_STORE', 'NOTIFICATIONS'].map((s) => [`${s}_DATABASE_URL`, db.url])),
+      ...Object.fromEntries(
+        ['INVENTORY', 'ORDERS', 'PAYMENTS', 'SAGA', 'CHECKOUT', 'EVENT_STORE', 'NOTIFICATIONS', 'SHIPPING'].map((s) => [`${s}_DATABASE_URL`, db.url]),
+      ),
     };
     // One at a time: they share one database, and each runs its own migrations at start.
-    for (const name of ['inventory', 'orders', 'payments', 'saga-orchestrator', 'checkout', 'event-store', 'payment-worker']) {
+    for (const name of ['inventory', 'orders', 'payments', 'saga-orchestrator', 'checkout', 'event-store', 'payment-worker', 'shipping']) {
       apps.set(name, await ServiceProcess.start(name, env));
     }
   }, BOOT_TIMEOUT_MS);
@@ -36,7 +38,7 @@ describe('the OpenAPI document of every HTTP app', () => {
     await db?.drop();
   });
 
-  it.each(['inventory', 'orders', 'payments', 'saga-orchestrator', 'checkout', 'event-store', 'payment-worker'])(
+  it.each(['inventory', 'orders', 'payments', 'saga-orchestrator', 'checkout', 'event-store', 'payment-worker', 'shipping'])(
     '%s: served without a key at /api-docs-json, naming every route of the app and the X-API-Key scheme',
     async (name) => {
       const app = apps.get(name)!;

@@ -3,7 +3,7 @@ import type { CheckoutClient, Style } from './checkout.client.js';
 import { type Convergence, converge } from './convergence.js';
 import { trailOf } from './diagnosis.js';
 import type { Fault, FaultContext } from './faults/fault.js';
-import { type Violation, checkoutOutcomes, noEventLost, stockConservation } from './invariants.js';
+import { type Violation, checkoutOutcomes, noEventLost, parcelPerSuccess, stockConservation } from './invariants.js';
 import { Load, type StartedCheckout } from './load.js';
 import { progress } from './progress.js';
 
@@ -98,6 +98,7 @@ async function violationsAfter(
     ...(await stockConservation(stack.sql)),
     ...(await checkoutOutcomes(stack.sql, load.checkouts)),
     ...(await noEventLost(stack.sql, stack.redis, settings.eventCursors, context.injected)),
+    ...(await parcelPerSuccess(stack.sql)),
     ...((await fault.verify?.(context)) ?? []),
   ];
 }

@@ -165,13 +165,13 @@ async function eventIdsAfter(redis: Redis, stream: string, cursor: string, exclu
 }
 
 /**
- * No event lost: every event id on the checkout and saga streams since the last check is in the
+ * No event lost: every event id on the checkout, saga and shipping streams since the last check is in the
  * durable store exactly once. Entries the suite injected as poison are not events of the system.
  * Advances `cursors` past what was checked.
  */
 export async function noEventLost(sql: pg.Pool, redis: Redis, cursors: Map<string, string>, excluded: ReadonlySet<string>): Promise<Violation[]> {
   const violations: Violation[] = [];
-  for (const stream of [STREAMS.checkout, STREAMS.saga]) {
+  for (const stream of [STREAMS.checkout, STREAMS.saga, STREAMS.shipping]) {
     const { ids, cursor } = await eventIdsAfter(redis, stream, cursors.get(stream) ?? '0', excluded);
     const all = [...ids];
     const stored = new Map<string, number>();
@@ -187,6 +187,34 @@ export async function noEventLost(sql: pg.Pool, redis: Redis, cursors: Map<strin
       if (n !== 1) violations.push({ invariant: 'no event lost', subject: `event ${id}`, detail: `on ${stream}, ${n} time(s) in the event store` });
     }
     cursors.set(stream, cursor);
+  }
+  return violations;
+}
+
+/**
+ * One parcel per success: every checkout whose CheckoutSucceeded is in the durable store (either
+ * style publishes it) has exactly one live parcel (REGISTERED, SHIPPED, DELIVERED) or a refunded
+ * one; no other checkout has a parcel.
+ */
+export async function parcelPerSuccess(sql: pg.Pool): Promise<Violation[]> {
+  const { rows } = await sql.query<{ checkout_id: string; succeeded: boolean; parcels: string[] }>(
+    `WITH succeeded AS (SELECT DISTINCT checkout_id FROM event_store.events WHERE type = 'CheckoutSucceeded' AND checkout_id IS NOT NULL)
+     SELECT coalesce(s.checkout_id, p.checkout_id) AS checkout_id, s.checkout_id IS NOT NULL AS succeeded,
+            coalesce(array_agg(p.status) FILTER (WHERE p.status IS NOT NULL), '{}') AS parcels
+     FROM succeeded s FULL JOIN shipping.parcels p ON p.checkout_id = s.checkout_id
+     GROUP BY 1, 2`,
+  );
+  const violations: Violation[] = [];
+  for (const { checkout_id: checkoutId, succeeded, parcels } of rows) {
+    const live = parcels.filter((status) => ['REGISTERED', 'SHIPPED', 'DELIVERED', 'REFUNDED'].includes(status)).length;
+    if (succeeded && live !== 1)
+      violations.push({ invariant: 'one parcel per success', subject: `checkout ${checkoutId}`, detail: `parcels: ${parcels.join(', ') || 'none'}` });
+    if (!succeeded)
+      violations.push({
+        invariant: 'one parcel per success',
+        subject: `checkout ${checkoutId}`,
+        detail: `parcels ${parcels.join(', ')} without a CheckoutSucceeded`,
+      });
   }
   return violations;
 }

@@ -11,7 +11,7 @@ export type ParticipantApp = (typeof PARTICIPANT_APPS)[number];
 /** The nine choreography workers: the six of the saga, then the subscribers of the whole bus. */
 export const WORKER_APPS = [...SAGA_WORKER_APPS, 'audit-worker', 'cqrs-projection-worker', 'notification-worker', 'checkout-deadline-worker'] as const;
 
-type HttpApp = ParticipantApp | 'saga-orchestrator' | 'checkout' | 'event-store';
+type HttpApp = ParticipantApp | 'saga-orchestrator' | 'checkout' | 'event-store' | 'shipping';
 
 /** How the suite's own connections name themselves, so the PostgreSQL cut spares them. */
 export const SUITE_APPLICATION_NAME = 'chaos-suite';
@@ -41,7 +41,7 @@ const QUICK_TIMINGS = {
 /** Apps started at once. */
 const BOOT_BATCH = 3;
 
-const DATABASE_VARIABLES = ['INVENTORY', 'ORDERS', 'PAYMENTS', 'SAGA', 'CHECKOUT', 'EVENT_STORE', 'NOTIFICATIONS', 'CHECKOUT_DEADLINE'].map(
+const DATABASE_VARIABLES = ['INVENTORY', 'ORDERS', 'PAYMENTS', 'SAGA', 'CHECKOUT', 'EVENT_STORE', 'NOTIFICATIONS', 'CHECKOUT_DEADLINE', 'SHIPPING'].map(
   (app) => `${app}_DATABASE_URL`,
 );
 
@@ -112,8 +112,9 @@ export class ChaosStack {
     const [orchestrator] = await startAll(['saga-orchestrator']);
     apps.set('saga-orchestrator', orchestrator!);
     env['SAGA_ORCHESTRATOR_URL'] = orchestrator!.url;
-    const [checkout, eventStore, ...workers] = await startAll(['checkout', 'event-store', ...WORKER_APPS]);
-    apps.set('checkout', checkout!).set('event-store', eventStore!);
+    // The shipping app ships every succeeded checkout; its simulated carrier stays off, so parcels stay REGISTERED.
+    const [checkout, eventStore, shipping, ...workers] = await startAll(['checkout', 'event-store', 'shipping', ...WORKER_APPS]);
+    apps.set('checkout', checkout!).set('event-store', eventStore!).set('shipping', shipping!);
     const sql = new pg.Pool({ connectionString: database.url, max: 4, application_name: SUITE_APPLICATION_NAME });
     const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
     const stack = new ChaosStack(database, redisServer, apps, new Map(workers.map((w) => [w.name, [w]])), env, sql, redis);

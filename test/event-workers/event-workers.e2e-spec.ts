@@ -28,6 +28,7 @@ const GROUPS_OF: Record<string, string[]> = {
   [STREAMS.checkout]: ['audit', 'cqrs-projection', 'notification'],
   [STREAMS.saga]: ['audit', 'cqrs-projection'],
   [STREAMS.carts]: ['audit', 'cqrs-projection'],
+  [STREAMS.shipping]: ['audit', 'cqrs-projection'],
 };
 
 interface Load {

@@ -25,6 +25,7 @@ interface Answer {
 describe('hostile input on every public endpoint', () => {
   let db: TestDatabase;
   let notificationsDb: TestDatabase;
+  let shippingDb: TestDatabase;
   const apps = new Map<string, ServiceProcess>();
   let before: Record<string, string>;
 
@@ -42,6 +43,7 @@ describe('hostile input on every public endpoint', () => {
     await ensureFreshBuild();
     db = await createTestDatabase('hostile_input');
     notificationsDb = await createTestDatabase('hostile_input_notify');
+    shippingDb = await createTestDatabase('hostile_input_ship');
     const env: Record<string, string> = {
       API_KEYS: TEST_API_KEY,
       INTERNAL_API_KEY: TEST_API_KEY,
@@ -58,6 +60,8 @@ describe('hostile input on every public endpoint', () => {
     // On a database of its own: it notifies the swept checkouts as their events arrive, after the snapshots of their requests.
     apps.set('notification-worker', await ServiceProcess.start('notification-worker', { ...env, NOTIFICATIONS_DATABASE_URL: notificationsDb.url }));
     apps.set('checkout-deadline-worker', await ServiceProcess.start('checkout-deadline-worker', { ...env, ...urls }));
+    // On a database of its own too: it registers the parcels of checkouts that succeed as their events arrive.
+    apps.set('shipping', await ServiceProcess.start('shipping', { ...env, ...urls, SHIPPING_DATABASE_URL: shippingDb.url }));
     apps.set(
       'checkout',
       await ServiceProcess.start('checkout', {
@@ -79,6 +83,7 @@ describe('hostile input on every public endpoint', () => {
     await Promise.all([...apps.values()].map((app) => app.stop()));
     await db?.drop();
     await notificationsDb?.drop();
+    await shippingDb?.drop();
   });
 
   afterEach(async () => {

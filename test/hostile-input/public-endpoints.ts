@@ -61,6 +61,7 @@ export const PUBLIC_ENDPOINTS: PublicEndpoint[] = [
   { app: 'orders', method: 'GET', path: '/orders/:id', params: { id: UUID } },
   { app: 'orders', method: 'POST', path: '/orders/:id/cancel', params: { id: UUID } },
   { app: 'orders', method: 'POST', path: '/orders/:id/confirm', params: { id: UUID } },
+  { app: 'orders', method: 'POST', path: '/orders/:id/refund', params: { id: UUID } },
   { app: 'orders', method: 'POST', path: '/orders/by-checkout/:checkoutId/cancel', params: { checkoutId: 'chk-hostile' } },
   { app: 'payments', method: 'GET', path: '/payments/authorizations/:checkoutId', params: { checkoutId: 'chk-hostile' } },
   {
@@ -108,6 +109,31 @@ export const PUBLIC_ENDPOINTS: PublicEndpoint[] = [
     validQuery: 'mode=choreographed',
     query: { mode: ['', 'both', "choreographed' OR '1'='1"] },
     body: { valid: () => ({ payment: { token: 'tok_visa' } }), fields: { payment: 'payment' } },
+  },
+  {
+    app: 'shipping',
+    method: 'GET',
+    path: '/parcels',
+    query: { clientId: ["' OR 1=1--", '../x', ''], limit: BAD_LIMITS, cursor: ['abc', '1.', '9'.repeat(40), "1.' OR 1=1"] },
+  },
+  { app: 'shipping', method: 'GET', path: '/parcels/:parcelId', params: { parcelId: UUID } },
+  // Its body is optional (a carrierRef); the DTO's refusals are in test/shipping.
+  { app: 'shipping', method: 'POST', path: '/parcels/:parcelId/shipped', params: { parcelId: UUID } },
+  { app: 'shipping', method: 'POST', path: '/parcels/:parcelId/delivered', params: { parcelId: UUID } },
+  {
+    app: 'shipping',
+    method: 'POST',
+    path: '/parcels/:parcelId/incidents',
+    params: { parcelId: UUID },
+    // `detail` is optional, so only `kind` gets hostile values here.
+    body: { valid: () => ({ kind: 'LOST', detail: 'no scan' }), fields: { kind: 'id' } },
+  },
+  {
+    app: 'shipping',
+    method: 'POST',
+    path: '/parcels/:parcelId/incident/resolution',
+    params: { parcelId: UUID },
+    body: { valid: () => ({ resolution: 'RESHIPPED' }), fields: { resolution: 'id' } },
   },
   { app: 'event-store', method: 'GET', path: '/api/event-store/streams' },
   {

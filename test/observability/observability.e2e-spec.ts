@@ -73,6 +73,7 @@ describe('observability of the whole system: /metrics, JSON logs, and the dashbo
     await start('saga-orchestrator');
     await start('event-store');
     await start('checkout', { SAGA_ORCHESTRATOR_URL: app('saga-orchestrator').url });
+    await start('shipping', { SHIPPING_DATABASE_URL: checkout!.url });
     // Two at a time: each worker boots a Nest app, and the machine may have two cores.
     const workers = WORKERS.map((w) => w.name);
     for (let i = 0; i < workers.length; i += 2) await Promise.all(workers.slice(i, i + 2).map((name) => start(name)));

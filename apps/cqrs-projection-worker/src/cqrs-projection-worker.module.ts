@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { databaseModule } from '@app/database';
-import { EVENT_STORE_DATABASE } from '@app/event-store';
+import { EVENT_STORE_DATABASE, ParcelViewCacheModule } from '@app/event-store';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
 import { ProjectEventsHandler } from './project-events/project-events.handler.js';
 
@@ -12,7 +12,7 @@ import { ProjectEventsHandler } from './project-events/project-events.handler.js
  */
 export const CQRS_PROJECTION_WORKER = { name: 'cqrs-projection-worker', group: 'cqrs-projection', transport: { readPauseMs: 20, ordering: 'none' } } as const;
 
-/** Keeps the read models (checkout_view, client_orders, cart_view) up to date from the live bus. */
+/** Keeps the read models (checkout_view, client_orders, cart_view, parcel_view) up to date from the live bus, and the parcels cache honest. */
 @Module({})
 export class CqrsProjectionWorkerModule {
   static register(config: AppConfig): DynamicModule {
@@ -23,6 +23,7 @@ export class CqrsProjectionWorkerModule {
         MetricsModule.forRoot(CQRS_PROJECTION_WORKER.name),
         databaseModule(EVENT_STORE_DATABASE),
         HealthModule.forRoot({ postgres: true }),
+        ParcelViewCacheModule.forRoot(),
       ],
       controllers: [ProjectEventsHandler],
       providers: [...HTTP_APP_PROVIDERS],

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { databaseModule } from '@app/database';
-import { EVENT_STORE_DATABASE } from '@app/event-store';
+import { EVENT_STORE_DATABASE, ParcelViewCacheModule } from '@app/event-store';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
 import { BusConnection } from './bus/bus.connection.js';
 import { BrowseStreamsController } from './browse-streams/browse-streams.controller.js';
@@ -21,6 +21,7 @@ export class EventStoreModule {
         MetricsModule.forRoot('event-store'),
         databaseModule(EVENT_STORE_DATABASE),
         HealthModule.forRoot({ postgres: true }),
+        ParcelViewCacheModule.forRoot(),
       ],
       controllers: [BrowseStreamsController, ReplayController, CqrsQueriesController, RebuildProjectionController, DeadLettersController],
       providers: [...HTTP_APP_PROVIDERS, BusConnection],

@@ -41,6 +41,14 @@ export class OrdersClient extends ParticipantClient {
   }
 
   /**
+   * CONFIRMED to REFUNDED (its parcel was lost or damaged and not reshipped). Idempotent; a cancelled order is answered as it is.
+   * @throws ConflictError `ORDERS.ORDER_NOT_CONFIRMED` (still PENDING).
+   */
+  refund(orderId: string): Promise<Order> {
+    return this.http.call('refundOrder', 'POST', `/orders/${encodeURIComponent(orderId)}/refund`);
+  }
+
+  /**
    * Cancels the checkout's order, or leaves a tombstone that refuses a late create. Idempotent.
    * With `unlessConfirmed`, a CONFIRMED order is left alone.
    * @throws ConflictError `ORDERS.ORDER_CONFIRMED` (only with `unlessConfirmed`).

@@ -35,6 +35,7 @@ export class EnvSchema {
   @IsUrl(pgUrl) EVENT_STORE_DATABASE_URL = LOCAL_PG;
   @IsUrl(pgUrl) NOTIFICATIONS_DATABASE_URL = LOCAL_PG;
   @IsUrl(pgUrl) CHECKOUT_DEADLINE_DATABASE_URL = LOCAL_PG;
+  @IsUrl(pgUrl) SHIPPING_DATABASE_URL = LOCAL_PG;
   @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
 
   @Transform(toInt) @IsInt() @Min(0) CHECKOUT_PORT = 3000;
@@ -44,6 +45,7 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(0) SAGA_ORCHESTRATOR_PORT = 3010;
   @Transform(toInt) @IsInt() @Min(0) EVENT_STORE_PORT = 3020;
   @Transform(toInt) @IsInt() @Min(0) CONSOLE_PORT = 3040;
+  @Transform(toInt) @IsInt() @Min(0) SHIPPING_PORT = 3004;
   /** Workers expose /metrics and /health on METRICS_PORT (each worker gets its own, 9100 upward). */
   @Transform(toInt) @IsInt() @Min(0) METRICS_PORT = 9100;
 
@@ -137,6 +139,19 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(100) SAGA_DEADLINE_MS = 60_000;
   /** A saga parked in COMPENSATION_ECHOUEE is tried again this long after it was parked (0: only when an operator asks). */
   @Transform(toInt) @IsInt() @Min(0) SAGA_PARKED_RETRY_MS = 30_000;
+
+  /** A parcel with no news from the carrier for this long gets a DEADLINE incident of its own. */
+  @Transform(toInt) @IsInt() @Min(100) PARCEL_DEADLINE_MS = 600_000;
+  /** How often the shipping app looks for parcels past their deadline. */
+  @Transform(toInt) @IsInt() @Min(50) PARCEL_DEADLINE_SCAN_INTERVAL_MS = 5_000;
+  /** How long a cached parcel or page of parcels, and the floor an invalidation leaves, live in Redis. */
+  @Transform(toInt) @IsInt() @Min(1_000) PARCEL_CACHE_TTL_MS = 600_000;
+  /** Whether the shipping app simulates the carrier (moves parcels, declares and resolves incidents). Off here; `npm start` turns it on. */
+  @Transform(toBool) @IsBoolean() CARRIER_SIMULATOR = false;
+  /** The simulated carrier's pace: a parcel moves on this long after its last move. */
+  @Transform(toInt) @IsInt() @Min(10) CARRIER_STEP_MS = 5_000;
+  /** Share of the simulated carrier's moves that are an incident instead (0..1): half lost, half damaged. */
+  @Transform(toNumber) @IsNumber() @Min(0) @Max(1) CARRIER_INCIDENT_RATE = 0.05;
 
   @Transform(toBool) @IsBoolean() DATABASE_LOG_QUERIES = false;
 }

@@ -27,6 +27,9 @@ export const ErrorCode = {
   DeadLetterNotFound: 'EVENT_STORE.DEAD_LETTER_NOT_FOUND',
   StoreBehindProjection: 'EVENT_STORE.STORE_BEHIND_PROJECTION',
   InjectedFault: 'FAULT.INJECTED',
+  OrderNotConfirmed: 'ORDERS.ORDER_NOT_CONFIRMED',
+  ParcelNotFound: 'SHIPPING.PARCEL_NOT_FOUND',
+  IllegalParcelTransition: 'SHIPPING.ILLEGAL_TRANSITION',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,10 +1,11 @@
 import type { CartEvents } from './cart.events.js';
 import type { CheckoutEvents } from './checkout.events.js';
 import type { SagaEvents } from './saga.events.js';
+import type { ShippingEvents } from './shipping.events.js';
 import { STREAMS, type StreamName } from './streams.js';
 
 /** Every event type of the system and its payload: the compiler checks publishers and handlers against it. */
-export interface EventMap extends CheckoutEvents, SagaEvents, CartEvents {}
+export interface EventMap extends CheckoutEvents, SagaEvents, CartEvents, ShippingEvents {}
 
 export type EventType = keyof EventMap;
 
@@ -47,6 +48,11 @@ export const STREAM_OF: { readonly [K in EventType]: StreamName } = {
   CartItemRemoved: STREAMS.carts,
   CartCheckedOut: STREAMS.carts,
   CartReopened: STREAMS.carts,
+  ParcelRegistered: STREAMS.shipping,
+  ParcelShipped: STREAMS.shipping,
+  ParcelDelivered: STREAMS.shipping,
+  IncidentDeclared: STREAMS.shipping,
+  IncidentResolved: STREAMS.shipping,
 };
 
 export const EVENT_TYPES = Object.keys(STREAM_OF) as EventType[];

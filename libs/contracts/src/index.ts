@@ -6,6 +6,7 @@ export type { CheckoutEvents, CheckoutStep } from './checkout.events.js';
 export type { SagaEvents } from './saga.events.js';
 export { SagaState, SAGA_STATES, TERMINAL_SAGA_STATES, COMPENSATING_SAGA_STATES, isSagaState, isTerminalSagaState } from './saga-states.js';
 export type { CartEvents } from './cart.events.js';
+export { type ShippingEvents, type IncidentKind, type IncidentResolution, INCIDENT_KINDS, INCIDENT_RESOLUTIONS } from './shipping.events.js';
 export { type EventMap, type EventType, type EventEnvelope, type AnyEvent, STREAM_OF, EVENT_TYPES, SCHEMA_VERSION } from './event-map.js';
 export { type EnvelopeContext, createEnvelope, deterministicEventId } from './envelope.js';
 export { SKU_PATTERN, ID_PATTERN, MAX_QUANTITY, MAX_ITEMS, LineItemDto, LineItemsDto, PaymentDto, CheckoutRequestDto } from './checkout-request.dto.js';

@@ -39,7 +39,8 @@ export interface StockShortage {
   available: number;
 }
 
-export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
+/** REFUNDED: a confirmed order whose parcel was lost or damaged and the client refunded. */
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED' | 'REFUNDED';
 
 export interface Order {
   orderId: string;

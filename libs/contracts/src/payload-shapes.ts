@@ -6,6 +6,7 @@ type FieldType = 'string' | 'number' | 'boolean' | 'items' | 'array' | 'sagaStat
 
 const checkoutRef = { checkoutId: 'string', clientId: 'string' } as const;
 const refusal = { code: 'string', reason: 'string' } as const;
+const parcelRef = { parcelId: 'string', checkoutId: 'string', clientId: 'string', orderId: 'string' } as const;
 
 /**
  * The required fields of every event's payload and their JSON types: what a consumer checks before
@@ -30,6 +31,11 @@ export const PAYLOAD_SHAPES: { readonly [K in EventType]: Readonly<Record<string
   CartItemRemoved: { cartId: 'string', sku: 'string' },
   CartCheckedOut: { cartId: 'string', checkoutId: 'string', mode: 'string' },
   CartReopened: { cartId: 'string', checkoutId: 'string' },
+  ParcelRegistered: { ...parcelRef, replacesParcelId: 'string?' },
+  ParcelShipped: { ...parcelRef, carrierRef: 'string?' },
+  ParcelDelivered: parcelRef,
+  IncidentDeclared: { ...parcelRef, kind: 'string', detail: 'string?' },
+  IncidentResolved: { ...parcelRef, resolution: 'string', newParcelId: 'string?' },
 };
 
 const isLineItem = (value: unknown): boolean => {

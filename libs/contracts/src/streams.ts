@@ -3,6 +3,7 @@ export const STREAMS = {
   checkout: 'ecommerce.checkout.events',
   saga: 'ecommerce.saga.events',
   carts: 'ecommerce.carts.events',
+  shipping: 'ecommerce.shipping.events',
 } as const;
 
 export type StreamName = (typeof STREAMS)[keyof typeof STREAMS];

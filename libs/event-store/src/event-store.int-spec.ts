@@ -87,7 +87,7 @@ describe('event store and read models (PostgreSQL)', () => {
     expect(reports[0]).toMatchObject({ projection: 'checkout-status', events: all.length, rows: 17 });
     expect(await rows('client_orders')).toEqual(live.clients);
     expect(await rows('checkout_view')).toEqual(live.checkouts);
-    expect(READ_MODELS.map((m) => m.name)).toEqual(['checkout-status', 'orders-by-client', 'cart']);
+    expect(READ_MODELS.map((m) => m.name)).toEqual(['checkout-status', 'orders-by-client', 'cart', 'parcels']);
   });
 
   it('reports the change of each event applied for the first time, and none for a redelivery', async () => {

@@ -109,6 +109,11 @@ export function evolveCheckout(view: CheckoutView | undefined, event: AnyEvent):
     case 'CartItemAdded':
     case 'CartItemRemoved':
     case 'CartReopened':
+    case 'ParcelRegistered':
+    case 'ParcelShipped':
+    case 'ParcelDelivered':
+    case 'IncidentDeclared':
+    case 'IncidentResolved':
       return view;
   }
 }

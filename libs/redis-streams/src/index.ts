@@ -12,3 +12,4 @@ export { type StreamGroupStats, streamGroupStats } from './stream-group.stats.js
 export { type GroupGaugeSource, registerStreamGroupGauges } from './stream-group.gauges.js';
 export { trimStream } from './stream.trimmer.js';
 export { type StoredDeadLetter, listDeadLetters, redriveDeadLetter, redriveAllDeadLetters } from './dead-letter.redrive.js';
+export { type PeriodicTask, startPeriodic } from './periodic.task.js';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SAGA_WORKERS } from '@app/choreography';
+import { type EventType, STREAMS, STREAM_OF } from '@app/contracts';
 import type { CheckoutReplay, TimelineEntry } from '@app/projections';
 import { BackendClient, BackendError } from '../backend/backend.client.js';
 import type { CheckoutStatus, SagaStatus, StreamSummary } from '../backend/backend.views.js';
@@ -10,6 +11,8 @@ import type { CheckoutStyle } from './checkout.params.js';
 const CHECKOUT_STREAM = 'ecommerce.checkout.events';
 const GROUP_OF_WORKER = new Map<string, string>(Object.values(SAGA_WORKERS).map((w) => [w.name, w.group]));
 const groupOf = (producer: string): string => GROUP_OF_WORKER.get(producer) ?? producer;
+/** The parcel's events, which the checkout's replay lists after its own: shown apart, so the checkout's timing keeps its scale. */
+const isParcelEvent = (entry: TimelineEntry): boolean => STREAM_OF[entry.type as EventType] === STREAMS.shipping;
 
 /** One checkout as the page shows it. */
 export interface CheckoutDetail {
@@ -30,6 +33,8 @@ export interface CheckoutDetail {
   /** Why the timeline is empty, when the event store has nothing yet. */
   timelineNote?: string;
   events: number;
+  /** The parcel's life after a success (ParcelRegistered, ParcelShipped...), in order. */
+  parcel: TimelineEntry[];
 }
 
 /** Reads a checkout from the apps that know it: its status, its replay from the event store, the machine or the bus. */
@@ -44,11 +49,13 @@ export class CheckoutDetailReader {
   }
 
   /** The replay, or an empty one while the audit worker has not stored the first event yet. */
-  private async replay(id: string, apiKey: string): Promise<{ timeline: TimelineEntry[]; note?: string }> {
+  private async replay(id: string, apiKey: string): Promise<{ timeline: TimelineEntry[]; parcel: TimelineEntry[]; note?: string }> {
     try {
-      return { timeline: (await this.backend.call<CheckoutReplay>(this.backend.routes.replay(id), apiKey)).timeline };
+      const { timeline } = await this.backend.call<CheckoutReplay>(this.backend.routes.replay(id), apiKey);
+      return { timeline: timeline.filter((e) => !isParcelEvent(e)), parcel: timeline.filter(isParcelEvent) };
     } catch (error) {
-      if (error instanceof BackendError && error.status === 404) return { timeline: [], note: 'The event store has no event of this checkout yet.' };
+      if (error instanceof BackendError && error.status === 404)
+        return { timeline: [], parcel: [], note: 'The event store has no event of this checkout yet.' };
       throw error;
     }
   }
@@ -71,7 +78,8 @@ export class CheckoutDetailReader {
       chain: [],
       groups: [],
       ...(replay.note !== undefined && { timelineNote: replay.note }),
-      events: replay.timeline.length,
+      events: replay.timeline.length + replay.parcel.length,
+      parcel: replay.parcel,
     };
   }
 
@@ -96,7 +104,8 @@ export class CheckoutDetailReader {
       chain,
       groups: streams.find((s) => s.stream === CHECKOUT_STREAM)?.groups.map((g) => g.name) ?? [],
       ...(replay.note !== undefined && { timelineNote: replay.note }),
-      events: replay.timeline.length,
+      events: replay.timeline.length + replay.parcel.length,
+      parcel: replay.parcel,
     };
   }
 }

@@ -72,6 +72,7 @@ describe('event-store app: streams with their consumer groups', () => {
       },
       { stream: STREAMS.saga, busLength: 0, storedEvents: 0, deadLetters: 0, groups: [] },
       { stream: STREAMS.carts, busLength: 0, storedEvents: 0, deadLetters: 0, groups: [] },
+      { stream: STREAMS.shipping, busLength: 0, storedEvents: 0, deadLetters: 0, groups: [] },
     ]);
     await request(app.url).get('/api/event-store/streams').expect(401);
   });

@@ -15,3 +15,6 @@ export const overLimit = (totalCents: number, maxTotalCents: number): RuleViolat
     totalCents,
     maxTotalCents,
   });
+
+export const orderNotConfirmed = (orderId: string): ConflictError =>
+  new ConflictError(ErrorCode.OrderNotConfirmed, `Order ${orderId} is not confirmed: there is nothing to refund`, { orderId });

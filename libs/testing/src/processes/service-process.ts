@@ -19,6 +19,7 @@ const PORT_VARIABLE: Record<string, string> = {
   checkout: 'CHECKOUT_PORT',
   'event-store': 'EVENT_STORE_PORT',
   console: 'CONSOLE_PORT',
+  shipping: 'SHIPPING_PORT',
 };
 const portVariableOf = (name: ServiceName): string => PORT_VARIABLE[name] ?? 'METRICS_PORT';
 const mainOf = (name: ServiceName): string => join(ROOT, 'dist/apps', name, 'src/main.js');

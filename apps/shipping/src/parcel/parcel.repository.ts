@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AnyEvent, IncidentKind } from '@app/contracts';
+import { rowsOf } from '@app/database';
+import type { ParcelState } from './parcel.machine.js';
+import type { ParcelRow } from './parcel.mapper.js';
+
+/** What a parcel is registered for. */
+export interface ParcelOrder {
+  checkoutId: string;
+  clientId: string;
+  orderId: string;
+}
+
+/** What a transition writes besides the status. */
+export interface ParcelChange {
+  status: ParcelState;
+  carrierRef?: string;
+  incident?: { kind: IncidentKind; detail?: string };
+}
+
+/** The parcels table and the outbox of their events; every write is in the caller's transaction. */
+@Injectable()
+export class ParcelRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  /** Registers a parcel, or nothing (undefined) when the checkout already has its first one, or the parcel replaced was already reshipped. */
+  async register(tx: EntityManager, order: ParcelOrder, replacesParcelId?: string): Promise<ParcelRow | undefined> {
+    const [row] = await rowsOf<ParcelRow>(
+      tx,
+      `INSERT INTO parcels (checkout_id, client_id, order_id, status, replaces_parcel_id) VALUES ($1, $2, $3, 'REGISTERED', $4)
+       ON CONFLICT DO NOTHING RETURNING *`,
+      [order.checkoutId, order.clientId, order.orderId, replacesParcelId ?? null],
+    );
+    return row;
+  }
+
+  /** The parcel, locked until the transaction ends, or undefined. */
+  async lock(tx: EntityManager, parcelId: string): Promise<ParcelRow | undefined> {
+    const [row] = await rowsOf<ParcelRow>(tx, 'SELECT * FROM parcels WHERE parcel_id = $1 FOR UPDATE', [parcelId]);
+    return row;
+  }
+
+  /** Moves a locked parcel; any change is news from the carrier, which restarts its deadline. */
+  async move(tx: EntityManager, parcelId: string, change: ParcelChange): Promise<ParcelRow> {
+    const [row] = await rowsOf<ParcelRow>(
+      tx,
+      `UPDATE parcels SET status = $2, carrier_ref = coalesce($3, carrier_ref), incident_kind = coalesce($4, incident_kind),
+         incident_detail = coalesce($5, incident_detail), last_news_at = now(), updated_at = now()
+       WHERE parcel_id = $1 RETURNING *`,
+      [parcelId, change.status, change.carrierRef ?? null, change.incident?.kind ?? null, change.incident?.detail ?? null],
+    );
+    return row!;
+  }
+
+  /** Queues events for the relay, in the transaction of the change they announce. */
+  async queue(tx: EntityManager, events: readonly AnyEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await tx.query('INSERT INTO shipping_outbox (envelope) SELECT e FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n', [
+      JSON.stringify(events),
+    ]);
+  }
+
+  /**
+   * Parcels in one of `statuses` whose last move is older than `idleMs`, locked (SKIP LOCKED: instances
+   * scan side by side), oldest first.
+   */
+  async lockIdle(tx: EntityManager, statuses: readonly ParcelState[], idleMs: number, limit: number): Promise<ParcelRow[]> {
+    return rowsOf<ParcelRow>(
+      tx,
+      `SELECT * FROM parcels WHERE status = ANY($1) AND last_news_at < now() - make_interval(secs => $2::double precision / 1000)
+       ORDER BY last_news_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
+      [statuses, idleMs, limit],
+    );
+  }
+
+  /** Parcels whose refund was decided more than `idleMs` ago and is not finished (its participant calls failed, or the app stopped). */
+  async refundsUnfinished(idleMs: number, limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ parcel_id: string }[]>(
+      `SELECT parcel_id FROM parcels WHERE status = 'REFUNDING' AND updated_at < now() - make_interval(secs => $1::double precision / 1000) ORDER BY updated_at LIMIT $2`,
+      [idleMs, limit],
+    );
+    return rows.map((r) => r.parcel_id);
+  }
+}
