@@ -11,3 +11,5 @@ export { type TerminalEvent, CheckoutStream, isTerminal } from './processes/chec
 export { seriesValue } from './metrics-text.js';
 export { deleteKeysWithPrefix } from './redis-keys.js';
 export { type RoundTrips, countRoundTrips } from './round-trips.js';
+export { deleteStreamsWithPrefix } from './jetstream-streams.js';
+export { type Behavior, BusTestScope, gate } from './bus-test-scope.js';

@@ -5,10 +5,11 @@ import { type AppConfig, type EnvSchema, loadConfig } from '@app/config';
 export const TEST_API_KEY = 'test-key';
 
 /**
- * The configuration of a test: local services, its own Redis key prefix so tests never see each
- * other's streams, quiet logs, and the given overrides (typically database URLs).
+ * The configuration of a test: local services, its own Redis key prefix and NATS prefix so tests
+ * never see each other's streams, quiet logs, and the given overrides (typically database URLs).
  */
 export function testConfig(overrides: Partial<EnvSchema> = {}): AppConfig {
+  const id = randomBytes(4).toString('hex');
   return loadConfig(
     {},
     {
@@ -16,7 +17,8 @@ export function testConfig(overrides: Partial<EnvSchema> = {}): AppConfig {
       LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
       API_KEYS: TEST_API_KEY,
       INTERNAL_API_KEY: TEST_API_KEY,
-      REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
+      REDIS_KEY_PREFIX: `test:${id}:`,
+      NATS_PREFIX: `test_${id}_`,
       // A failed delivery is tried again within a test's patience, not after the production second.
       STREAM_RETRY_DELAY_MS: 100,
       STREAM_RETRY_MAX_DELAY_MS: 1_000,
