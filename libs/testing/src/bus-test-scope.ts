@@ -1,5 +1,5 @@
 import type { AppConfig } from '@app/config';
-import { type EventEnvelope, STREAMS } from '@app/contracts';
+import { type AnyEvent, type EventEnvelope, STREAMS, STREAM_OF } from '@app/contracts';
 import { JetStreamNames, connectNats } from '@app/nats-jetstream';
 import { createLogger } from '@app/observability';
 import { OnEvent, RedisStreamsContext } from '@app/redis-streams';
@@ -73,17 +73,8 @@ export class BusTestScope {
   }
 
   /** Puts a message that is no event envelope on the checkout stream, as a foreign producer might. */
-  async poison(): Promise<void> {
-    const { config } = this;
-    if (config.BUS === 'nats') {
-      const connection = await connectNats(config.NATS_URL, 'test:poison');
-      await jetstream(connection).publish(new JetStreamNames(config.NATS_PREFIX).subjectOf(STREAMS.checkout, 'OrderCreated'), '{not json');
-      await connection.close();
-      return;
-    }
-    const redis = new Redis(config.REDIS_URL);
-    await redis.xadd(`${config.REDIS_KEY_PREFIX}${STREAMS.checkout}`, '*', 'event', '{not json', 'type', 'OrderCreated');
-    redis.disconnect();
+  poison(): Promise<void> {
+    return publishRaw(this.config, STREAMS.checkout, 'OrderCreated', '{not json');
   }
 
   /** Messages the group holds and has not acknowledged. */
@@ -101,6 +92,33 @@ export class BusTestScope {
     await deleteKeysWithPrefix(redis, this.config.REDIS_KEY_PREFIX);
     redis.disconnect();
   }
+}
+
+/**
+ * Appends `data` to `stream` as an entry of `type`, as it is: no envelope check, and on JetStream
+ * no message id, so a second copy of an event is stored as a second message.
+ */
+export async function publishRaw(config: AppConfig, stream: string, type: string, data: string): Promise<void> {
+  if (config.BUS === 'nats') {
+    const connection = await connectNats(config.NATS_URL, 'test:raw-publisher');
+    try {
+      await jetstream(connection).publish(new JetStreamNames(config.NATS_PREFIX).subjectOf(stream, type), data);
+    } finally {
+      await connection.close();
+    }
+    return;
+  }
+  const redis = new Redis(config.REDIS_URL);
+  try {
+    await redis.xadd(`${config.REDIS_KEY_PREFIX}${stream}`, '*', 'event', data, 'type', type);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Appends an event again exactly as it was: the same envelope, a second entry, as a redelivery would bring it. */
+export function publishAgain(config: AppConfig, event: AnyEvent): Promise<void> {
+  return publishRaw(config, STREAM_OF[event.type], event.type, JSON.stringify(event));
 }
 
 /** A promise with its resolver, to hold a handler until the test releases it. */

@@ -12,4 +12,4 @@ export { seriesValue } from './metrics-text.js';
 export { deleteKeysWithPrefix } from './redis-keys.js';
 export { type RoundTrips, countRoundTrips } from './round-trips.js';
 export { deleteStreamsWithPrefix } from './jetstream-streams.js';
-export { type Behavior, BusTestScope, gate } from './bus-test-scope.js';
+export { type Behavior, BusTestScope, gate, publishAgain, publishRaw } from './bus-test-scope.js';

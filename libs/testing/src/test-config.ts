@@ -19,6 +19,8 @@ export function testConfig(overrides: Partial<EnvSchema> = {}): AppConfig {
       INTERNAL_API_KEY: TEST_API_KEY,
       REDIS_KEY_PREFIX: `test:${id}:`,
       NATS_PREFIX: `test_${id}_`,
+      // `TEST_BUS=nats` runs a suite on JetStream; each test may still name its bus in `overrides`.
+      BUS: process.env['TEST_BUS'] === 'nats' ? 'nats' : 'redis-streams',
       // A failed delivery is tried again within a test's patience, not after the production second.
       STREAM_RETRY_DELAY_MS: 100,
       STREAM_RETRY_MAX_DELAY_MS: 1_000,

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { type BusAdmin, type EventBus, createBusAdmin, createEventBus } from '@app/bus';
 import type { AppConfig } from '@app/config';
 import { SAGA_WORKERS } from '@app/choreography';
-import type { AnyEvent, EventEnvelope, EventMap } from '@app/contracts';
-import { EventPublisher } from '@app/redis-streams';
+import { type AnyEvent, type EventEnvelope, type EventMap, STREAMS } from '@app/contracts';
+import { Redis } from 'ioredis';
+import { publishAgain } from '../bus-test-scope.js';
+import { deleteStreamsWithPrefix } from '../jetstream-streams.js';
+import { deleteKeysWithPrefix } from '../redis-keys.js';
+import { eventually } from '../eventually.js';
 import { CheckoutStream } from './checkout-stream.js';
 import type { Participants } from './participants.js';
 import { ServiceProcess, ensureFreshBuild } from './service-process.js';
@@ -31,8 +36,8 @@ export interface ChoreographyOptions {
   participants: Pick<Participants, 'urls'>;
   /** Accepted by the participants. */
   apiKey: string;
-  /** The test's Redis and its own key prefix (`testConfig()`). */
-  config: Pick<AppConfig, 'REDIS_URL' | 'REDIS_KEY_PREFIX'>;
+  /** The test's bus (`BUS`) and its own prefixes (`testConfig()`). */
+  config: AppConfig;
   /** Extra settings of every worker. */
   env?: Record<string, string>;
 }
@@ -49,9 +54,11 @@ export class Choreography {
   private constructor(
     private readonly workers: ReadonlyMap<string, ServiceProcess>,
     /** Publishes as the checkout app. */
-    readonly publisher: EventPublisher,
+    readonly publisher: EventBus,
     readonly stream: CheckoutStream,
-    private readonly keyPrefix: string,
+    /** The bus as operators see it: consumer groups, dead letters. */
+    readonly admin: BusAdmin,
+    private readonly config: AppConfig,
   ) {}
 
   static async start({ participants, apiKey, config, env = {} }: ChoreographyOptions): Promise<Choreography> {
@@ -61,17 +68,21 @@ export class Choreography {
       INTERNAL_API_KEY: apiKey,
       REDIS_URL: config.REDIS_URL,
       REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
+      BUS: config.BUS,
+      NATS_URL: config.NATS_URL,
+      NATS_PREFIX: config.NATS_PREFIX,
       ...participants.urls,
       ...FAST_STREAMS,
       ...env,
     };
     const processes = await Promise.all(SAGA_WORKER_APPS.map((name) => ServiceProcess.start(name, settings)));
-    const publisher = new EventPublisher({ redis: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, producer: 'checkout' });
+    const publisher = await createEventBus(config, 'checkout');
     return new Choreography(
       new Map(processes.map((process) => [process.name, process])),
       publisher,
-      new CheckoutStream(config.REDIS_URL, config.REDIS_KEY_PREFIX),
-      config.REDIS_KEY_PREFIX,
+      CheckoutStream.of(config),
+      await createBusAdmin(config),
+      config,
     );
   }
 
@@ -87,18 +98,48 @@ export class Choreography {
     return this.publisher.publish('CheckoutInitiated', { checkoutId, ...order }, { correlationId: checkoutId });
   }
 
-  /** Appends an event again exactly as it was: the same envelope, a second entry. */
-  redeliver(event: AnyEvent): Promise<string> {
-    return this.publisher.publishEnvelope(event);
+  /** Appends an event again exactly as it was: the same envelope, a second entry (past JetStream's duplicate check). */
+  redeliver(event: AnyEvent): Promise<void> {
+    return publishAgain(this.config, event);
   }
 
-  /** Stops every worker, then removes the test's keys. */
+  /**
+   * Whether the bus drops a second publish of an eventId (JetStream, within its duplicate window):
+   * a redelivered event's handler then republishes its outcome to no effect, where Redis appends it again.
+   */
+  get deduplicatesPublishes(): boolean {
+    return this.config.BUS === 'nats';
+  }
+
+  /** Resolves once every group of the checkout stream has handled and acknowledged everything on it. */
+  settled({ timeoutMs = 15_000 } = {}): Promise<void> {
+    return eventually(
+      async () => {
+        const { groups } = await this.admin.summary(STREAMS.checkout);
+        expect(groups.filter((g) => g.pending !== 0 || g.lag !== 0)).toEqual([]);
+      },
+      { timeoutMs, intervalMs: 50 },
+    );
+  }
+
+  /** Events delivered to the group on the checkout stream and not acknowledged yet. */
+  async pendingOf(group: string): Promise<number> {
+    const { groups } = await this.admin.summary(STREAMS.checkout);
+    return groups.find((g) => g.name === group)?.pending ?? 0;
+  }
+
+  /** Stops every worker, then removes the test's streams. */
   async stop(): Promise<void> {
     await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
     await this.stream.close();
-    // Never without a prefix: that would be every key of the Redis.
-    const keys = this.keyPrefix === '' ? [] : await this.publisher.redis.keys(`${this.keyPrefix}*`);
-    if (keys.length > 0) await this.publisher.redis.del(...keys);
     await this.publisher.close();
+    await this.admin.close();
+    // Never without a prefix: that would be every key of the Redis (the helpers refuse an empty one).
+    if (this.config.REDIS_KEY_PREFIX !== '') {
+      const redis = new Redis(this.config.REDIS_URL);
+      await deleteKeysWithPrefix(redis, this.config.REDIS_KEY_PREFIX);
+      redis.disconnect();
+    }
+    await deleteStreamsWithPrefix(this.config.NATS_URL, this.config.NATS_PREFIX);
   }
 }
