@@ -1,4 +1,4 @@
-import type { StoredDeadLetter } from '@app/redis-streams';
+import { type StoredDeadLetter, compareEntryIds } from '@app/redis-streams';
 import type { JetStreamClient, JetStreamManager, StoredMsg } from '@nats-io/jetstream';
 import { type JetStreamNames, entryIdOf, sequenceOfEntryId } from './jetstream.names.js';
 
@@ -83,7 +83,11 @@ async function messageAt(jsm: JetStreamManager, streamName: string, seq: number)
   }
 }
 
-/** The dead letters of `stream` (as `STREAMS` names it), oldest first, after the dead-letter id `after` when given. */
+/**
+ * The dead letters of `stream` (as `STREAMS` names it), oldest first, after the dead-letter id
+ * `after` when given. `after` compares as an entry id (time, then sequence), as on Redis, so a page
+ * cursor taken from one stream's letters also pages through another's.
+ */
 export async function listJetStreamDeadLetters(
   jsm: JetStreamManager,
   names: JetStreamNames,
@@ -92,13 +96,13 @@ export async function listJetStreamDeadLetters(
 ): Promise<StoredDeadLetter[]> {
   const streamName = names.deadLetterStreamName(stream);
   const { state } = await jsm.streams.info(streamName);
-  const after = options.after === undefined ? 0 : (sequenceOfEntryId(options.after) ?? 0);
   const letters: StoredDeadLetter[] = [];
   // Redriven letters leave gaps in the sequence; the stream's first and last sequence bound the walk.
-  for (let seq = Math.max(after + 1, state.first_seq); seq <= state.last_seq && letters.length < options.limit; seq++) {
+  for (let seq = state.first_seq; seq <= state.last_seq && letters.length < options.limit; seq++) {
     const message = await messageAt(jsm, streamName, seq);
     if (message === null) continue;
-    letters.push(toStored(message).letter);
+    const { letter } = toStored(message);
+    if (options.after === undefined || compareEntryIds(letter.id, options.after) > 0) letters.push(letter);
   }
   return letters;
 }

@@ -39,6 +39,12 @@ export class CheckoutStream {
     return [...(this.byCheckout.get(checkoutId) ?? [])];
   }
 
+  /** Every event of the stream so far, checkout by checkout. */
+  async all(): Promise<AnyEvent[]> {
+    await this.refresh();
+    return [...this.byCheckout.values()].flat();
+  }
+
   /** The checkouts that have ended so far, each with its first terminal event. */
   async ended(): Promise<ReadonlyMap<string, TerminalEvent>> {
     await this.refresh();
