@@ -75,6 +75,8 @@ function toStored(message: StoredMsg): { letter: StoredDeadLetter; subject: stri
 }
 
 async function messageAt(jsm: JetStreamManager, streamName: string, seq: number): Promise<StoredMsg | null> {
+  // Sequences start at 1: JetStream refuses 0 as a bad request.
+  if (seq < 1) return null;
   try {
     return await jsm.streams.getMessage(streamName, { seq });
   } catch (error) {
@@ -98,7 +100,7 @@ export async function listJetStreamDeadLetters(
   const { state } = await jsm.streams.info(streamName);
   const letters: StoredDeadLetter[] = [];
   // Redriven letters leave gaps in the sequence; the stream's first and last sequence bound the walk.
-  for (let seq = state.first_seq; seq <= state.last_seq && letters.length < options.limit; seq++) {
+  for (let seq = Math.max(1, state.first_seq); seq <= state.last_seq && letters.length < options.limit; seq++) {
     const message = await messageAt(jsm, streamName, seq);
     if (message === null) continue;
     const { letter } = toStored(message);
