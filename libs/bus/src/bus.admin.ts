@@ -45,7 +45,11 @@ class RedisBusAdmin extends BusAdmin {
 
   async summary(stream: string): Promise<BusStreamSummary> {
     const key = this.prefix + stream;
-    const [busLength, deadLetters, groups] = await Promise.all([this.redis.xlen(key), this.redis.xlen(deadLetterStreamOf(key)), streamGroupStats(this.redis, key)]);
+    const [busLength, deadLetters, groups] = await Promise.all([
+      this.redis.xlen(key),
+      this.redis.xlen(deadLetterStreamOf(key)),
+      streamGroupStats(this.redis, key),
+    ]);
     return { busLength, deadLetters, groups };
   }
 

@@ -43,7 +43,10 @@ describe.each(['redis-streams', 'nats'] as const)('the %s transport', (bus) => {
     await doomed.close();
 
     const handled: Array<{ eventId: string; attempt: number }> = [];
-    await scope.worker({ group: 'payment', consumer: 'survivor' }, (event, context) => void handled.push({ eventId: event.eventId, attempt: context.getAttempt() }));
+    await scope.worker(
+      { group: 'payment', consumer: 'survivor' },
+      (event, context) => void handled.push({ eventId: event.eventId, attempt: context.getAttempt() }),
+    );
     await eventually(() => expect(handled).toEqual([{ eventId: published.eventId, attempt: 2 }]));
     await eventually(async () => expect(await scope.pending('payment')).toBe(0));
   });

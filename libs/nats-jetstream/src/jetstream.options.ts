@@ -68,7 +68,10 @@ export function resolveJetStreamOptions(options: JetStreamServerOptions): Resolv
 }
 
 /** Server options from the app configuration; `CONSUMER_GROUP` and `CONSUMER_NAME` override the app's defaults when set. */
-export function jetStreamOptionsFromConfig(config: AppConfig, options: Pick<JetStreamServerOptions, 'group'> & Partial<JetStreamServerOptions>): JetStreamServerOptions {
+export function jetStreamOptionsFromConfig(
+  config: AppConfig,
+  options: Pick<JetStreamServerOptions, 'group'> & Partial<JetStreamServerOptions>,
+): JetStreamServerOptions {
   return {
     url: config.NATS_URL,
     prefix: config.NATS_PREFIX,

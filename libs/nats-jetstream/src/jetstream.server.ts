@@ -72,7 +72,10 @@ export class JetStreamServer extends Server<Record<never, never>, JetStreamStatu
     );
     this.consumer = consumer;
     this.watchStatus(await consumer.start());
-    this.options.logger.info({ group: this.options.group, consumer: this.options.consumer, streams, consumers: consumer.subscriptions() }, 'Pulling from JetStream');
+    this.options.logger.info(
+      { group: this.options.group, consumer: this.options.consumer, streams, consumers: consumer.subscriptions() },
+      'Pulling from JetStream',
+    );
   }
 
   private watchStatus(connection: NatsConnection): void {

@@ -28,3 +28,14 @@ export function testConfig(overrides: Partial<EnvSchema> = {}): AppConfig {
     },
   );
 }
+
+/** The bus settings of a test's configuration, as the environment of the app processes it starts. */
+export function busEnv(config: AppConfig): Record<string, string> {
+  return {
+    REDIS_URL: config.REDIS_URL,
+    REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
+    BUS: config.BUS,
+    NATS_URL: config.NATS_URL,
+    NATS_PREFIX: config.NATS_PREFIX,
+  };
+}

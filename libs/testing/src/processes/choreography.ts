@@ -6,6 +6,7 @@ import { type AnyEvent, type EventEnvelope, type EventMap, STREAMS } from '@app/
 import { Redis } from 'ioredis';
 import { publishAgain } from '../bus-test-scope.js';
 import { deleteStreamsWithPrefix } from '../jetstream-streams.js';
+import { busEnv } from '../test-config.js';
 import { deleteKeysWithPrefix } from '../redis-keys.js';
 import { eventually } from '../eventually.js';
 import { CheckoutStream } from './checkout-stream.js';
@@ -40,6 +41,8 @@ export interface ChoreographyOptions {
   config: AppConfig;
   /** Extra settings of every worker. */
   env?: Record<string, string>;
+  /** Processes of each worker (default 1): instances of one worker share its consumer group. */
+  instances?: number;
 }
 
 /** What the checkout app puts in a CheckoutInitiated, minus the id. */
@@ -61,34 +64,37 @@ export class Choreography {
     private readonly config: AppConfig,
   ) {}
 
-  static async start({ participants, apiKey, config, env = {} }: ChoreographyOptions): Promise<Choreography> {
+  static async start({ participants, apiKey, config, env = {}, instances = 1 }: ChoreographyOptions): Promise<Choreography> {
     await ensureFreshBuild();
     const settings = {
       API_KEYS: apiKey,
       INTERNAL_API_KEY: apiKey,
-      REDIS_URL: config.REDIS_URL,
-      REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
-      BUS: config.BUS,
-      NATS_URL: config.NATS_URL,
-      NATS_PREFIX: config.NATS_PREFIX,
+      ...busEnv(config),
       ...participants.urls,
       ...FAST_STREAMS,
       ...env,
     };
-    const processes = await Promise.all(SAGA_WORKER_APPS.map((name) => ServiceProcess.start(name, settings)));
+    // One round of six workers at a time (a dozen Nest apps booting at once on two cores miss their start
+    // deadline); the workers of a round that fails to start are killed, not left running.
+    const processes: Array<readonly [string, ServiceProcess]> = [];
+    for (let i = 1; i <= instances; i++) {
+      const round = await Promise.allSettled(
+        SAGA_WORKER_APPS.map(async (name) => [i === 1 ? name : `${name}#${i}`, await ServiceProcess.start(name, settings)] as const),
+      );
+      processes.push(...round.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])));
+      const failure = round.find((result) => result.status === 'rejected');
+      if (failure !== undefined) {
+        await Promise.all(processes.map(([, process]) => process.kill()));
+        throw failure.reason;
+      }
+    }
     const publisher = await createEventBus(config, 'checkout');
-    return new Choreography(
-      new Map(processes.map((process) => [process.name, process])),
-      publisher,
-      CheckoutStream.of(config),
-      await createBusAdmin(config),
-      config,
-    );
+    return new Choreography(new Map(processes), publisher, CheckoutStream.of(config), await createBusAdmin(config), config);
   }
 
-  /** The process of one worker, to kill or restart it. */
-  worker(name: SagaWorkerApp): ServiceProcess {
-    const worker = this.workers.get(name);
+  /** The process of one worker (its instance number `instance`, from 1), to kill or restart it. */
+  worker(name: SagaWorkerApp, instance = 1): ServiceProcess {
+    const worker = this.workers.get(instance === 1 ? name : `${name}#${instance}`);
     if (worker === undefined) throw new Error(`No worker ${name}`);
     return worker;
   }
