@@ -1,5 +1,6 @@
 import { type EventEnvelope, STREAMS, createEnvelope } from '@app/contracts';
 import { RetriableError } from '@app/redis-streams';
+import { register } from 'prom-client';
 import { BusTestScope, eventually, gate, testConfig } from '@app/testing';
 
 /** The delivery contract, one suite run on each bus: what a worker sees must not depend on `BUS`. */
@@ -21,6 +22,12 @@ describe.each(['redis-streams', 'nats'] as const)('the %s transport', (bus) => {
     const ids = published.map((event) => event.eventId).sort();
     await eventually(() => expect({ payment: [...seen['payment']!].sort(), audit: [...seen['audit']!].sort() }).toEqual({ payment: ids, audit: ids }));
     await eventually(async () => expect(await scope.pending('payment')).toBe(0));
+    // The workers report their group's lag and pending as gauges, whichever the bus.
+    const gauges = (await register.getSingleMetricAsString('stream_group_pending')) + (await register.getSingleMetricAsString('stream_group_lag'));
+    for (const group of ['payment', 'audit']) {
+      expect(gauges).toContain(`stream_group_pending{topic="${STREAMS.checkout}",group="${group}"} 0`);
+      expect(gauges).toContain(`stream_group_lag{topic="${STREAMS.checkout}",group="${group}"} 0`);
+    }
   });
 
   it('shares a group between competing instances, each event handled by one of them', async () => {

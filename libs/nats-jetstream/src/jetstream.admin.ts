@@ -33,7 +33,11 @@ export class JetStreamAdmin {
   }
 
   static async connect(url: string, prefix: string): Promise<JetStreamAdmin> {
-    const connection = await connectNats(url, 'event-store:admin');
+    return JetStreamAdmin.over(await connectNats(url, 'event-store:admin'), prefix);
+  }
+
+  /** An admin on a connection of the caller's (which `close()` then closes). */
+  static async over(connection: NatsConnection, prefix: string): Promise<JetStreamAdmin> {
     return new JetStreamAdmin(connection, await jetstreamManager(connection), new JetStreamNames(prefix));
   }
 

@@ -1,8 +1,9 @@
 import { type AnyEvent, EVENT_TYPES, type EventType, STREAM_OF } from '@app/contracts';
-import { RedisStreamsContext } from '@app/redis-streams';
+import { RedisStreamsContext, registerStreamGroupGauges } from '@app/redis-streams';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { JetStreamAdmin } from './jetstream.admin.js';
 import { type JetStreamDelivery, JetStreamConsumer, eventTypesOf } from './jetstream.consumer.js';
 import { type JetStreamServerOptions, type ResolvedJetStreamOptions, resolveJetStreamOptions } from './jetstream.options.js';
 
@@ -29,6 +30,7 @@ export class JetStreamServer extends Server<Record<never, never>, JetStreamStatu
   private consumer: JetStreamConsumer | undefined;
   private readonly handlers = new Map<string, MessageHandler>();
   private everyType = false;
+  private stopGauges: (() => void) | undefined;
 
   constructor(options: JetStreamServerOptions) {
     super();
@@ -44,6 +46,7 @@ export class JetStreamServer extends Server<Record<never, never>, JetStreamStatu
 
   /** Stops pulling, drains running handlers (up to `drainMs`) and closes the connection. */
   async close(): Promise<void> {
+    this.stopGauges?.();
     await this.consumer?.stop();
     this._status$.next('closed');
   }
@@ -71,7 +74,11 @@ export class JetStreamServer extends Server<Record<never, never>, JetStreamStatu
       },
     );
     this.consumer = consumer;
-    this.watchStatus(await consumer.start());
+    const connection = await consumer.start();
+    this.watchStatus(connection);
+    // The same lag and pending gauges as on Redis, read from the consumers' info at scrape time.
+    const admin = await JetStreamAdmin.over(connection, this.options.prefix);
+    this.stopGauges = registerStreamGroupGauges({ statsOf: async (topic) => (await admin.summary(topic)).groups, streams, group: this.options.group });
     this.options.logger.info(
       { group: this.options.group, consumer: this.options.consumer, streams, consumers: consumer.subscriptions() },
       'Pulling from JetStream',
