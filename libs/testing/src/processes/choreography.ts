@@ -122,7 +122,8 @@ export class Choreography {
     return eventually(
       async () => {
         const { groups } = await this.admin.summary(STREAMS.checkout);
-        expect(groups.filter((g) => g.pending !== 0 || g.lag !== 0)).toEqual([]);
+        const busy = groups.filter((g) => g.pending !== 0 || g.lag !== 0);
+        if (busy.length > 0) throw new Error(`Groups still at work: ${busy.map((g) => `${g.name} (${g.pending} pending, lag ${g.lag})`).join(', ')}`);
       },
       { timeoutMs, intervalMs: 50 },
     );
