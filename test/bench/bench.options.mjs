@@ -30,8 +30,11 @@ import { HTTP_APPS, WORKERS } from '../../scripts/system.mjs';
  * @property {string} paymentsUrl
  * @property {string} eventStoreUrl
  * @property {string[]} metricsUrls Every /metrics to scrape for the time per step.
+ * @property {'redis-streams' | 'nats'} bus The bus the system under test runs on (its `BUS`): where the bench watches events and group backlogs.
  * @property {string} redisUrl
  * @property {string} redisKeyPrefix
+ * @property {string} natsUrl
+ * @property {string} natsPrefix
  * @property {string} databaseUrl Only read for the PostgreSQL version of the report.
  * @property {string} outDir Reports go to `<outDir>/<timestamp>/`.
  * @property {boolean} replay
@@ -106,7 +109,9 @@ measure, and a report in <out>/<timestamp>/report.{md,json} with SVG charts.
   --orchestrator-url URL   --checkout-url URL --inventory-url URL --orders-url URL --payments-url URL
   --event-store-url URL    base URLs (default: the local ports of scripts/system.mjs)
   --metrics-urls LIST      /metrics endpoints to scrape (default: every app and worker of scripts/system.mjs)
+  --bus B                  redis-streams or nats: the bus of the system under test (default BUS or redis-streams)
   --redis-url URL          (default redis://127.0.0.1:6379)  --redis-key-prefix P (default REDIS_KEY_PREFIX or none)
+  --nats-url URL           (default NATS_URL or nats://127.0.0.1:4222)  --nats-prefix P (default NATS_PREFIX or none)
   --database-url URL       for the PostgreSQL version in the report
   --out DIR                (default reports)
   --no-replay              skip the projection rebuild measure
@@ -125,6 +130,15 @@ const list = (value) =>
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+
+/**
+ * @param {string} value
+ * @returns {'redis-streams' | 'nats'}
+ */
+function busOf(value) {
+  if (value === 'redis-streams' || value === 'nats') return value;
+  throw new Error(`--bus must be redis-streams or nats, got "${value}"`);
+}
 
 /** @param {string} name @param {string} value */
 function positive(name, value) {
@@ -189,7 +203,10 @@ export function parseBenchOptions(argv, env) {
       'payments-url': { type: 'string', default: local(portOf('payments')) },
       'event-store-url': { type: 'string', default: local(portOf('event-store')) },
       'metrics-urls': { type: 'string' },
+      bus: { type: 'string', default: env['BUS'] ?? 'redis-streams' },
       'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
+      'nats-url': { type: 'string', default: env['NATS_URL'] ?? 'nats://127.0.0.1:4222' },
+      'nats-prefix': { type: 'string', default: env['NATS_PREFIX'] ?? '' },
       'redis-key-prefix': { type: 'string', default: env['REDIS_KEY_PREFIX'] ?? '' },
       'database-url': { type: 'string', default: env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
       out: { type: 'string', default: 'reports' },
@@ -236,8 +253,11 @@ export function parseBenchOptions(argv, env) {
     paymentsUrl: values['payments-url'],
     eventStoreUrl: values['event-store-url'],
     metricsUrls: values['metrics-urls'] === undefined ? defaultMetrics : list(values['metrics-urls']),
+    bus: busOf(values.bus),
     redisUrl: values['redis-url'],
     redisKeyPrefix: values['redis-key-prefix'],
+    natsUrl: values['nats-url'],
+    natsPrefix: values['nats-prefix'],
     databaseUrl: values['database-url'],
     outDir: values.out,
     replay: !values['no-replay'],

@@ -1,5 +1,6 @@
 // @ts-check
 import { Redis } from 'ioredis';
+import { NatsBacklogProbe, NatsTerminalEventWatcher } from './nats.bus.mjs';
 import { setUpBenchStock } from './bench-stock.setup.mjs';
 import { choreographedDriver, orchestratedDriver } from './checkout.drivers.mjs';
 import { measureCost } from './cost.measure.mjs';
@@ -89,8 +90,16 @@ async function costAt(session, options) {
  */
 export async function openStyle(style, options, { runTag, progress }) {
   const stock = await setUpBenchStock({ inventoryUrl: options.inventoryUrl, apiKey: options.apiKey, runTag, style });
-  const watcher = style === 'choreographed' ? new TerminalEventWatcher({ redisUrl: options.redisUrl, keyPrefix: options.redisKeyPrefix }) : undefined;
-  const probeRedis = watcher === undefined ? undefined : new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
+  const onNats = options.bus === 'nats';
+  const nats = { natsUrl: options.natsUrl, prefix: options.natsPrefix };
+  const watcher =
+    style !== 'choreographed'
+      ? undefined
+      : onNats
+        ? new NatsTerminalEventWatcher(nats)
+        : new TerminalEventWatcher({ redisUrl: options.redisUrl, keyPrefix: options.redisKeyPrefix });
+  const probeRedis = watcher === undefined || onNats ? undefined : new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
+  const probeNats = watcher === undefined || !onNats ? undefined : new NatsBacklogProbe(nats);
   await watcher?.start();
   const driver =
     watcher === undefined
@@ -110,15 +119,24 @@ export async function openStyle(style, options, { runTag, progress }) {
     keep: (kept) => results.push(...kept),
     drainSeconds: options.drainSeconds,
     streamProbe:
-      watcher === undefined || probeRedis === undefined
+      watcher === undefined
         ? undefined
-        : async () => ({ lag: await worstGroupBacklog(probeRedis, watcher.key), entriesRead: watcher.entriesRead }),
+        : async () => ({
+            lag:
+              probeNats !== undefined
+                ? await probeNats.worstGroupBacklog()
+                : probeRedis !== undefined
+                  ? await worstGroupBacklog(probeRedis, watcher.key)
+                  : null,
+            entriesRead: watcher.entriesRead,
+          }),
     progress,
   };
   const close = async () => {
     await driver.close();
     await watcher?.stop();
     probeRedis?.disconnect();
+    await probeNats?.close();
   };
   try {
     if (options.warmupSeconds > 0) {

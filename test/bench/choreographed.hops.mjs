@@ -1,5 +1,6 @@
 // @ts-check
 import { Redis } from 'ioredis';
+import { natsEntriesSince } from './nats.bus.mjs';
 import { STEP_CALLS, auditHop, epochOf, functionsMs, httpOf, r2, summary, timesOnly } from './hop.parts.mjs';
 import { EVENT_LATENCY_HISTOGRAM } from './service-metrics.scrape.mjs';
 import { CHECKOUT_STREAM } from './terminal-event.watcher.mjs';
@@ -25,31 +26,34 @@ const REACTION_TO = {
  * @typedef {{ id: string, addedAt: number, type: string, eventId: string, causationId: string | undefined, checkoutId: string, occurredAt: number }} BusEntry
  */
 
+/** @param {string} raw @returns {Omit<BusEntry, 'id' | 'addedAt'>} */
+function entryOf(raw) {
+  const e = JSON.parse(raw);
+  return {
+    type: e.type,
+    eventId: e.eventId,
+    causationId: e.causationId ?? undefined,
+    checkoutId: e.payload?.checkoutId ?? e.correlationId,
+    occurredAt: Date.parse(e.occurredAt),
+  };
+}
+
 /**
- * The checkout stream's entries since `sinceMs`: each one's time on the bus is its entry id.
- * @param {{ redisUrl: string, redisKeyPrefix: string }} options
+ * The checkout stream's entries since `sinceMs`: each one's time on the bus is its entry id on
+ * Redis, the time JetStream stored it on NATS.
+ * @param {{ bus: 'redis-streams' | 'nats', redisUrl: string, redisKeyPrefix: string, natsUrl: string, natsPrefix: string }} options
  * @param {number} sinceMs
  * @returns {Promise<BusEntry[]>}
  */
-async function busEntriesSince({ redisUrl, redisKeyPrefix }, sinceMs) {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+async function busEntriesSince(options, sinceMs) {
+  if (options.bus === 'nats') return (await natsEntriesSince(options, sinceMs)).map(({ id, addedAt, raw }) => ({ id, addedAt, ...entryOf(raw) }));
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
   try {
-    const entries = /** @type {[string, string[]][]} */ (await redis.xrange(redisKeyPrefix + CHECKOUT_STREAM, `${sinceMs}-0`, '+', 'COUNT', 200_000));
+    const entries = /** @type {[string, string[]][]} */ (await redis.xrange(options.redisKeyPrefix + CHECKOUT_STREAM, `${sinceMs}-0`, '+', 'COUNT', 200_000));
     return entries.flatMap(([id, fields]) => {
       const raw = fields[fields.indexOf('event') + 1];
       if (!fields.includes('event') || raw === undefined) return [];
-      const e = JSON.parse(raw);
-      return [
-        {
-          id,
-          addedAt: Number(id.split('-')[0]),
-          type: e.type,
-          eventId: e.eventId,
-          causationId: e.causationId ?? undefined,
-          checkoutId: e.payload?.checkoutId ?? e.correlationId,
-          occurredAt: Date.parse(e.occurredAt),
-        },
-      ];
+      return [{ id, addedAt: Number(id.split('-')[0]), ...entryOf(raw) }];
     });
   } finally {
     redis.disconnect();
@@ -62,7 +66,7 @@ async function busEntriesSince({ redisUrl, redisKeyPrefix }, sinceMs) {
  * the bus splits into the wait before the handler starts (the handler's event_latency_seconds less
  * the cause's publish time), the handler (its HTTP calls and the rest) and the effect's publish.
  * @param {import('./checkout.drivers.mjs').CheckoutResult[]} results
- * @param {{ redisUrl: string, redisKeyPrefix: string, eventStoreUrl: string, apiKey: string }} options
+ * @param {{ bus: 'redis-streams' | 'nats', redisUrl: string, redisKeyPrefix: string, natsUrl: string, natsPrefix: string, eventStoreUrl: string, apiKey: string }} options
  * @param {number} sinceMs
  * @param {Map<string, import('./service-metrics.scrape.mjs').HistogramDelta[]>} deltasByUrl
  * @param {import('./hop.parts.mjs').StatementDelta[]} statements

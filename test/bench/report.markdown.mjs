@@ -255,6 +255,7 @@ function environment(r) {
     '',
     `- CPU: ${m.cpuModel}, ${m.cores} cores; memory ${m.memoryGiB} GiB; ${m.os} (${m.kernel}); load average at start ${m.loadAverageAtStart.join(' ')}`,
     `- ${v.project}, commit ${v.commit}; Node.js ${v.node}; PostgreSQL ${v.postgres}; Redis ${v.redis}`,
+    `- Bus of the system under test: ${r.options['bus'] === 'nats' ? 'NATS JetStream (\`BUS=nats\`)' : 'Redis Streams'}`,
     `- Packages: ${Object.entries(v.packages)
       .map(([k, ver]) => `${k} ${ver}`)
       .join(', ')}`,

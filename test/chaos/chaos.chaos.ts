@@ -10,7 +10,7 @@ import { reportOf, tableOf, writeReport } from './report.js';
 import { ChaosStack } from './stack.js';
 
 const options = chaosOptionsOf(process.env);
-const faults = selectFaults(options.faults);
+const faults = selectFaults(options.faults, options.bus);
 /** A cycle takes a few seconds; the rest is convergence (at most 90 s) and the checks. */
 const FAULT_TIMEOUT_MS = options.cycles * 15_000 + 180_000;
 
@@ -33,14 +33,14 @@ describe('chaos', () => {
   };
 
   beforeAll(async () => {
-    stack = await ChaosStack.start();
+    stack = await ChaosStack.start(options.bus);
     client = new CheckoutClient({ orchestrator: stack.app('saga-orchestrator').url, checkout: stack.app('checkout').url });
     context = { stack, injected: new Set() };
   }, BOOT_TIMEOUT_MS);
 
   afterAll(async () => {
     if (results.length > 0) {
-      const folder = await writeReport(join(ROOT, options.outDir), reportOf({ cycles: options.cycles, rate: options.rate }, results));
+      const folder = await writeReport(join(ROOT, options.outDir), reportOf({ cycles: options.cycles, rate: options.rate, bus: options.bus }, results));
       process.stdout.write(`\n${tableOf(results)}\n\nReport: ${folder}\n`);
     }
     await client?.close();

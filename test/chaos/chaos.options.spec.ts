@@ -4,7 +4,7 @@ import { orderOf } from './catalog.js';
 
 describe('chaos options', () => {
   it('defaults to 10 cycles of every fault at 20 checkouts/s', () => {
-    expect(chaosOptionsOf({})).toEqual({ cycles: 10, rate: 20, faults: undefined, outDir: 'reports/chaos' });
+    expect(chaosOptionsOf({})).toEqual({ cycles: 10, rate: 20, faults: undefined, outDir: 'reports/chaos', bus: 'redis-streams' });
     expect(selectFaults(undefined).map((fault) => fault.name)).toHaveLength(9);
   });
 
@@ -14,6 +14,15 @@ describe('chaos options', () => {
     expect(selectFaults(options.faults).map((fault) => fault.name)).toEqual(['kill-workers', 'restart-redis']);
     expect(() => chaosOptionsOf({ CHAOS_CYCLES: 'ten' })).toThrow('CHAOS_CYCLES');
     expect(() => selectFaults(['kill-everything'])).toThrow('kill-everything');
+  });
+
+  it('runs on NATS with BUS=nats: the loss of a cluster node instead of the Redis faults', () => {
+    expect(chaosOptionsOf({ BUS: 'nats' }).bus).toBe('nats');
+    const names = selectFaults(undefined, 'nats').map((fault) => fault.name);
+    expect(names).toContain('kill-nats-node');
+    expect(names.filter((name) => ['restart-redis', 'duplicate-events', 'poison-events'].includes(name))).toEqual([]);
+    expect(() => selectFaults(['restart-redis'], 'nats')).toThrow('restart-redis');
+    expect(() => chaosOptionsOf({ BUS: 'kafka' })).toThrow('BUS');
   });
 });
 

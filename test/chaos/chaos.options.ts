@@ -8,6 +8,8 @@ export interface ChaosOptions {
   faults: readonly string[] | undefined;
   /** Where the report is written (CHAOS_OUT, default reports/chaos). */
   outDir: string;
+  /** The bus of the system under test (BUS, default redis-streams; nats runs a three-node JetStream cluster of the suite's own). */
+  bus: 'redis-streams' | 'nats';
 }
 
 function positive(name: string, value: string | undefined, fallback: number): number {
@@ -15,6 +17,12 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive number, got "${value}"`);
   return parsed;
+}
+
+function busOf(value: string | undefined): 'redis-streams' | 'nats' {
+  if (value === undefined || value === '' || value === 'redis-streams') return 'redis-streams';
+  if (value === 'nats') return 'nats';
+  throw new Error(`BUS must be redis-streams or nats, got "${value}"`);
 }
 
 /** Reads and checks the CHAOS_* variables; a bad value fails the run before anything starts. */
@@ -28,5 +36,6 @@ export function chaosOptionsOf(env: NodeJS.ProcessEnv): ChaosOptions {
     rate: positive('CHAOS_RATE', env['CHAOS_RATE'], 20),
     faults: faults === undefined || faults.length === 0 ? undefined : faults,
     outDir: env['CHAOS_OUT'] ?? 'reports/chaos',
+    bus: busOf(env['BUS']),
   };
 }

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { STREAMS } from '@app/contracts';
+import type { BusProbe } from './bus-probe.js';
 import type { CheckoutClient } from './checkout.client.js';
 import type { StartedCheckout } from './load.js';
 
@@ -31,38 +30,11 @@ async function pollOutcomes(client: CheckoutClient, open: StartedCheckout[]): Pr
   }
 }
 
-/** `XINFO GROUPS` as records. */
-async function groupsOf(redis: Redis, stream: string): Promise<Record<string, unknown>[]> {
-  const reply = (await redis.xinfo('GROUPS', stream).catch(() => [])) as unknown[][];
-  return reply.map((fields) => Object.fromEntries(fields.flatMap((value, i) => (i % 2 === 0 ? [[String(value), fields[i + 1]]] : []))));
-}
-
-/** The consumer groups that still have entries pending or unread, described; none once the bus is drained. */
-export async function undrainedGroups(redis: Redis): Promise<string[]> {
-  const undrained: string[] = [];
-  for (const stream of Object.values(STREAMS)) {
-    const lastId = await redis
-      .xinfo('STREAM', stream)
-      .then((info) => {
-        const fields = info as unknown[];
-        return String(fields[fields.indexOf('last-generated-id') + 1]);
-      })
-      .catch(() => undefined);
-    if (lastId === undefined) continue;
-    for (const group of await groupsOf(redis, stream)) {
-      const pending = Number(group['pending']);
-      const behind = String(group['last-delivered-id']) !== lastId;
-      if (pending !== 0 || behind) undrained.push(`${stream} group ${String(group['name'])}: ${pending} pending${behind ? ', entries unread' : ''}`);
-    }
-  }
-  return undrained;
-}
-
 /**
  * Waits, after the load stopped, until every accepted checkout is terminal (asked through the
  * style's own status endpoint) and the bus is drained, so that what the invariants read is final.
  */
-export async function converge(client: CheckoutClient, redis: Redis, checkouts: readonly StartedCheckout[], timeoutMs: number): Promise<Convergence> {
+export async function converge(client: CheckoutClient, bus: BusProbe, checkouts: readonly StartedCheckout[], timeoutMs: number): Promise<Convergence> {
   const begun = Date.now();
   const deadline = begun + timeoutMs;
   const accepted = checkouts.filter((c) => c.id !== undefined);
@@ -71,7 +43,7 @@ export async function converge(client: CheckoutClient, redis: Redis, checkouts: 
   while (Date.now() < deadline) {
     await pollOutcomes(client, open);
     open = open.filter((c) => c.outcome === undefined);
-    undrained = await undrainedGroups(redis);
+    undrained = await bus.undrainedGroups();
     if (open.length === 0 && undrained.length === 0) break;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

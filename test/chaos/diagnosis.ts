@@ -1,32 +1,12 @@
-import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { STREAMS, deadLetterStreamOf } from '@app/contracts';
+import type { BusProbe } from './bus-probe.js';
 import type { Style } from './checkout.client.js';
-
-function parsed(json: string | undefined): unknown {
-  try {
-    return JSON.parse(json ?? 'null');
-  } catch {
-    return null;
-  }
-}
-
-/** The dead letters of the checkout stream about this checkout: which event, which group gave up, why. */
-async function deadLettersOf(redis: Redis, checkoutId: string): Promise<string[]> {
-  const letters = await redis.xrange(deadLetterStreamOf(STREAMS.checkout), '-', '+');
-  return letters.flatMap(([, fields]) => {
-    const field = (name: string) => fields[fields.indexOf(name) + 1];
-    const event = parsed(field('event')) as { type?: string; correlationId?: string } | null;
-    if (event?.correlationId !== checkoutId) return [];
-    return [`${event.type} by group ${field('group')} after ${field('attempts')} deliveries (${field('error')})`];
-  });
-}
 
 /**
  * What the system's own records say about a checkout that did not end well, for the report: a
  * violation is only useful with the trail that explains it.
  */
-export async function trailOf(sql: pg.Pool, redis: Redis, style: Style, id: string): Promise<string> {
+export async function trailOf(sql: pg.Pool, bus: BusProbe, style: Style, id: string): Promise<string> {
   if (style === 'orchestrated') {
     const { rows } = await sql.query<{ state: string; path: string }>(
       `SELECT s.state, string_agg(t.to_state, ' > ' ORDER BY t.seq) AS path FROM saga.sagas s LEFT JOIN saga.saga_transitions t ON t.saga_id = s.id WHERE s.id = $1 GROUP BY s.state`,
@@ -43,7 +23,7 @@ export async function trailOf(sql: pg.Pool, redis: Redis, style: Style, id: stri
       )
       .catch(() => ({ rows: [] })),
   ]);
-  const letters = await deadLettersOf(redis, id);
+  const letters = await bus.deadLettersOf(id);
   const row = checkout.rows[0];
   const watch =
     row === undefined

@@ -87,7 +87,7 @@ async function violationsAfter(
   const { stack } = context;
   const stuck = await Promise.all(
     convergence.stuck.map(async (c): Promise<Violation> => {
-      const trail = await trailOf(stack.sql, stack.redis, c.style, c.id!);
+      const trail = await trailOf(stack.sql, stack.bus, c.style, c.id!);
       return { invariant: 'terminal', subject: `${c.style} ${c.id}`, detail: `not terminal ${CONVERGE_TIMEOUT_MS / 1_000} s after the load (${trail})` };
     }),
   );
@@ -97,7 +97,7 @@ async function violationsAfter(
     ...hits.died.map(({ name, logs }): Violation => ({ invariant: 'services stay up', subject: name, detail: `exited by itself; last output: ${logs}` })),
     ...(await stockConservation(stack.sql)),
     ...(await checkoutOutcomes(stack.sql, load.checkouts)),
-    ...(await noEventLost(stack.sql, stack.redis, settings.eventCursors, context.injected)),
+    ...(await noEventLost(stack.sql, stack.bus, settings.eventCursors, context.injected)),
     ...(await parcelPerSuccess(stack.sql)),
     ...((await fault.verify?.(context)) ?? []),
   ];
@@ -110,7 +110,7 @@ export async function runFault(fault: Fault, context: FaultContext, client: Chec
   const hits = await hitRepeatedly(fault, context, load, settings.cycles);
   const { checkouts } = load;
   progress(`${fault.name}: load stopped, waiting for ${checkouts.length} checkouts to end`);
-  const convergence = await converge(client, context.stack.redis, checkouts, CONVERGE_TIMEOUT_MS);
+  const convergence = await converge(client, context.stack.bus, checkouts, CONVERGE_TIMEOUT_MS);
   progress(`${fault.name}: converged in ${convergence.seconds.toFixed(1)} s, checking the invariants`);
   const violations = await violationsAfter(fault, context, convergence, hits, load, settings);
   const count = (predicate: (c: StartedCheckout) => boolean) => checkouts.filter(predicate).length;

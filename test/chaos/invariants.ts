@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { STREAMS } from '@app/contracts';
-import { decodeEntry } from '@app/redis-streams';
+import type { BusProbe } from './bus-probe.js';
 import { INITIAL_STOCK } from './catalog.js';
 import type { Outcome } from './checkout.client.js';
 import type { StartedCheckout } from './load.js';
@@ -13,7 +12,6 @@ export interface Violation {
   detail: string;
 }
 
-const PAGE = 1_000;
 const CHUNK = 5_000;
 
 /** Per SKU: initial stock = available + units held by reservations not released; available never below 0. */
@@ -150,29 +148,15 @@ export async function checkoutOutcomes(sql: pg.Pool, checkouts: readonly Started
   return violations;
 }
 
-/** Reads a stream from after `cursor` to its end; returns the event ids seen (poison and `excluded` entries skipped) and the new cursor. */
-async function eventIdsAfter(redis: Redis, stream: string, cursor: string, excluded: ReadonlySet<string>): Promise<{ ids: Set<string>; cursor: string }> {
-  const ids = new Set<string>();
-  for (;;) {
-    const entries = await redis.xrange(stream, cursor === '0' ? '-' : `(${cursor}`, '+', 'COUNT', PAGE);
-    for (const [entryId, fields] of entries) {
-      cursor = entryId;
-      const decoded = decodeEntry(fields);
-      if (decoded.kind === 'event' && !excluded.has(entryId)) ids.add(decoded.envelope.eventId);
-    }
-    if (entries.length < PAGE) return { ids, cursor };
-  }
-}
-
 /**
  * No event lost: every event id on the checkout, saga and shipping streams since the last check is in the
  * durable store exactly once. Entries the suite injected as poison are not events of the system.
  * Advances `cursors` past what was checked.
  */
-export async function noEventLost(sql: pg.Pool, redis: Redis, cursors: Map<string, string>, excluded: ReadonlySet<string>): Promise<Violation[]> {
+export async function noEventLost(sql: pg.Pool, bus: BusProbe, cursors: Map<string, string>, excluded: ReadonlySet<string>): Promise<Violation[]> {
   const violations: Violation[] = [];
   for (const stream of [STREAMS.checkout, STREAMS.saga, STREAMS.shipping]) {
-    const { ids, cursor } = await eventIdsAfter(redis, stream, cursors.get(stream) ?? '0', excluded);
+    const { ids, cursor } = await bus.eventIdsAfter(stream, cursors.get(stream) ?? '0', excluded);
     const all = [...ids];
     const stored = new Map<string, number>();
     for (let i = 0; i < all.length; i += CHUNK) {

@@ -6,7 +6,8 @@ import type { FaultResult } from './fault-run.js';
 export interface ChaosReport {
   generatedAt: string;
   machine: { cpus: number; cpuModel: string; node: string };
-  settings: { cycles: number; rate: number };
+  /** `bus` is absent from reports written before the bus could be chosen: they ran on Redis Streams. */
+  settings: { cycles: number; rate: number; bus?: 'redis-streams' | 'nats' };
   results: FaultResult[];
 }
 
@@ -75,7 +76,7 @@ function markdownOf(report: ChaosReport): string {
   return [
     '# Chaos run',
     '',
-    `${report.generatedAt}, ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}. ${settings.cycles} cycles per fault under a steady ${settings.rate} checkouts/s, both styles alternating.`,
+    `${report.generatedAt}, ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}. ${settings.cycles} cycles per fault under a steady ${settings.rate} checkouts/s, both styles alternating, on ${settings.bus === 'nats' ? 'NATS JetStream (a three-node cluster, streams replicated three times)' : 'Redis Streams'}.`,
     '',
     tableOf(results),
     '',

@@ -2,7 +2,9 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import request from 'supertest';
 import { SAGA_WORKER_APPS, ServiceProcess, TEST_API_KEY, type TestDatabase, createTestDatabase, ensureFreshBuild } from '@app/testing';
+import { type BusProbe, jetStreamProbe, redisProbe } from './bus-probe.js';
 import { CATALOG } from './catalog.js';
+import { NatsCluster } from './nats-cluster.js';
 import { RedisServer } from './redis-server.js';
 
 export const PARTICIPANT_APPS = ['inventory', 'orders', 'payments'] as const;
@@ -70,6 +72,8 @@ export class ChaosStack {
   private constructor(
     readonly database: TestDatabase,
     readonly redisServer: RedisServer,
+    /** The JetStream cluster of a run on `BUS=nats`. */
+    readonly natsCluster: NatsCluster | undefined,
     private readonly apps: ReadonlyMap<HttpApp, ServiceProcess>,
     private readonly workerInstances: Map<string, ServiceProcess[]>,
     private readonly env: Record<string, string>,
@@ -77,29 +81,42 @@ export class ChaosStack {
     readonly sql: pg.Pool,
     /** The suite's own connection to the Redis, to read the streams and write to them behind the apps' backs. */
     readonly redis: Redis,
+    /** What the suite reads from the bus in use. */
+    readonly bus: BusProbe,
   ) {}
 
-  static async start(): Promise<ChaosStack> {
+  /** The stack on `bus`: Redis Streams on a redis-server of its own, or JetStream on a three-node cluster of its own. */
+  static async start(bus: 'redis-streams' | 'nats' = 'redis-streams'): Promise<ChaosStack> {
     await ensureFreshBuild();
     // An interrupted run (Ctrl-C, a CI timeout) exits through 'exit', whose hooks kill every process started.
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
-    const [database, redisServer] = await Promise.all([createTestDatabase('chaos'), RedisServer.start()]);
+    const [database, redisServer, natsCluster] = await Promise.all([
+      createTestDatabase('chaos'),
+      RedisServer.start(),
+      bus === 'nats' ? NatsCluster.start() : Promise.resolve(undefined),
+    ]);
     const started: ServiceProcess[] = [];
     try {
-      return await ChaosStack.boot(database, redisServer, started);
+      return await ChaosStack.boot(database, redisServer, natsCluster, started);
     } catch (error) {
       await Promise.all(started.map((process) => process.kill()));
-      await Promise.all([redisServer.destroy(), database.drop()]);
+      await Promise.all([redisServer.destroy(), database.drop(), natsCluster?.destroy()]);
       throw error;
     }
   }
 
-  private static async boot(database: TestDatabase, redisServer: RedisServer, started: ServiceProcess[]): Promise<ChaosStack> {
+  private static async boot(
+    database: TestDatabase,
+    redisServer: RedisServer,
+    natsCluster: NatsCluster | undefined,
+    started: ServiceProcess[],
+  ): Promise<ChaosStack> {
     const env: Record<string, string> = {
       API_KEYS: TEST_API_KEY,
       INTERNAL_API_KEY: TEST_API_KEY,
       REDIS_URL: redisServer.url,
       REDIS_KEY_PREFIX: '',
+      ...(natsCluster !== undefined && { BUS: 'nats', NATS_URL: natsCluster.url, NATS_PREFIX: '', NATS_REPLICAS: '3' }),
       DATABASE_POOL_SIZE: '4',
       ...Object.fromEntries(DATABASE_VARIABLES.map((variable) => [variable, database.url])),
       ...QUICK_TIMINGS,
@@ -117,8 +134,10 @@ export class ChaosStack {
     apps.set('checkout', checkout!).set('event-store', eventStore!).set('shipping', shipping!);
     const sql = new pg.Pool({ connectionString: database.url, max: 4, application_name: SUITE_APPLICATION_NAME });
     const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
-    const stack = new ChaosStack(database, redisServer, apps, new Map(workers.map((w) => [w.name, [w]])), env, sql, redis);
+    const bus = natsCluster === undefined ? redisProbe(redis) : await jetStreamProbe(natsCluster.url);
+    const stack = new ChaosStack(database, redisServer, natsCluster, apps, new Map(workers.map((w) => [w.name, [w]])), env, sql, redis, bus);
     await stack.stockCatalog().catch(async (error: unknown) => {
+      await bus.close();
       redis.disconnect();
       await sql.end();
       throw error;
@@ -178,9 +197,10 @@ export class ChaosStack {
 
   async stop(): Promise<void> {
     await Promise.all(this.processes.map((process) => process.kill()));
+    await this.bus.close();
     this.redis.disconnect();
     await this.sql.end();
-    await Promise.all([this.redisServer.destroy(), this.database.drop()]);
+    await Promise.all([this.redisServer.destroy(), this.database.drop(), this.natsCluster?.destroy()]);
   }
 
   private async stockCatalog(): Promise<void> {

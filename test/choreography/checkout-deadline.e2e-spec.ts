@@ -1,16 +1,17 @@
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import request from 'supertest';
 import type { AppConfig } from '@app/config';
-import { type AnyEvent, type EventMap, type EventType, STREAMS, createEnvelope, deterministicEventId } from '@app/contracts';
-import { EventPublisher } from '@app/redis-streams';
+import { type AnyEvent, type EventMap, type EventType, createEnvelope, deterministicEventId } from '@app/contracts';
+import { type EventBus, createEventBus } from '@app/bus';
 import {
   BOOT_TIMEOUT_MS,
+  CheckoutStream,
   Participants,
   TEST_API_KEY,
   type TestApp,
   type TestDatabase,
   createTestDatabase,
+  deleteStreamsWithPrefix,
   eventually,
   startTestApp,
   startTestWorker,
@@ -35,9 +36,10 @@ describe('checkout-deadline worker: detection and compensation of stuck choreogr
   let participants: Participants;
   const databases: TestDatabase[] = [];
   const apps: TestApp[] = [];
-  const publishers = new Map<string, EventPublisher>();
+  const publishers = new Map<string, EventBus>();
+  const streams = new Map<string, CheckoutStream>();
+  const configs: AppConfig[] = [];
   const pools = new Map<string, pg.Pool>();
-  let redis: Redis;
 
   const api = (app: TestApp) => request(app.url);
   const key = (req: request.Test) => req.set('X-API-Key', TEST_API_KEY);
@@ -60,7 +62,9 @@ describe('checkout-deadline worker: detection and compensation of stuck choreogr
     const worker = await startTestWorker(CheckoutDeadlineWorkerModule.register(config), { ...CHECKOUT_DEADLINE_WORKER, config });
     const app = await startTestApp(CheckoutModule.register({ ...config, CHECKOUT_DEADLINE_WORKER_URL: worker.url }), 'checkout');
     apps.push(app, worker);
-    publishers.set(config.REDIS_KEY_PREFIX, new EventPublisher({ redis: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, producer: 'test' }));
+    publishers.set(config.REDIS_KEY_PREFIX, await createEventBus(config, 'test'));
+    streams.set(config.REDIS_KEY_PREFIX, CheckoutStream.of(config));
+    configs.push(config);
     const sql = new pg.Pool({ connectionString: db.url, max: 2 });
     pools.set(config.REDIS_KEY_PREFIX, sql);
     return { app, worker, config, sql };
@@ -121,8 +125,7 @@ describe('checkout-deadline worker: detection and compensation of stuck choreogr
   }
 
   const eventsOf = async (config: AppConfig, checkoutId: string): Promise<AnyEvent[]> =>
-    (await redis.xrange(`${config.REDIS_KEY_PREFIX}${STREAMS.checkout}`, '-', '+'))
-      .map(([, fields]) => JSON.parse(fields[1]!) as AnyEvent)
+    (await streams.get(config.REDIS_KEY_PREFIX)!.eventsOf(checkoutId))
       // What the test published in the saga workers' place is left out: the checkout's own events remain.
       .filter((e) => e.correlationId === checkoutId && e.producer !== 'test');
   const stuckIds = async (app: TestApp) => (await key(api(app).get('/checkout/stuck')).expect(200)).body.items.map((s: { checkoutId: string }) => s.checkoutId);
@@ -133,13 +136,13 @@ describe('checkout-deadline worker: detection and compensation of stuck choreogr
 
   beforeAll(async () => {
     participants = await Participants.start({ label: 'checkout_deadline', apiKey: TEST_API_KEY, createDatabase: createTestDatabase });
-    redis = new Redis(testConfig().REDIS_URL);
   }, BOOT_TIMEOUT_MS);
 
   afterAll(async () => {
-    redis?.disconnect();
     for (const app of apps) await app.close();
     for (const publisher of publishers.values()) await publisher.close();
+    for (const stream of streams.values()) await stream.close();
+    for (const config of configs) await deleteStreamsWithPrefix(config.NATS_URL, config.NATS_PREFIX);
     await participants?.stop();
     await Promise.all(databases.map((db) => db?.drop()));
   }, BOOT_TIMEOUT_MS);
@@ -333,6 +336,7 @@ describe('checkout-deadline worker: detection and compensation of stuck choreogr
       } finally {
         await sql.end();
       }
-    });
+      // It starts its own apps and waits up to 15 s for the compensation: Jest's 5 s default is too short for it.
+    }, 60_000);
   });
 });

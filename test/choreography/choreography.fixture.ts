@@ -21,6 +21,8 @@ export async function startChoreography(options: {
   catalogue: Record<string, { stock: number; priceCents: number }>;
   participantsEnv?: Record<string, string>;
   workersEnv?: Record<string, string>;
+  /** Processes of each saga worker (default 1). */
+  instances?: number;
 }): Promise<ChoreographyScene> {
   const participants = await Participants.start({
     label: options.label,
@@ -31,7 +33,13 @@ export async function startChoreography(options: {
   let choreography: Choreography;
   try {
     await Promise.all(Object.entries(options.catalogue).map(([sku, { stock, priceCents }]) => participants.product(sku, stock, priceCents)));
-    choreography = await Choreography.start({ participants, apiKey: TEST_API_KEY, config: testConfig(), env: options.workersEnv });
+    choreography = await Choreography.start({
+      participants,
+      apiKey: TEST_API_KEY,
+      config: testConfig(),
+      ...(options.workersEnv !== undefined && { env: options.workersEnv }),
+      ...(options.instances !== undefined && { instances: options.instances }),
+    });
   } catch (error) {
     await participants.stop();
     throw error;

@@ -35,12 +35,20 @@ describe('choreographed checkout: redelivery and crashes between effect and publ
 
   afterAll(() => scene?.stop());
 
-  /** Delivers `type` of the checkout again and waits until the chain it starts has reached the end once more. */
+  /**
+   * Delivers `type` of the checkout again and waits until the chain it starts has reached the end
+   * once more: on Redis the republished events are new entries; on JetStream they are dropped as
+   * duplicates of their eventIds, so the wait is for every group to have handled everything.
+   */
   const redeliverAndSettle = async (checkoutId: string, type: EventType, last: EventType) => {
     const before = await choreography.stream.eventsOf(checkoutId);
     const event = before.find((e) => e.type === type);
     if (event === undefined) throw new Error(`No ${type} for ${checkoutId}`);
     await choreography.redeliver(event);
+    if (choreography.deduplicatesPublishes) {
+      await choreography.settled();
+      return { before, after: await choreography.stream.eventsOf(checkoutId) };
+    }
     return eventually(async () => {
       const after = await choreography.stream.eventsOf(checkoutId);
       expect(countOf(after, last)).toBe(countOf(before, last) + 1);
@@ -56,7 +64,7 @@ describe('choreographed checkout: redelivery and crashes between effect and publ
 
       const { before, after } = await redeliverAndSettle(payload.checkoutId, 'CheckoutInitiated', 'CheckoutSucceeded');
 
-      expect(after).toHaveLength(before.length * 2);
+      expect(after).toHaveLength(choreography.deduplicatesPublishes ? before.length + 1 : before.length * 2);
       expect(idsOf(after)).toEqual(idsOf(before));
       expect(distinct(after).map((e) => e.type)).toEqual(before.map((e) => e.type));
       expect(await holdingsOf(participants, payload.checkoutId)).toEqual(succeeded(payload.checkoutId, 3_000));
@@ -73,7 +81,8 @@ describe('choreographed checkout: redelivery and crashes between effect and publ
 
       const { before, after } = await redeliverAndSettle(payload.checkoutId, 'OrderCreated', 'CheckoutSucceeded');
 
-      expect(after.slice(before.length).map((e) => e.type)).toEqual(['OrderCreated', 'PaymentAuthorized', 'OrderConfirmed', 'CheckoutSucceeded']);
+      const republished = ['PaymentAuthorized', 'OrderConfirmed', 'CheckoutSucceeded'];
+      expect(after.slice(before.length).map((e) => e.type)).toEqual(['OrderCreated', ...(choreography.deduplicatesPublishes ? [] : republished)]);
       expect(idsOf(after)).toEqual(idsOf(before));
       expect(matchesEnding('CheckoutSucceeded', await holdingsOf(participants, payload.checkoutId))).toBe(true);
       expect(await participants.stockOf('MUG')).toMatchObject({ available: CATALOGUE.MUG.stock - 1, reserved: 0 });
@@ -89,7 +98,8 @@ describe('choreographed checkout: redelivery and crashes between effect and publ
 
       const { before, after } = await redeliverAndSettle(payload.checkoutId, 'PaymentFailed', 'CheckoutFailed');
 
-      expect(after.slice(before.length).map((e) => e.type)).toEqual(['PaymentFailed', 'OrderCancelled', 'StockReleased', 'CheckoutFailed']);
+      const republished = ['OrderCancelled', 'StockReleased', 'CheckoutFailed'];
+      expect(after.slice(before.length).map((e) => e.type)).toEqual(['PaymentFailed', ...(choreography.deduplicatesPublishes ? [] : republished)]);
       expect(idsOf(after)).toEqual(idsOf(before));
       expect(matchesEnding('CheckoutFailed', await holdingsOf(participants, payload.checkoutId))).toBe(true);
       expect(await participants.stockOf('PEN')).toMatchObject({ available: CATALOGUE.PEN.stock, reserved: 0 });
@@ -179,12 +189,15 @@ describe('choreographed checkout: redelivery and crashes between effect and publ
         })),
       ] as AnyEvent[]);
 
+      // On JetStream the worker's events, with the same ids, are dropped as duplicates of the checkout app's.
+      const fromWorker = choreography.deduplicatesPublishes ? [] : ['StockReleased', 'CheckoutFailed'];
+      if (choreography.deduplicatesPublishes) await choreography.settled();
       const events = await eventually(async () => {
         const all = await choreography.stream.eventsOf(checkoutId);
-        expect(all.filter((e) => e.producer === 'stock-compensation-worker').map((e) => e.type)).toEqual(['StockReleased', 'CheckoutFailed']);
+        expect(all.filter((e) => e.producer === 'stock-compensation-worker').map((e) => e.type)).toEqual(fromWorker);
         return all;
       });
-      expect(events).toHaveLength(5);
+      expect(events).toHaveLength(3 + fromWorker.length);
       expect(distinct(events).map((e) => `${e.type} by ${e.producer}`)).toEqual([
         'OrderCancelled by checkout',
         'StockReleased by checkout',

@@ -1,8 +1,6 @@
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import { STREAMS } from '@app/contracts';
-import { streamGroupStats } from '@app/redis-streams';
 import {
   BOOT_TIMEOUT_MS,
   Choreography,
@@ -11,6 +9,7 @@ import {
   ServiceProcess,
   TEST_API_KEY,
   type TestDatabase,
+  busEnv,
   createTestDatabase,
   eventually,
   testConfig,
@@ -45,7 +44,6 @@ describe('the choreographed checkout across the whole system', () => {
   const apps: ServiceProcess[] = [];
   let checkout: ServiceProcess;
   let eventStore: ServiceProcess;
-  let redis: Redis;
   let sql: pg.Client;
   const started = new Map<string, string>();
 
@@ -65,8 +63,7 @@ describe('the choreographed checkout across the whole system', () => {
     const env = {
       API_KEYS: TEST_API_KEY,
       INTERNAL_API_KEY: TEST_API_KEY,
-      REDIS_URL: config.REDIS_URL,
-      REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
+      ...busEnv(config),
       CHECKOUT_DATABASE_URL: db.url,
       EVENT_STORE_DATABASE_URL: db.url,
       NOTIFICATIONS_DATABASE_URL: db.url,
@@ -78,7 +75,6 @@ describe('the choreographed checkout across the whole system', () => {
     for (const name of ['event-store', 'checkout', 'audit-worker', 'cqrs-projection-worker', 'notification-worker', 'checkout-deadline-worker'])
       apps.push(await ServiceProcess.start(name, env));
     [eventStore, checkout] = [apps[0]!, apps[1]!];
-    redis = new Redis(config.REDIS_URL);
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
 
@@ -108,7 +104,6 @@ describe('the choreographed checkout across the whole system', () => {
     await sql?.end();
     await Promise.all(apps.map((app) => app.stop()));
     await choreography?.stop();
-    redis?.disconnect();
     await participants?.stop();
     await db?.drop();
   }, BOOT_TIMEOUT_MS);
@@ -149,19 +144,15 @@ describe('the choreographed checkout across the whole system', () => {
   });
 
   it('has one consumer group per worker on the checkout stream, all caught up', async () => {
-    const stream = `${config.REDIS_KEY_PREFIX}${STREAMS.checkout}`;
     await eventually(async () => {
-      const groups = await streamGroupStats(redis, stream);
+      const { groups } = await choreography.admin.summary(STREAMS.checkout);
       expect(groups.map((g) => g.name).sort()).toEqual(WORKER_GROUPS);
       expect(groups.filter((g) => g.pending !== 0 || g.lag !== 0)).toEqual([]);
     });
-    const raw = (await redis.xinfo('GROUPS', stream)) as unknown[];
-    expect(raw).toHaveLength(WORKER_GROUPS.length);
   });
 
   it('broadcasts: audit stores every event of the stream once, notification records every checkout', async () => {
-    const entries = await redis.xrange(`${config.REDIS_KEY_PREFIX}${STREAMS.checkout}`, '-', '+');
-    const published = new Set(entries.map(([, fields]) => (JSON.parse(fields[1]!) as { eventId: string }).eventId));
+    const published = new Set((await choreography.stream.all()).map((event) => event.eventId));
     await eventually(async () => {
       const stored = await sql.query<{ event_id: string }>(`SELECT event_id FROM event_store.events WHERE stream = $1`, [STREAMS.checkout]);
       expect(stored.rows.map((r) => r.event_id).sort()).toEqual([...published].sort());

@@ -1,5 +1,5 @@
 import { SAGA_WORKERS } from '@app/choreography';
-import { type AnyEvent, deadLetterStreamOf } from '@app/contracts';
+import { type AnyEvent, STREAMS } from '@app/contracts';
 import { BOOT_TIMEOUT_MS, type CheckoutOrder, type Choreography, ORDER_LIMIT_CENTS, type Participants, type SagaWorkerApp, eventually } from '@app/testing';
 import { distinct, holdingsOf, matchesEnding, stockLedger, terminalsAmong } from './checkout.invariants.js';
 import { type ChoreographyScene, startChoreography } from './choreography.fixture.js';
@@ -47,7 +47,7 @@ describe('choreographed checkout: workers killed under load', () => {
   afterAll(() => scene?.stop());
 
   /** Entries delivered to the group and not acknowledged yet: handlers in flight, or left by a dead consumer. */
-  const pendingOf = async (group: string) => Number(((await choreography.publisher.redis.xpending(choreography.stream.key, group)) as [number])[0]);
+  const pendingOf = (group: string) => choreography.pendingOf(group);
 
   /**
    * Kills the worker while it has entries unacknowledged (handlers in flight, or done and not yet
@@ -118,6 +118,6 @@ describe('choreographed checkout: workers killed under load', () => {
     }
 
     // Nothing was given up on.
-    expect(await choreography.publisher.redis.xlen(deadLetterStreamOf(choreography.stream.key))).toBe(0);
+    expect((await choreography.admin.summary(STREAMS.checkout)).deadLetters).toBe(0);
   }, 120_000);
 });

@@ -56,8 +56,28 @@ describe('docker/compose.yaml', () => {
   });
 
   (hasDockerCompose ? it : it.skip)('is accepted by `docker-compose config`', async () => {
-    const { stdout } = await promisify(execFile)('docker-compose', ['-f', COMPOSE_PATH, 'config', '--services'], { cwd: ROOT });
+    const { stdout } = await promisify(execFile)('docker-compose', ['-f', COMPOSE_PATH, '--profile', 'nats', 'config', '--services'], { cwd: ROOT });
     expect(stdout.trim().split('\n').sort()).toEqual(Object.keys(compose.services).sort());
+  });
+});
+
+describe('docker/compose.yaml, profile nats', () => {
+  it('runs a three-node JetStream cluster, routes between every pair, and gives the apps its three nodes and three replicas', () => {
+    const nodes = ['nats-1', 'nats-2', 'nats-3'];
+    for (const node of nodes) {
+      const service = compose.services[node] as Service & { profiles?: string[] };
+      expect(service.profiles).toEqual(['nats']);
+      const command = service.command as string[];
+      expect(command).toEqual(expect.arrayContaining(['--jetstream', '--cluster_name', 'checkout-sagas']));
+      const routes = command[command.indexOf('--routes') + 1]!.split(',');
+      expect(routes.sort()).toEqual(nodes.filter((other) => other !== node).map((other) => `nats://${other}:6222`));
+    }
+    for (const app of [...HTTP_APPS, ...WORKERS])
+      expect(compose.services[app.name]?.environment).toMatchObject({
+        BUS: '${BUS:-redis-streams}',
+        NATS_URL: 'nats://nats-1:4222,nats://nats-2:4222,nats://nats-3:4222',
+        NATS_REPLICAS: '3',
+      });
   });
 });
 

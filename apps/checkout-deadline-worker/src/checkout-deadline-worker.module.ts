@@ -4,7 +4,7 @@ import { type AppConfig, ConfigModule } from '@app/config';
 import { STREAMS } from '@app/contracts';
 import { type DatabaseOptions, databaseModule } from '@app/database';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
-import { RedisStreamsModule } from '@app/redis-streams';
+import { BusModule } from '@app/bus';
 import { DEADLINE_SETTINGS, type DeadlineSettings, deadlineSettingsOf } from './checkout-deadline.settings.js';
 import { CompensateCheckoutController } from './compensate-checkout/compensate-checkout.controller.js';
 import { CompensateCheckoutHandler } from './compensate-checkout/compensate-checkout.handler.js';
@@ -58,7 +58,7 @@ export class CheckoutDeadlineWorkerModule {
         databaseModule(CHECKOUT_DEADLINE_DATABASE),
         HealthModule.forRoot({ postgres: true }),
         CheckoutStepsModule.forRoot(overrides.participants),
-        RedisStreamsModule.forRoot({ producer: PRODUCER }),
+        BusModule.forRoot({ producer: PRODUCER }),
       ],
       controllers: [WatchCheckoutsHandler, StuckCheckoutsController, CompensateCheckoutController],
       providers: [

@@ -3,7 +3,7 @@ import { type AppConfig, APP_CONFIG, ConfigModule } from '@app/config';
 import { PaymentTokenSealer, STREAMS } from '@app/contracts';
 import { databaseModule } from '@app/database';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
-import { RedisStreamsModule } from '@app/redis-streams';
+import { BusModule } from '@app/bus';
 import { CartRepository } from './cart/cart.repository.js';
 import { FailedCartCheckouts } from './cart/failed-cart-checkout.reader.js';
 import { CheckoutCartController } from './checkout-cart/checkout-cart.controller.js';
@@ -67,7 +67,7 @@ export class CheckoutModule {
         MetricsModule.forRoot(PRODUCER),
         databaseModule(CHECKOUT_DATABASE),
         HealthModule.forRoot({ postgres: true, callees: ['saga-orchestrator'] }),
-        RedisStreamsModule.forRoot({ producer: PRODUCER }),
+        BusModule.forRoot({ producer: PRODUCER }),
       ],
       controllers: [
         StartCheckoutController,

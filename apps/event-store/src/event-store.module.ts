@@ -1,9 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { BusModule } from '@app/bus';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { databaseModule } from '@app/database';
 import { EVENT_STORE_DATABASE, ParcelViewCacheModule } from '@app/event-store';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
-import { BusConnection } from './bus/bus.connection.js';
 import { BrowseStreamsController } from './browse-streams/browse-streams.controller.js';
 import { CqrsQueriesController } from './cqrs-queries/cqrs-queries.controller.js';
 import { DeadLettersController } from './dead-letters/dead-letters.controller.js';
@@ -22,9 +22,10 @@ export class EventStoreModule {
         databaseModule(EVENT_STORE_DATABASE),
         HealthModule.forRoot({ postgres: true }),
         ParcelViewCacheModule.forRoot(),
+        BusModule.forAdmin(),
       ],
       controllers: [BrowseStreamsController, ReplayController, CqrsQueriesController, RebuildProjectionController, DeadLettersController],
-      providers: [...HTTP_APP_PROVIDERS, BusConnection],
+      providers: [...HTTP_APP_PROVIDERS],
     };
   }
 }

@@ -4,7 +4,7 @@ import { type AppConfig, APP_CONFIG, ConfigModule } from '@app/config';
 import { PaymentTokenSealer } from '@app/contracts';
 import { databaseModule } from '@app/database';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
-import { RedisStreamsModule } from '@app/redis-streams';
+import { BusModule } from '@app/bus';
 import { SagaMachineController } from './describe-machine/saga-machine.controller.js';
 import { CompensateSagaController } from './compensate-saga/compensate-saga.controller.js';
 import { CompensateSagaHandler } from './compensate-saga/compensate-saga.handler.js';
@@ -49,7 +49,7 @@ export class SagaOrchestratorModule {
         databaseModule(SAGA_DATABASE),
         HealthModule.forRoot({ postgres: true, callees: ['inventory', 'orders', 'payments'] }),
         CheckoutStepsModule.forRoot(overrides.participants),
-        RedisStreamsModule.forRoot({ producer: PRODUCER }),
+        BusModule.forRoot({ producer: PRODUCER }),
       ],
       controllers: [RunCheckoutController, SagaQueriesController, CompensateSagaController, SagaMachineController],
       providers: [

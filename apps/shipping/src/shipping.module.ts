@@ -5,7 +5,7 @@ import { STREAMS } from '@app/contracts';
 import { type DatabaseOptions, databaseModule } from '@app/database';
 import { ParcelViewCacheModule } from '@app/event-store';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
-import { RedisStreamsModule } from '@app/redis-streams';
+import { BusModule } from '@app/bus';
 import { CarrierCallbacksController } from './carrier-callbacks/carrier-callbacks.controller.js';
 import { MoveParcelHandler } from './carrier-callbacks/move-parcel.handler.js';
 import { CarrierSimulator } from './carrier-simulator/carrier.simulator.js';
@@ -55,7 +55,7 @@ export class ShippingModule {
         databaseModule(SHIPPING_DATABASE),
         HealthModule.forRoot({ postgres: true, callees: ['orders', 'payments'] }),
         CheckoutStepsModule.forRoot(overrides.participants),
-        RedisStreamsModule.forRoot({ producer: PRODUCER }),
+        BusModule.forRoot({ producer: PRODUCER }),
         ParcelViewCacheModule.forRoot(),
       ],
       controllers: [RegisterParcelHandler, CarrierCallbacksController, ParcelQueriesController],

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { AnyEvent } from '@app/contracts';
-import type { EventPublisher } from '@app/redis-streams';
+import type { EventBus } from '@app/bus';
 
 /** A line worth logging at info level: how a checkout ended, or a compensation it went through. */
 export interface Milestone {
@@ -41,7 +41,7 @@ const logger = new Logger('checkout');
  * Publishes a worker's reaction, then logs its milestones: with the default log level, the logs
  * still say how each checkout ended and what was undone. A redelivered event logs them again.
  */
-export async function publishReaction(publisher: EventPublisher, events: readonly AnyEvent[]): Promise<void> {
+export async function publishReaction(publisher: EventBus, events: readonly AnyEvent[]): Promise<void> {
   await publisher.publishMany(events);
   for (const event of events) {
     const milestone = milestoneOf(event);

@@ -2,12 +2,12 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { CheckoutStepsModule } from '@app/checkout-steps';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
-import { RedisStreamsModule } from '@app/redis-streams';
+import { BusModule } from '@app/bus';
 import type { SagaWorker } from './choreography.reactions.js';
 
 /**
  * The module of a saga worker app: its handler (a controller of `@OnEvent` methods), the participant
- * clients, an `EventPublisher` writing as the worker, and `/health` and `/metrics`. A saga worker
+ * clients, an `EventBus` writing as the worker, and `/health` and `/metrics`. A saga worker
  * keeps no state of its own (the events carry it), so it has no database to check.
  */
 export function sagaWorkerModule(module: Type, worker: SagaWorker, config: AppConfig, handler: Type): DynamicModule {
@@ -18,7 +18,7 @@ export function sagaWorkerModule(module: Type, worker: SagaWorker, config: AppCo
       MetricsModule.forRoot(worker.name),
       HealthModule.forRoot({ postgres: false, callees: ['inventory', 'orders', 'payments'] }),
       CheckoutStepsModule.forRoot(),
-      RedisStreamsModule.forRoot({ producer: worker.name }),
+      BusModule.forRoot({ producer: worker.name }),
     ],
     controllers: [handler],
     providers: [...HTTP_APP_PROVIDERS],

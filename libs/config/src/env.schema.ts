@@ -27,6 +27,20 @@ export class EnvSchema {
   /** Prepended to every Redis key and stream name; lets tests and parallel stacks share one Redis. */
   @IsString() REDIS_KEY_PREFIX = '';
 
+  /** The event bus of every app and worker: Redis Streams (one node) or NATS JetStream (clustered, replicated). */
+  @IsIn(['redis-streams', 'nats']) BUS: 'redis-streams' | 'nats' = 'redis-streams';
+  /** NATS servers when BUS=nats, comma-separated (`nats://host:4222`); the client fails over between them. */
+  @Matches(/^nats:\/\/[^\s,]+(,nats:\/\/[^\s,]+)*$/, { message: 'NATS_URL must be nats://host:port, or several separated by commas' })
+  NATS_URL = 'nats://127.0.0.1:4222';
+  /** Prepended to every JetStream stream, consumer and subject name; lets tests and parallel stacks share one NATS. */
+  @Matches(/^[A-Za-z0-9_-]*$/, { message: 'NATS_PREFIX may hold only letters, digits, _ and -' }) NATS_PREFIX = '';
+  /** Copies of every JetStream stream (1 on one server; 3 on a three-node cluster survives the loss of one node). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(5) NATS_REPLICAS = 1;
+  /** How long JetStream remembers a published eventId to drop a second publish of it (idempotent publish). */
+  @Transform(toInt) @IsInt() @Min(1_000) NATS_DUPLICATE_WINDOW_MS = 600_000;
+  /** How long JetStream keeps events (0: until removed by hand); PostgreSQL, not the bus, is the durable record. */
+  @Transform(toInt) @IsInt() @Min(0) NATS_MAX_AGE_MS = 7 * 24 * 3_600_000;
+
   @IsUrl(pgUrl) INVENTORY_DATABASE_URL = LOCAL_PG;
   @IsUrl(pgUrl) ORDERS_DATABASE_URL = LOCAL_PG;
   @IsUrl(pgUrl) PAYMENTS_DATABASE_URL = LOCAL_PG;

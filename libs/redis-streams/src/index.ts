@@ -12,4 +12,10 @@ export { type StreamGroupStats, streamGroupStats } from './stream-group.stats.js
 export { type GroupGaugeSource, registerStreamGroupGauges } from './stream-group.gauges.js';
 export { trimStream } from './stream.trimmer.js';
 export { type StoredDeadLetter, listDeadLetters, redriveDeadLetter, redriveAllDeadLetters } from './dead-letter.redrive.js';
-export { type PeriodicTask, startPeriodic } from './periodic.task.js';
+// Bus-neutral parts the NATS JetStream transport shares with this one.
+export { describeError } from './delivery.policy.js';
+export { isEnvelope } from './stream-entry.codec.js';
+export { KeyedQueue } from './keyed.queue.js';
+export { type PeriodicTask, startPeriodic, settlesWithin } from './periodic.task.js';
+export { type StreamMetrics, streamMetrics, initConsumerSeries } from './redis-streams.metrics.js';
+export { StopSignal } from './stop.signal.js';

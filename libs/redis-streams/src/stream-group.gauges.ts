@@ -2,15 +2,16 @@ import type { Redis } from 'ioredis';
 import { Gauge, register } from 'prom-client';
 import { type StreamGroupStats, streamGroupStats } from './stream-group.stats.js';
 
-/** Streams whose groups are reported: several servers of one process each add their own. */
-export interface GroupGaugeSource {
-  redis: Redis;
-  keyPrefix: string;
+/**
+ * Streams whose groups are reported: several servers of one process each add their own. The groups
+ * are read from Redis (`redis`, `keyPrefix`), or by `statsOf` for another bus.
+ */
+export type GroupGaugeSource = ({ redis: Redis; keyPrefix: string } | { statsOf(topic: string): Promise<StreamGroupStats[]> }) & {
   /** Stream names without prefix; they become the `topic` label. */
   streams: readonly string[];
   /** Report only this group (a worker reports its own); all groups when absent. */
   group?: string;
-}
+};
 
 type Row = { topic: string } & StreamGroupStats;
 
@@ -57,7 +58,8 @@ async function readAll(): Promise<Row[]> {
   const all: Row[] = [];
   for (const source of sources) {
     for (const topic of source.streams) {
-      const groups = await streamGroupStats(source.redis, `${source.keyPrefix}${topic}`).catch((): StreamGroupStats[] => []);
+      const read = 'statsOf' in source ? source.statsOf(topic) : streamGroupStats(source.redis, `${source.keyPrefix}${topic}`);
+      const groups = await read.catch((): StreamGroupStats[] => []);
       all.push(...groups.filter((g) => source.group === undefined || g.name === source.group).map((g) => ({ topic, ...g })));
     }
   }

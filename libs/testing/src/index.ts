@@ -1,7 +1,7 @@
 export { type TestDatabase, createTestDatabase, assertTestDatabaseName } from './test-database.js';
 export { type TestEventStore, createTestEventStore } from './test-event-store.js';
 export { eventually } from './eventually.js';
-export { TEST_API_KEY, testConfig } from './test-config.js';
+export { TEST_API_KEY, busEnv, testConfig } from './test-config.js';
 export { type TestApp, startTestApp, startTestWorker } from './test-app.js';
 export { ROOT, type ServiceName, ServiceProcess, ensureFreshBuild, freePort } from './processes/service-process.js';
 export { BOOT_TIMEOUT_MS, ORDER_LIMIT_CENTS, type Database, type Participant, type ParticipantsOptions, Participants } from './processes/participants.js';
@@ -11,3 +11,6 @@ export { type TerminalEvent, CheckoutStream, isTerminal } from './processes/chec
 export { seriesValue } from './metrics-text.js';
 export { deleteKeysWithPrefix } from './redis-keys.js';
 export { type RoundTrips, countRoundTrips } from './round-trips.js';
+export { deleteStreamsWithPrefix } from './jetstream-streams.js';
+export { type Behavior, BusTestScope, gate, publishAgain, publishRaw } from './bus-test-scope.js';
+export { type BusReadConfig, type StreamPage, type StreamSource, checkoutSource, jetStreamSource, redisSource } from './processes/checkout-stream.sources.js';

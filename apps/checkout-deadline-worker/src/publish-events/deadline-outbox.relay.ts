@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
 import { OutboxRelay } from '@app/database';
-import { EventPublisher } from '@app/redis-streams';
+import { EventBus } from '@app/bus';
 import { DEADLINE_SETTINGS, type DeadlineSettings } from '../checkout-deadline.settings.js';
 
 /** The `producer` of this worker's events. */
@@ -12,7 +12,7 @@ export const PRODUCER = 'checkout-deadline-worker';
 /** Relays `deadline_outbox` (the events that end a compensated or confirmed stuck checkout) to `ecommerce.checkout.events`. */
 @Injectable()
 export class DeadlineOutboxRelay extends OutboxRelay<AnyEvent> {
-  constructor(@InjectDataSource() db: DataSource, publisher: EventPublisher, @Inject(DEADLINE_SETTINGS) settings: DeadlineSettings) {
+  constructor(@InjectDataSource() db: DataSource, publisher: EventBus, @Inject(DEADLINE_SETTINGS) settings: DeadlineSettings) {
     super(db, (envelopes) => publisher.publishMany(envelopes), { table: 'deadline_outbox', ...settings.outbox });
   }
 

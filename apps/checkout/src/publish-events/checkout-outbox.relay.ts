@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
 import { OutboxRelay } from '@app/database';
-import { EventPublisher } from '@app/redis-streams';
+import { EventBus } from '@app/bus';
 import { CHECKOUT_SETTINGS, type CheckoutSettings } from '../checkout.settings.js';
 
 /**
@@ -12,7 +12,7 @@ import { CHECKOUT_SETTINGS, type CheckoutSettings } from '../checkout.settings.j
  */
 @Injectable()
 export class CheckoutOutboxRelay extends OutboxRelay<AnyEvent> {
-  constructor(@InjectDataSource() db: DataSource, publisher: EventPublisher, @Inject(CHECKOUT_SETTINGS) settings: CheckoutSettings) {
+  constructor(@InjectDataSource() db: DataSource, publisher: EventBus, @Inject(CHECKOUT_SETTINGS) settings: CheckoutSettings) {
     super(db, (envelopes) => publisher.publishMany(envelopes), { table: 'checkout_outbox', ...settings.outbox });
   }
 

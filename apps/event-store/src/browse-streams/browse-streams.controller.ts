@@ -3,10 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { deadLetterStreamOf } from '@app/contracts';
 import { type StoredEvent, readStream, storedStreams } from '@app/event-store';
-import { type StreamGroupStats, streamGroupStats } from '@app/redis-streams';
-import { BusConnection } from '../bus/bus.connection.js';
+import { BusAdmin } from '@app/bus';
+import type { StreamGroupStats } from '@app/redis-streams';
 import { KNOWN_STREAMS, StreamParam } from '../bus/stream.params.js';
 
 class PageQuery {
@@ -17,7 +16,7 @@ class PageQuery {
 
 interface StreamSummary {
   stream: string;
-  /** Entries currently on the Redis stream (trimmed streams hold fewer than were ever published). */
+  /** Entries currently on the bus (trimmed or aged-out streams hold fewer than were ever published). */
   busLength: number;
   /** Events in the durable store for this stream. */
   storedEvents: number;
@@ -30,7 +29,7 @@ interface StreamSummary {
 export class BrowseStreamsController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly bus: BusConnection,
+    private readonly bus: BusAdmin,
   ) {}
 
   @Get()
@@ -38,9 +37,7 @@ export class BrowseStreamsController {
     const stored = new Map((await storedStreams(this.db)).map((s) => [s.stream, s.length]));
     return Promise.all(
       KNOWN_STREAMS.map(async (stream) => {
-        const key = this.bus.keyOf(stream);
-        const { redis } = this.bus;
-        const [busLength, deadLetters, groups] = await Promise.all([redis.xlen(key), redis.xlen(deadLetterStreamOf(key)), streamGroupStats(redis, key)]);
+        const { busLength, deadLetters, groups } = await this.bus.summary(stream);
         return { stream, busLength, storedEvents: stored.get(stream) ?? 0, deadLetters, groups };
       }),
     );

@@ -2,8 +2,8 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ErrorCode, NotFoundError } from '@app/contracts';
-import { type StoredDeadLetter, compareEntryIds, listDeadLetters, redriveAllDeadLetters, redriveDeadLetter } from '@app/redis-streams';
-import { BusConnection } from '../bus/bus.connection.js';
+import { BusAdmin } from '@app/bus';
+import { type StoredDeadLetter, compareEntryIds } from '@app/redis-streams';
 import { KNOWN_STREAMS, STREAM_MESSAGE, StreamParam } from '../bus/stream.params.js';
 
 const ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
@@ -28,18 +28,14 @@ type DeadLetterView = StoredDeadLetter & { stream: string };
  */
 @Controller('api/event-store/dead-letters')
 export class DeadLettersController {
-  constructor(private readonly bus: BusConnection) {}
+  constructor(private readonly bus: BusAdmin) {}
 
   @Get()
   async list(@Query() { stream, after, limit }: DeadLetterQuery): Promise<{ deadLetters: DeadLetterView[]; next: string | null }> {
     const streams = stream === undefined ? KNOWN_STREAMS : [stream];
     const pages = await Promise.all(
       streams.map(async (name) =>
-        (await listDeadLetters(this.bus.redis, this.bus.keyOf(name), { limit, ...(after !== undefined && { after }) })).map((letter) => ({
-          ...letter,
-          stream: name,
-          originalStream: letter.originalStream.slice(this.bus.prefix.length),
-        })),
+        (await this.bus.listDeadLetters(name, { limit, ...(after !== undefined && { after }) })).map((letter) => ({ ...letter, stream: name })),
       ),
     );
     const deadLetters = pages
@@ -52,7 +48,7 @@ export class DeadLettersController {
   @Post(':stream/:id/redrive')
   @HttpCode(200)
   async redrive(@Param() { stream, id }: DeadLetterParam): Promise<{ id: string; stream: string; redrivenAs: string }> {
-    const redrivenAs = await redriveDeadLetter(this.bus.redis, this.bus.keyOf(stream), id);
+    const redrivenAs = await this.bus.redriveDeadLetter(stream, id);
     if (redrivenAs === undefined) throw new NotFoundError(ErrorCode.DeadLetterNotFound, `No dead letter ${id} on ${stream}`, { stream, id });
     return { id, stream, redrivenAs };
   }
@@ -60,6 +56,6 @@ export class DeadLettersController {
   @Post(':stream/redrive')
   @HttpCode(200)
   async redriveAll(@Param() { stream }: StreamParam): Promise<{ stream: string; redriven: number }> {
-    return { stream, redriven: await redriveAllDeadLetters(this.bus.redis, this.bus.keyOf(stream)) };
+    return { stream, redriven: await this.bus.redriveAllDeadLetters(stream) };
   }
 }

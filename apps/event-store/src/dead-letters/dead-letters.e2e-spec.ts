@@ -6,8 +6,19 @@ import request from 'supertest';
 import type { AppConfig } from '@app/config';
 import { type EventEnvelope, STREAMS } from '@app/contracts';
 import { createLogger } from '@app/observability';
-import { EventPublisher, OnEvent, PermanentError, RedisStreamsServer, serverOptionsFromConfig } from '@app/redis-streams';
-import { TEST_API_KEY, type TestApp, type TestDatabase, createTestDatabase, eventually, startTestApp, testConfig } from '@app/testing';
+import { type EventBus, busServerFromConfig, createEventBus } from '@app/bus';
+import { OnEvent, PermanentError } from '@app/redis-streams';
+import {
+  TEST_API_KEY,
+  type TestApp,
+  type TestDatabase,
+  createTestDatabase,
+  deleteKeysWithPrefix,
+  deleteStreamsWithPrefix,
+  eventually,
+  startTestApp,
+  testConfig,
+} from '@app/testing';
 import { EventStoreModule } from '../event-store.module.js';
 
 /** The payment worker of this test: refuses every event until the "cause" is fixed. */
@@ -23,7 +34,7 @@ class FlakyPaymentHandler {
 }
 
 async function startWorker(config: AppConfig): Promise<INestMicroservice> {
-  const options = serverOptionsFromConfig(config, {
+  const strategy = busServerFromConfig(config, {
     group: 'payment',
     blockMs: 200,
     claimIdleMs: 300,
@@ -33,28 +44,28 @@ async function startWorker(config: AppConfig): Promise<INestMicroservice> {
     logger: createLogger('test', config.LOG_LEVEL),
   });
   const moduleRef = await Test.createTestingModule({ controllers: [FlakyPaymentHandler] }).compile();
-  const worker = moduleRef.createNestMicroservice({ strategy: new RedisStreamsServer(options), logger: false });
+  const worker = moduleRef.createNestMicroservice({ strategy, logger: false });
   await worker.listen();
   return worker;
 }
 
-describe('dead letters: view and redrive', () => {
+describe.each(['redis-streams', 'nats'] as const)('dead letters on %s: view and redrive', (bus) => {
   let db: TestDatabase;
   let app: TestApp;
   let worker: INestMicroservice;
-  let publisher: EventPublisher;
-  let redis: Redis;
+  let publisher: EventBus;
   let config: AppConfig;
   const api = () => request(app.url);
   const published: EventEnvelope<'OrderCreated'>[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase('event_store_dead_letters');
-    config = testConfig({ EVENT_STORE_DATABASE_URL: db.url });
+    config = testConfig({ EVENT_STORE_DATABASE_URL: db.url, BUS: bus });
+    Object.assign(cause, { fixed: false, handled: [] });
+    published.length = 0;
     app = await startTestApp(EventStoreModule.register(config));
     worker = await startWorker(config);
-    redis = new Redis(config.REDIS_URL);
-    publisher = new EventPublisher({ redis: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, producer: 'test' });
+    publisher = await createEventBus(config, 'test');
     for (const checkoutId of ['chk-dl-1', 'chk-dl-2', 'chk-dl-3']) {
       const payload = { checkoutId, clientId: 'zoe', orderId: `order-${checkoutId}`, totalCents: 100, paymentToken: 'tok_visa' };
       published.push(await publisher.publish('OrderCreated', payload, { correlationId: checkoutId }));
@@ -65,9 +76,10 @@ describe('dead letters: view and redrive', () => {
     await worker.close();
     await app.close();
     await publisher.close();
-    const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    const redis = new Redis(config.REDIS_URL);
+    await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX);
+    redis.disconnect();
+    await deleteStreamsWithPrefix(config.NATS_URL, config.NATS_PREFIX);
     await db.drop();
   });
 

@@ -3,7 +3,8 @@ import { Payload } from '@nestjs/microservices';
 import { InventoryClient, OrdersClient, PaymentsClient, runPlan } from '@app/checkout-steps';
 import { compensationsBeforeStockRelease, orderCompensationReaction, publishReaction, redeliverIfUnavailable } from '@app/choreography';
 import type { EventEnvelope } from '@app/contracts';
-import { EventPublisher, OnEvent } from '@app/redis-streams';
+import { EventBus } from '@app/bus';
+import { OnEvent } from '@app/redis-streams';
 
 /** After a refused payment, what the plan undoes before the stock: the order is cancelled. */
 @Controller()
@@ -12,7 +13,7 @@ export class CancelOrderHandler {
     readonly inventory: InventoryClient,
     readonly orders: OrdersClient,
     readonly payments: PaymentsClient,
-    private readonly publisher: EventPublisher,
+    private readonly publisher: EventBus,
   ) {}
 
   @OnEvent('PaymentFailed')

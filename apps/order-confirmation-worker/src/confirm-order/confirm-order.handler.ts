@@ -3,7 +3,8 @@ import { Payload } from '@nestjs/microservices';
 import { InventoryClient, OrdersClient, PaymentsClient, confirmOrder, runPlan } from '@app/checkout-steps';
 import { compensationsBeforeStockRelease, orderConfirmationReaction, publishReaction, redeliverIfUnavailable } from '@app/choreography';
 import type { CheckoutEvents, EventEnvelope } from '@app/contracts';
-import { EventPublisher, OnEvent } from '@app/redis-streams';
+import { EventBus } from '@app/bus';
+import { OnEvent } from '@app/redis-streams';
 
 /** Step 5 of the checkout: the reservation becomes a sale and the order is confirmed. */
 @Controller()
@@ -12,7 +13,7 @@ export class ConfirmOrderHandler {
     readonly inventory: InventoryClient,
     readonly orders: OrdersClient,
     readonly payments: PaymentsClient,
-    private readonly publisher: EventPublisher,
+    private readonly publisher: EventBus,
   ) {}
 
   @OnEvent('PaymentAuthorized')

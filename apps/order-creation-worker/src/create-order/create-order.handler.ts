@@ -3,14 +3,15 @@ import { Payload } from '@nestjs/microservices';
 import { OrdersClient, createOrder } from '@app/checkout-steps';
 import { orderCreationReaction, redeliverIfUnavailable } from '@app/choreography';
 import type { EventEnvelope } from '@app/contracts';
-import { EventPublisher, OnEvent } from '@app/redis-streams';
+import { EventBus } from '@app/bus';
+import { OnEvent } from '@app/redis-streams';
 
 /** Step 3 of the checkout: the PENDING order, at the prices of the reservation. */
 @Controller()
 export class CreateOrderHandler {
   constructor(
     private readonly orders: OrdersClient,
-    private readonly publisher: EventPublisher,
+    private readonly publisher: EventBus,
   ) {}
 
   @OnEvent('StockReserved')

@@ -3,14 +3,15 @@ import { Payload } from '@nestjs/microservices';
 import { PaymentsClient, authorizePayment } from '@app/checkout-steps';
 import { paymentReaction, redeliverIfUnavailable } from '@app/choreography';
 import type { EventEnvelope } from '@app/contracts';
-import { EventPublisher, OnEvent } from '@app/redis-streams';
+import { EventBus } from '@app/bus';
+import { OnEvent } from '@app/redis-streams';
 
 /** Step 4 of the checkout: the order's total authorized on the card. */
 @Controller()
 export class AuthorizePaymentHandler {
   constructor(
     private readonly payments: PaymentsClient,
-    private readonly publisher: EventPublisher,
+    private readonly publisher: EventBus,
   ) {}
 
   @OnEvent('OrderCreated')

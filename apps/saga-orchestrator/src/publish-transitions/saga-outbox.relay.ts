@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
 import { OutboxRelay } from '@app/database';
-import { EventPublisher } from '@app/redis-streams';
+import { EventBus } from '@app/bus';
 import { SAGA_SETTINGS, type SagaSettings } from '../saga-orchestrator.settings.js';
 
 /**
@@ -15,7 +15,7 @@ import { SAGA_SETTINGS, type SagaSettings } from '../saga-orchestrator.settings.
  */
 @Injectable()
 export class SagaOutboxRelay extends OutboxRelay<AnyEvent> {
-  constructor(@InjectDataSource() db: DataSource, publisher: EventPublisher, @Inject(SAGA_SETTINGS) settings: SagaSettings) {
+  constructor(@InjectDataSource() db: DataSource, publisher: EventBus, @Inject(SAGA_SETTINGS) settings: SagaSettings) {
     super(db, (envelopes) => publisher.publishMany(envelopes), { table: 'saga_outbox', ...settings.outbox });
   }
 }

@@ -3,14 +3,15 @@ import { Payload } from '@nestjs/microservices';
 import { InventoryClient, releaseStock } from '@app/checkout-steps';
 import { redeliverIfUnavailable, stockCompensationReaction, publishReaction } from '@app/choreography';
 import type { EventEnvelope } from '@app/contracts';
-import { EventPublisher, OnEvent } from '@app/redis-streams';
+import { EventBus } from '@app/bus';
+import { OnEvent } from '@app/redis-streams';
 
 /** Compensation of step 2 once the order is refused or cancelled: the stock goes back, the checkout has failed. */
 @Controller()
 export class ReleaseStockHandler {
   constructor(
     private readonly inventory: InventoryClient,
-    private readonly publisher: EventPublisher,
+    private readonly publisher: EventBus,
   ) {}
 
   @OnEvent('OrderCreationFailed')

@@ -3,14 +3,15 @@ import { Payload } from '@nestjs/microservices';
 import { InventoryClient, type PricedItems, type StepOutcome, priceItems, reserveStock } from '@app/checkout-steps';
 import { redeliverIfUnavailable, stockReservationReaction, publishReaction } from '@app/choreography';
 import type { CheckoutEvents, EventEnvelope } from '@app/contracts';
-import { EventPublisher, OnEvent } from '@app/redis-streams';
+import { EventBus } from '@app/bus';
+import { OnEvent } from '@app/redis-streams';
 
 /** Steps 1 and 2 of the checkout: the lines priced, then their stock reserved. */
 @Controller()
 export class ReserveStockHandler {
   constructor(
     private readonly inventory: InventoryClient,
-    private readonly publisher: EventPublisher,
+    private readonly publisher: EventBus,
   ) {}
 
   @OnEvent('CheckoutInitiated')

@@ -4,6 +4,7 @@ import { HealthController } from './health.controller.js';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options.js';
 import { InternalKeyHealthIndicator } from './internal-key.indicator.js';
 import { KeyCheckController } from './key-check.controller.js';
+import { NatsHealthIndicator } from './nats-health.indicator.js';
 import { RedisHealthIndicator } from './redis-health.indicator.js';
 
 @Module({})
@@ -13,7 +14,7 @@ export class HealthModule {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController, KeyCheckController],
-      providers: [RedisHealthIndicator, InternalKeyHealthIndicator, { provide: HEALTH_OPTIONS, useValue: options }],
+      providers: [RedisHealthIndicator, NatsHealthIndicator, InternalKeyHealthIndicator, { provide: HEALTH_OPTIONS, useValue: options }],
     };
   }
 }

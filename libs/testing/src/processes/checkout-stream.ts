@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis';
 import { type AnyEvent, type EventEnvelope, STREAMS } from '@app/contracts';
-import { decodeEntry } from '@app/redis-streams';
 import { eventually } from '../eventually.js';
+import { type BusReadConfig, type StreamSource, checkoutSource, redisSource } from './checkout-stream.sources.js';
 
 /** How a checkout ends on the bus. */
 export type TerminalEvent = EventEnvelope<'CheckoutSucceeded'> | EventEnvelope<'CheckoutFailed'>;
@@ -11,27 +10,39 @@ export const isTerminal = (event: AnyEvent): event is TerminalEvent => event.typ
 const PAGE = 1_000;
 
 /**
- * The checkout stream as a test reads it: every entry in order, with XRANGE and no consumer group,
- * so reading it changes nothing for the workers. Entries are indexed by checkout (correlation id),
+ * The checkout stream as a test reads it: every entry in order (XRANGE on Redis, message by
+ * sequence on JetStream) and no consumer group, so reading it changes nothing for the workers. Entries are indexed by checkout (correlation id),
  * duplicates included: a redelivered event appears once per entry.
  */
 export class CheckoutStream {
   readonly key: string;
-  private readonly redis: Redis;
+  private readonly source: StreamSource;
   private readonly byCheckout = new Map<string, AnyEvent[]>();
   private readonly firstTerminals = new Map<string, TerminalEvent>();
-  private lastId: string | undefined;
+  private cursor: string | undefined;
   private reading: Promise<void> = Promise.resolve();
 
-  constructor(redisUrl: string, keyPrefix: string) {
-    this.redis = new Redis(redisUrl);
-    this.key = `${keyPrefix}${STREAMS.checkout}`;
+  /** The Redis checkout stream under `keyPrefix`; {@link CheckoutStream.of} reads the configured bus's. */
+  constructor(redisUrl: string, keyPrefix: string, source?: StreamSource) {
+    this.source = source ?? redisSource(redisUrl, `${keyPrefix}${STREAMS.checkout}`);
+    this.key = this.source.key;
+  }
+
+  /** The checkout stream of the bus the configuration names (`BUS`). */
+  static of(config: BusReadConfig): CheckoutStream {
+    return new CheckoutStream(config.REDIS_URL, config.REDIS_KEY_PREFIX, checkoutSource(config));
   }
 
   /** Every event of the checkout so far, in stream order. */
   async eventsOf(checkoutId: string): Promise<AnyEvent[]> {
     await this.refresh();
     return [...(this.byCheckout.get(checkoutId) ?? [])];
+  }
+
+  /** Every event of the stream so far, checkout by checkout. */
+  async all(): Promise<AnyEvent[]> {
+    await this.refresh();
+    return [...this.byCheckout.values()].flat();
   }
 
   /** The checkouts that have ended so far, each with its first terminal event. */
@@ -64,7 +75,7 @@ export class CheckoutStream {
 
   async close(): Promise<void> {
     await this.reading.catch(() => undefined);
-    this.redis.disconnect();
+    await this.source.close();
   }
 
   /** Reads what was appended since the last read; concurrent callers share one read at a time. */
@@ -76,18 +87,16 @@ export class CheckoutStream {
 
   private async readNew(): Promise<void> {
     for (;;) {
-      const entries = await this.redis.xrange(this.key, this.lastId === undefined ? '-' : `(${this.lastId}`, '+', 'COUNT', PAGE);
-      for (const [id, fields] of entries) {
-        this.lastId = id;
-        const entry = decodeEntry(fields);
-        if (entry.kind !== 'event') continue;
-        const { envelope } = entry;
+      const { entries, cursor, more } = await this.source.read(this.cursor, PAGE);
+      this.cursor = cursor;
+      for (const { envelope } of entries) {
+        if (envelope === null) continue;
         const events = this.byCheckout.get(envelope.correlationId) ?? [];
         events.push(envelope);
         this.byCheckout.set(envelope.correlationId, events);
         if (isTerminal(envelope) && !this.firstTerminals.has(envelope.correlationId)) this.firstTerminals.set(envelope.correlationId, envelope);
       }
-      if (entries.length < PAGE) return;
+      if (!more) return;
     }
   }
 }

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { type BusAdmin, type EventBus, createBusAdmin, createEventBus } from '@app/bus';
 import type { AppConfig } from '@app/config';
 import { SAGA_WORKERS } from '@app/choreography';
-import type { AnyEvent, EventEnvelope, EventMap } from '@app/contracts';
-import { EventPublisher } from '@app/redis-streams';
+import { type AnyEvent, type EventEnvelope, type EventMap, STREAMS } from '@app/contracts';
+import { Redis } from 'ioredis';
+import { publishAgain } from '../bus-test-scope.js';
+import { deleteStreamsWithPrefix } from '../jetstream-streams.js';
+import { busEnv } from '../test-config.js';
+import { deleteKeysWithPrefix } from '../redis-keys.js';
+import { eventually } from '../eventually.js';
 import { CheckoutStream } from './checkout-stream.js';
 import type { Participants } from './participants.js';
 import { ServiceProcess, ensureFreshBuild } from './service-process.js';
@@ -31,10 +37,12 @@ export interface ChoreographyOptions {
   participants: Pick<Participants, 'urls'>;
   /** Accepted by the participants. */
   apiKey: string;
-  /** The test's Redis and its own key prefix (`testConfig()`). */
-  config: Pick<AppConfig, 'REDIS_URL' | 'REDIS_KEY_PREFIX'>;
+  /** The test's bus (`BUS`) and its own prefixes (`testConfig()`). */
+  config: AppConfig;
   /** Extra settings of every worker. */
   env?: Record<string, string>;
+  /** Processes of each worker (default 1): instances of one worker share its consumer group. */
+  instances?: number;
 }
 
 /** What the checkout app puts in a CheckoutInitiated, minus the id. */
@@ -49,35 +57,44 @@ export class Choreography {
   private constructor(
     private readonly workers: ReadonlyMap<string, ServiceProcess>,
     /** Publishes as the checkout app. */
-    readonly publisher: EventPublisher,
+    readonly publisher: EventBus,
     readonly stream: CheckoutStream,
-    private readonly keyPrefix: string,
+    /** The bus as operators see it: consumer groups, dead letters. */
+    readonly admin: BusAdmin,
+    private readonly config: AppConfig,
   ) {}
 
-  static async start({ participants, apiKey, config, env = {} }: ChoreographyOptions): Promise<Choreography> {
+  static async start({ participants, apiKey, config, env = {}, instances = 1 }: ChoreographyOptions): Promise<Choreography> {
     await ensureFreshBuild();
     const settings = {
       API_KEYS: apiKey,
       INTERNAL_API_KEY: apiKey,
-      REDIS_URL: config.REDIS_URL,
-      REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
+      ...busEnv(config),
       ...participants.urls,
       ...FAST_STREAMS,
       ...env,
     };
-    const processes = await Promise.all(SAGA_WORKER_APPS.map((name) => ServiceProcess.start(name, settings)));
-    const publisher = new EventPublisher({ redis: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, producer: 'checkout' });
-    return new Choreography(
-      new Map(processes.map((process) => [process.name, process])),
-      publisher,
-      new CheckoutStream(config.REDIS_URL, config.REDIS_KEY_PREFIX),
-      config.REDIS_KEY_PREFIX,
-    );
+    // One round of six workers at a time (a dozen Nest apps booting at once on two cores miss their start
+    // deadline); the workers of a round that fails to start are killed, not left running.
+    const processes: Array<readonly [string, ServiceProcess]> = [];
+    for (let i = 1; i <= instances; i++) {
+      const round = await Promise.allSettled(
+        SAGA_WORKER_APPS.map(async (name) => [i === 1 ? name : `${name}#${i}`, await ServiceProcess.start(name, settings)] as const),
+      );
+      processes.push(...round.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])));
+      const failure = round.find((result) => result.status === 'rejected');
+      if (failure !== undefined) {
+        await Promise.all(processes.map(([, process]) => process.kill()));
+        throw failure.reason;
+      }
+    }
+    const publisher = await createEventBus(config, 'checkout');
+    return new Choreography(new Map(processes), publisher, CheckoutStream.of(config), await createBusAdmin(config), config);
   }
 
-  /** The process of one worker, to kill or restart it. */
-  worker(name: SagaWorkerApp): ServiceProcess {
-    const worker = this.workers.get(name);
+  /** The process of one worker (its instance number `instance`, from 1), to kill or restart it. */
+  worker(name: SagaWorkerApp, instance = 1): ServiceProcess {
+    const worker = this.workers.get(instance === 1 ? name : `${name}#${instance}`);
     if (worker === undefined) throw new Error(`No worker ${name}`);
     return worker;
   }
@@ -87,18 +104,49 @@ export class Choreography {
     return this.publisher.publish('CheckoutInitiated', { checkoutId, ...order }, { correlationId: checkoutId });
   }
 
-  /** Appends an event again exactly as it was: the same envelope, a second entry. */
-  redeliver(event: AnyEvent): Promise<string> {
-    return this.publisher.publishEnvelope(event);
+  /** Appends an event again exactly as it was: the same envelope, a second entry (past JetStream's duplicate check). */
+  redeliver(event: AnyEvent): Promise<void> {
+    return publishAgain(this.config, event);
   }
 
-  /** Stops every worker, then removes the test's keys. */
+  /**
+   * Whether the bus drops a second publish of an eventId (JetStream, within its duplicate window):
+   * a redelivered event's handler then republishes its outcome to no effect, where Redis appends it again.
+   */
+  get deduplicatesPublishes(): boolean {
+    return this.config.BUS === 'nats';
+  }
+
+  /** Resolves once every group of the checkout stream has handled and acknowledged everything on it. */
+  settled({ timeoutMs = 15_000 } = {}): Promise<void> {
+    return eventually(
+      async () => {
+        const { groups } = await this.admin.summary(STREAMS.checkout);
+        const busy = groups.filter((g) => g.pending !== 0 || g.lag !== 0);
+        if (busy.length > 0) throw new Error(`Groups still at work: ${busy.map((g) => `${g.name} (${g.pending} pending, lag ${g.lag})`).join(', ')}`);
+      },
+      { timeoutMs, intervalMs: 50 },
+    );
+  }
+
+  /** Events delivered to the group on the checkout stream and not acknowledged yet. */
+  async pendingOf(group: string): Promise<number> {
+    const { groups } = await this.admin.summary(STREAMS.checkout);
+    return groups.find((g) => g.name === group)?.pending ?? 0;
+  }
+
+  /** Stops every worker, then removes the test's streams. */
   async stop(): Promise<void> {
     await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
     await this.stream.close();
-    // Never without a prefix: that would be every key of the Redis.
-    const keys = this.keyPrefix === '' ? [] : await this.publisher.redis.keys(`${this.keyPrefix}*`);
-    if (keys.length > 0) await this.publisher.redis.del(...keys);
     await this.publisher.close();
+    await this.admin.close();
+    // Never without a prefix: that would be every key of the Redis (the helpers refuse an empty one).
+    if (this.config.REDIS_KEY_PREFIX !== '') {
+      const redis = new Redis(this.config.REDIS_URL);
+      await deleteKeysWithPrefix(redis, this.config.REDIS_KEY_PREFIX);
+      redis.disconnect();
+    }
+    await deleteStreamsWithPrefix(this.config.NATS_URL, this.config.NATS_PREFIX);
   }
 }
