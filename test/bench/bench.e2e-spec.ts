@@ -14,7 +14,9 @@ import {
   ServiceProcess,
   TEST_API_KEY,
   type TestDatabase,
+  busEnv,
   createTestDatabase,
+  deleteStreamsWithPrefix,
   ensureFreshBuild,
   testConfig,
 } from '@app/testing';
@@ -65,8 +67,7 @@ describe('npm run bench -- --smoke', () => {
     const common = {
       API_KEYS: TEST_API_KEY,
       INTERNAL_API_KEY: TEST_API_KEY,
-      REDIS_URL: config.REDIS_URL,
-      REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX,
+      ...busEnv(config),
       ...participants.urls,
       SAGA_DATABASE_URL: database.url,
       CHECKOUT_DATABASE_URL: database.url,
@@ -92,6 +93,7 @@ describe('npm run bench -- --smoke', () => {
     const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
+    await deleteStreamsWithPrefix(config.NATS_URL, config.NATS_PREFIX);
     // Fifteen processes drain and stop; on a loaded machine that takes longer than jest's default hook timeout.
   }, BOOT_TIMEOUT_MS);
 
@@ -116,6 +118,10 @@ describe('npm run bench -- --smoke', () => {
           ['--metrics-urls', metrics.join(',')],
           ['--redis-url', config.REDIS_URL],
           ['--redis-key-prefix', config.REDIS_KEY_PREFIX],
+          // The bus of the run (TEST_BUS=nats runs the system and the bench's watching on JetStream).
+          ['--bus', config.BUS],
+          ['--nats-url', config.NATS_URL],
+          ['--nats-prefix', config.NATS_PREFIX],
           ['--database-url', database.url],
           ['--out', outDir],
         ].flat(),

@@ -56,7 +56,8 @@ describe('several instances of every worker and of the orchestrator', () => {
     };
     // One after the other: the first runs the migrations, the second finds them done.
     for (let i = 0; i < 2; i++) orchestrators.push(await ServiceProcess.start('saga-orchestrator', env));
-  }, BOOT_TIMEOUT_MS);
+    // Seventeen processes boot, three at a time: twice the usual boot allowance.
+  }, 2 * BOOT_TIMEOUT_MS);
 
   afterAll(async () => {
     await Promise.all(orchestrators.map((orchestrator) => orchestrator.stop()));

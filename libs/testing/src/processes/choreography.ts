@@ -74,12 +74,15 @@ export class Choreography {
       ...FAST_STREAMS,
       ...env,
     };
-    // One round of six workers at a time (a dozen Nest apps booting at once on two cores miss their start
-    // deadline); the workers of a round that fails to start are killed, not left running.
+    // A dozen Nest apps booting at once on two cores miss their start deadline; the workers started
+    // before one that fails to start are killed, not left running.
     const processes: Array<readonly [string, ServiceProcess]> = [];
-    for (let i = 1; i <= instances; i++) {
+    const starts = Array.from({ length: instances }, (_, i) => SAGA_WORKER_APPS.map((name) => ({ name, key: i === 0 ? name : `${name}#${i + 1}` }))).flat();
+    // One worker's instances at once (six processes) when there is one of each, three at a time past that.
+    const batch = instances === 1 ? SAGA_WORKER_APPS.length : 3;
+    for (let i = 0; i < starts.length; i += batch) {
       const round = await Promise.allSettled(
-        SAGA_WORKER_APPS.map(async (name) => [i === 1 ? name : `${name}#${i}`, await ServiceProcess.start(name, settings)] as const),
+        starts.slice(i, i + batch).map(async ({ name, key }) => [key, await ServiceProcess.start(name, settings)] as const),
       );
       processes.push(...round.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])));
       const failure = round.find((result) => result.status === 'rejected');
