@@ -11,3 +11,4 @@ export { type TerminalEvent, CheckoutStream, isTerminal } from './processes/chec
 export { seriesValue } from './metrics-text.js';
 export { deleteKeysWithPrefix } from './redis-keys.js';
 export { type RoundTrips, countRoundTrips } from './round-trips.js';
+export { type ReceivedSpan, OtlpReceiver } from './otlp-receiver.js';
