@@ -163,6 +163,4 @@ export class EnvSchema {
   @Transform(toNumber) @IsNumber() @Min(0) @Max(1) OTEL_TRACES_SAMPLER_ARG = 1;
   /** How long spans are batched before they are exported (ms). */
   @Transform(toInt) @IsInt() @Min(1) OTEL_BSP_SCHEDULE_DELAY = 5_000;
-  /** Grafana's trace view, `{traceId}` replaced: the console links a checkout to its trace there (empty: no link). */
-  @IsString() TRACE_VIEW_URL = '';
 }
