@@ -1,2 +1,3 @@
 export declare const COMPOSE_PATH: string;
 export declare function composeYaml(): string;
+export declare const TRACING_PRELOAD: string;

@@ -2,9 +2,10 @@
 /**
  * docker/compose.yaml, built from scripts/system.mjs so the stack always lists every app and worker:
  * PostgreSQL, Redis (append-only), each app from the one image of docker/Dockerfile, the demo
- * catalogue loaded once the inventory is healthy, Prometheus and Grafana with the dashboards; with
- * the profile `nats` (and BUS=nats), a three-node NATS JetStream cluster as the bus, every stream
- * replicated three times.
+ * catalogue loaded once the inventory is healthy, Prometheus and Grafana with the dashboards,
+ * Jaeger receiving every app's traces (OTLP/HTTP), also a Grafana data source; with the profile
+ * `nats` (and BUS=nats), a three-node NATS JetStream cluster as the bus, every stream replicated
+ * three times.
  *
  *   node scripts/compose-file.mjs --write   # regenerate docker/compose.yaml
  */
@@ -85,6 +86,15 @@ const APP_ENV = {
   CHOREOGRAPHY_METRICS_URL: `http://cqrs-projection-worker:${WORKERS.find((w) => w.name === 'cqrs-projection-worker').port}`,
 };
 
+/** Tracing on in the stack, into Jaeger; OTEL_SDK_DISABLED=true turns it off (the preload then does nothing). */
+const TRACING_ENV = {
+  OTEL_SDK_DISABLED: '${OTEL_SDK_DISABLED:-false}',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
+  OTEL_TRACES_SAMPLER: '${OTEL_TRACES_SAMPLER:-parentbased_always_on}',
+  OTEL_TRACES_SAMPLER_ARG: '${OTEL_TRACES_SAMPLER_ARG:-1}',
+};
+export const TRACING_PRELOAD = './dist/libs/observability/src/tracing/tracing.preload.js';
+
 const healthy = (...services) => Object.fromEntries(services.map((name) => [name, { condition: 'service_healthy' }]));
 
 /** A check Docker runs inside the container: the app's readiness (PostgreSQL and Redis included). */
@@ -102,8 +112,8 @@ const IMAGE = { build: { context: '..', dockerfile: 'docker/Dockerfile' }, image
 function appService(app, env) {
   return {
     ...IMAGE,
-    command: ['node', entryOf(app.name)],
-    environment: { ...APP_ENV, ...env },
+    command: ['node', '--import', TRACING_PRELOAD, entryOf(app.name)],
+    environment: { ...APP_ENV, ...TRACING_ENV, ...env },
     ports: [`${app.port}:${app.port}`],
     depends_on: healthy('postgres', 'redis'),
     healthcheck: httpHealthcheck(app.port),
@@ -138,6 +148,11 @@ export function composeFile() {
       depends_on: healthy('inventory'),
       restart: 'no',
     },
+    jaeger: {
+      image: 'jaegertracing/all-in-one:1.60',
+      environment: { COLLECTOR_OTLP_ENABLED: 'true' },
+      ports: ['16686:16686', '4318:4318'],
+    },
     prometheus: {
       image: 'prom/prometheus:v2.53.0',
       command: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', '--storage.tsdb.retention.time=7d'],
@@ -158,7 +173,7 @@ export function composeFile() {
         'grafana-data:/var/lib/grafana',
       ],
       ports: ['3030:3000'],
-      depends_on: ['prometheus'],
+      depends_on: ['prometheus', 'jaeger'],
     },
   };
   return {

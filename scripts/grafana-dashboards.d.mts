@@ -18,6 +18,8 @@ export interface GrafanaDashboard {
   uid: string;
   title: string;
   panels: GrafanaPanel[];
+  templating: { list: { type: string; name: string }[] };
+  links: { title: string; url: string }[];
 }
 
 export declare const DASHBOARDS_DIR: string;

@@ -343,10 +343,24 @@ export function renderDashboard(spec) {
     time: { from: 'now-15m', to: 'now' },
     timezone: 'browser',
     annotations: { list: [] },
-    templating: { list: [] },
+    // A checkout id typed in the box opens its trace in Jaeger, from the entry point of either style.
+    templating: { list: [{ type: 'textbox', name: 'checkout', label: 'Checkout id', query: '', current: { text: '', value: '' }, hide: 0 }] },
+    links: TRACE_LINKS,
     panels,
   };
 }
+
+/** Jaeger's search for the traces of the checkout in the `checkout` box, by the entry point of each style (ADR 0017). */
+const TRACE_LINKS = [
+  ['choreographed', 'checkout'],
+  ['orchestrated', 'saga-orchestrator'],
+].map(([style, service]) => ({
+  title: `Trace of checkout \${checkout} (${style})`,
+  type: 'link',
+  url: `http://localhost:16686/search?service=${service}&tags=${encodeURIComponent('{"checkout.id":"')}\${checkout}${encodeURIComponent('"}')}`,
+  targetBlank: true,
+  tooltip: `The ${style} checkout's trace in Jaeger (docker/compose.yaml)`,
+}));
 
 /** Each dashboard's file name and its JSON text, as committed. */
 export function renderDashboards() {

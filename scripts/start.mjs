@@ -24,6 +24,12 @@ async function ensureDatabase(url) {
   await client.end();
 }
 
+/** `--import <preload>` when the environment turns tracing on (read as the apps' config reads it). */
+async function tracingFlags() {
+  const { TRACING_PRELOAD, tracingRequested } = await import('../dist/libs/config/src/index.js');
+  return tracingRequested(process.env) ? `--import ./${TRACING_PRELOAD}` : '';
+}
+
 await ensureDatabase(databaseUrl);
 const apps = builtApps();
 if (apps.length === 0) {
@@ -32,7 +38,8 @@ if (apps.length === 0) {
 }
 const isWorker = new Set(WORKERS.map((w) => w.name));
 // Extra node flags for every app, e.g. APP_NODE_FLAGS="--cpu-prof --cpu-prof-dir=profiles" to profile under load.
-const nodeFlags = process.env.APP_NODE_FLAGS ?? '';
+// With tracing on (OTEL_SDK_DISABLED=false), every app preloads the OpenTelemetry SDK; off, nothing is loaded.
+const nodeFlags = `${process.env.APP_NODE_FLAGS ?? ''} ${await tracingFlags()}`.trim();
 // The demo moves parcels along on its own; tests and CARRIER_SIMULATOR=false leave that to real callbacks.
 const demoEnv = { CARRIER_SIMULATOR: process.env.CARRIER_SIMULATOR ?? 'true' };
 const { result } = concurrently(

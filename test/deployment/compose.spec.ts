@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { ROOT } from '@app/testing';
-import { COMPOSE_PATH, composeYaml } from '../../scripts/compose-file.mjs';
+import { COMPOSE_PATH, TRACING_PRELOAD, composeYaml } from '../../scripts/compose-file.mjs';
 import { COMPOSE_CONFIG_PATH, composeTargets, prometheusYaml } from '../../scripts/prometheus-config.mjs';
 import { HTTP_APPS, WORKERS, entryOf } from '../../scripts/system.mjs';
 
@@ -31,7 +31,8 @@ describe('docker/compose.yaml', () => {
     for (const app of [...HTTP_APPS, ...WORKERS]) {
       const service = compose.services[app.name];
       expect(service).toBeDefined();
-      expect(service?.command).toEqual(['node', entryOf(app.name)]);
+      expect(service?.command).toEqual(['node', '--import', TRACING_PRELOAD, entryOf(app.name)]);
+      expect(service?.environment?.['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://jaeger:4318');
       expect(service?.image).toBe('checkout-sagas:local');
       expect(service?.healthcheck).toBeDefined();
       expect(service?.environment).toMatchObject({

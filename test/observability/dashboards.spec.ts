@@ -71,4 +71,19 @@ describe('grafana dashboards', () => {
       }
     }
   });
+
+  it('link a checkout typed in their box to its trace in the provisioned Jaeger, for either style', () => {
+    const provisioned = parse(readFileSync(join(ROOT, 'grafana/provisioning/datasources/jaeger.yaml'), 'utf8')) as {
+      datasources: { type: string; url: string }[];
+    };
+    expect(provisioned.datasources).toEqual([expect.objectContaining({ type: 'jaeger', url: 'http://jaeger:16686' })]);
+    for (const { dashboard } of dashboards) {
+      expect(dashboard.templating.list).toContainEqual(expect.objectContaining({ type: 'textbox', name: 'checkout' }));
+      const urls = dashboard.links.map((link) => decodeURIComponent(link.url));
+      expect(urls).toEqual([
+        'http://localhost:16686/search?service=checkout&tags={"checkout.id":"${checkout}"}',
+        'http://localhost:16686/search?service=saga-orchestrator&tags={"checkout.id":"${checkout}"}',
+      ]);
+    }
+  });
 });

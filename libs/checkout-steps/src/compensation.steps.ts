@@ -1,3 +1,4 @@
+import { inSpan, recordOutcome } from '@app/observability';
 import type { InventoryClient } from './inventory.client.js';
 import type { PlannedCompensation } from './compensation.plan.js';
 import { cancelOrder } from './order.steps.js';
@@ -19,16 +20,31 @@ export interface CompensatingParticipants {
  * @throws TransientStepError the participant stayed unreachable; repeating is safe.
  */
 export function compensate(participants: CompensatingParticipants, compensation: PlannedCompensation, checkoutId: string): Promise<unknown> {
-  switch (compensation) {
-    case 'voidPayment':
-      return voidPayment(participants.payments, checkoutId);
-    case 'cancelOrder':
-      return cancelOrder(participants.orders, checkoutId);
-    case 'cancelOrderUnlessConfirmed':
-      return cancelOrder(participants.orders, checkoutId, { unlessConfirmed: true });
-    case 'releaseStock':
-      return releaseStock(participants.inventory, checkoutId);
-  }
+  return compensationSpan<unknown>(compensation, checkoutId, () => {
+    switch (compensation) {
+      case 'voidPayment':
+        return voidPayment(participants.payments, checkoutId);
+      case 'cancelOrder':
+        return cancelOrder(participants.orders, checkoutId);
+      case 'cancelOrderUnlessConfirmed':
+        return cancelOrder(participants.orders, checkoutId, { unlessConfirmed: true });
+      case 'releaseStock':
+        return releaseStock(participants.inventory, checkoutId);
+    }
+  });
+}
+
+/**
+ * Traces one compensation as the span `compensate <compensation>`, in either saga style (the
+ * style is on the span around it): a trace shows what a failed checkout undid, in order.
+ */
+export function compensationSpan<T>(compensation: PlannedCompensation, checkoutId: string, calls: () => Promise<T>): Promise<T> {
+  const attributes = { 'checkout.id': checkoutId, 'saga.step': 'compensation', 'saga.compensation': compensation };
+  return inSpan(`compensate ${compensation}`, attributes, async (span) => {
+    const answer = await calls();
+    recordOutcome('ok', span);
+    return answer;
+  });
 }
 
 /**

@@ -18,5 +18,5 @@ export {
   compensationPlan,
   planUnlessConfirmed,
 } from './compensation.plan.js';
-export { type CompensatingParticipants, compensate, runPlan } from './compensation.steps.js';
+export { type CompensatingParticipants, compensate, compensationSpan, runPlan } from './compensation.steps.js';
 export { type ParticipantOverrides, CheckoutStepsModule } from './checkout-steps.module.js';

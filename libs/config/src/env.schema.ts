@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import type { IsURLOptions } from 'validator';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
 const toNumber = toInt;
@@ -168,4 +168,28 @@ export class EnvSchema {
   @Transform(toNumber) @IsNumber() @Min(0) @Max(1) CARRIER_INCIDENT_RATE = 0.05;
 
   @Transform(toBool) @IsBoolean() DATABASE_LOG_QUERIES = false;
+
+  /**
+   * OpenTelemetry tracing, through the standard variables (ADR 0017). Off unless this is `false`:
+   * then the launchers preload the SDK, and every app exports its spans over OTLP/HTTP.
+   */
+  @Transform(toBool) @IsBoolean() OTEL_SDK_DISABLED = true;
+  /** The service name on the spans; empty: the app's own name. */
+  @IsString() OTEL_SERVICE_NAME = '';
+  /** Extra resource attributes, `key=value,key=value` (e.g. `deployment.environment=staging`). */
+  @Matches(/^$|^[^=,]+=[^,]*(,[^=,]+=[^,]*)*$/, { message: 'OTEL_RESOURCE_ATTRIBUTES must read key=value,key=value' })
+  OTEL_RESOURCE_ATTRIBUTES = '';
+  /** The OTLP/HTTP collector; spans go to `<endpoint>/v1/traces`. */
+  @IsUrl(httpUrl) OTEL_EXPORTER_OTLP_ENDPOINT = 'http://127.0.0.1:4318';
+  /** Where spans go, as a full URL, instead of `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`. */
+  @IsUrl(httpUrl, { message: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http(s) URL' })
+  @ValidateIf((env: EnvSchema) => env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== '')
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = '';
+  /** Which traces are kept: `parentbased_traceidratio` with OTEL_TRACES_SAMPLER_ARG=0.1 keeps one checkout in ten, whole. */
+  @IsIn(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+  OTEL_TRACES_SAMPLER = 'parentbased_always_on';
+  /** The ratio of the `traceidratio` samplers (0..1). */
+  @Transform(toNumber) @IsNumber() @Min(0) @Max(1) OTEL_TRACES_SAMPLER_ARG = 1;
+  /** How long spans are batched before they are exported (ms). */
+  @Transform(toInt) @IsInt() @Min(1) OTEL_BSP_SCHEDULE_DELAY = 5_000;
 }

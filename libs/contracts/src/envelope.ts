@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type EventEnvelope, type EventMap, type EventType, SCHEMA_VERSION } from './event-map.js';
+import { captureTraceContext } from './trace-context.js';
 
 export interface EnvelopeContext {
   correlationId: string;
@@ -9,8 +10,13 @@ export interface EnvelopeContext {
   eventId?: string;
 }
 
-/** Wraps a payload in the envelope of the architecture contract. */
+/**
+ * Wraps a payload in the envelope of the architecture contract, with the trace context of the
+ * current span when tracing is on: captured here, where the event is decided, so an event queued in
+ * an outbox and relayed later still continues the trace of the request or handler that created it.
+ */
 export function createEnvelope<T extends EventType>(type: T, payload: EventMap[T], context: EnvelopeContext): EventEnvelope<T> {
+  const traceContext = captureTraceContext();
   return {
     eventId: context.eventId ?? randomUUID(),
     type,
@@ -20,6 +26,7 @@ export function createEnvelope<T extends EventType>(type: T, payload: EventMap[T
     causationId: context.causationId ?? null,
     producer: context.producer,
     payload,
+    ...(traceContext !== undefined && { traceContext }),
   };
 }
 

@@ -3,6 +3,7 @@ import type { CheckoutEvents } from './checkout.events.js';
 import type { SagaEvents } from './saga.events.js';
 import type { ShippingEvents } from './shipping.events.js';
 import { STREAMS, type StreamName } from './streams.js';
+import type { TraceContext } from './trace-context.js';
 
 /** Every event type of the system and its payload: the compiler checks publishers and handlers against it. */
 export interface EventMap extends CheckoutEvents, SagaEvents, CartEvents, ShippingEvents {}
@@ -23,6 +24,11 @@ export interface EventEnvelope<T extends EventType = EventType> {
   causationId: string | null;
   producer: string;
   payload: EventMap[T];
+  /**
+   * The W3C trace context of the span that created the event, when tracing is on. Read leniently:
+   * missing or malformed, the consumer starts a new trace and handles the event all the same.
+   */
+  traceContext?: TraceContext;
 }
 
 /** The discriminated union of all envelopes: narrowing on `type` narrows `payload`. */

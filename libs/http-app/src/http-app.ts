@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { PinoNestLogger, createLogger, withCorrelation } from '@app/observability';
+import { PinoNestLogger, createLogger, flushTraces, withCorrelation } from '@app/observability';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { DomainErrorFilter } from './domain-error.filter.js';
 import { serveOpenApi } from './open-api.js';
@@ -52,6 +52,8 @@ export function createFastifyAdapter(logger: Logger): FastifyAdapter {
     request.log[level]({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime, correlationId }, 'request');
     done();
   });
+  // The spans still batched go out before the process exits (nothing to do when tracing is off).
+  adapter.getInstance().addHook('onClose', async () => flushTraces());
   return adapter;
 }
 

@@ -1,4 +1,5 @@
-import { type AnyEvent, EVENT_TYPES, type EventType, STREAM_OF } from '@app/contracts';
+import { type AnyEvent, EVENT_TYPES, type EventType, STREAM_OF, STREAMS, traceCarrierOf } from '@app/contracts';
+import { type EventDelivery, traceEventHandling } from '@app/observability';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { RedisStreamsContext } from './redis-streams.context.js';
@@ -121,8 +122,11 @@ export class RedisStreamsServer extends Server<Record<never, never>, RedisStream
       this.onProcessingStartHook(this.transportId, context, async () => {
         const end = this.createProcessingEndHookRunner(context);
         try {
-          const result: unknown = await handler(envelope, context);
-          if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+          // Continues the trace of whoever created the event (its traceContext), when tracing is on.
+          await traceEventHandling(envelope, traceCarrierOf(envelope), this.deliveryOf(delivery), async () => {
+            const result: unknown = await handler(envelope, context);
+            if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+          });
           resolve();
         } catch (error) {
           // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- handlers fail with anything (Nest filters produce plain objects); the error policy judges it
@@ -132,5 +136,10 @@ export class RedisStreamsServer extends Server<Record<never, never>, RedisStream
         }
       });
     });
+  }
+
+  private deliveryOf({ topic, attempt }: Delivery): EventDelivery {
+    const style = topic === STREAMS.checkout ? 'choreographed' : topic === STREAMS.saga ? 'orchestrated' : undefined;
+    return { system: 'redis', destination: topic, group: this.options.group, attempt, ...(style !== undefined && { style }) };
   }
 }

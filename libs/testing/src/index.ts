@@ -14,3 +14,4 @@ export { type RoundTrips, countRoundTrips } from './round-trips.js';
 export { deleteStreamsWithPrefix } from './jetstream-streams.js';
 export { type Behavior, BusTestScope, gate, publishAgain, publishRaw } from './bus-test-scope.js';
 export { type BusReadConfig, type StreamPage, type StreamSource, checkoutSource, jetStreamSource, redisSource } from './processes/checkout-stream.sources.js';
+export { type ReceivedSpan, OtlpReceiver } from './otlp-receiver.js';

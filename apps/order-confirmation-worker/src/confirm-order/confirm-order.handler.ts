@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { InventoryClient, OrdersClient, PaymentsClient, confirmOrder, runPlan } from '@app/checkout-steps';
-import { compensationsBeforeStockRelease, orderConfirmationReaction, publishReaction, redeliverIfUnavailable } from '@app/choreography';
+import { compensationsBeforeStockRelease, orderConfirmationReaction, publishReaction, runCheckoutStep } from '@app/choreography';
 import type { CheckoutEvents, EventEnvelope } from '@app/contracts';
 import { EventBus } from '@app/bus';
 import { OnEvent } from '@app/redis-streams';
@@ -18,7 +18,7 @@ export class ConfirmOrderHandler {
 
   @OnEvent('PaymentAuthorized')
   async handle(@Payload() event: EventEnvelope<'PaymentAuthorized'>): Promise<void> {
-    const outcome = await redeliverIfUnavailable(() => this.confirm(event.payload));
+    const outcome = await runCheckoutStep('confirmation', event.payload.checkoutId, () => this.confirm(event.payload));
     await publishReaction(this.publisher, orderConfirmationReaction(event, outcome));
   }
 

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { OrdersClient, createOrder } from '@app/checkout-steps';
-import { orderCreationReaction, redeliverIfUnavailable } from '@app/choreography';
+import { orderCreationReaction, runCheckoutStep } from '@app/choreography';
 import type { EventEnvelope } from '@app/contracts';
 import { EventBus } from '@app/bus';
 import { OnEvent } from '@app/redis-streams';
@@ -17,7 +17,7 @@ export class CreateOrderHandler {
   @OnEvent('StockReserved')
   async handle(@Payload() event: EventEnvelope<'StockReserved'>): Promise<void> {
     const { checkoutId, clientId, items } = event.payload;
-    const outcome = await redeliverIfUnavailable(() => createOrder(this.orders, { checkoutId, clientId, items }));
+    const outcome = await runCheckoutStep('order', checkoutId, () => createOrder(this.orders, { checkoutId, clientId, items }));
     await this.publisher.publishMany(orderCreationReaction(event, outcome));
   }
 }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { PaymentsClient, authorizePayment } from '@app/checkout-steps';
-import { paymentReaction, redeliverIfUnavailable } from '@app/choreography';
+import { paymentReaction, runCheckoutStep } from '@app/choreography';
 import type { EventEnvelope } from '@app/contracts';
 import { EventBus } from '@app/bus';
 import { OnEvent } from '@app/redis-streams';
@@ -17,7 +17,7 @@ export class AuthorizePaymentHandler {
   @OnEvent('OrderCreated')
   async handle(@Payload() event: EventEnvelope<'OrderCreated'>): Promise<void> {
     const { checkoutId, totalCents, paymentToken } = event.payload;
-    const outcome = await redeliverIfUnavailable(() => authorizePayment(this.payments, { checkoutId, amountCents: totalCents, token: paymentToken }));
+    const outcome = await runCheckoutStep('payment', checkoutId, () => authorizePayment(this.payments, { checkoutId, amountCents: totalCents, token: paymentToken }));
     await this.publisher.publishMany(paymentReaction(event, outcome));
   }
 }

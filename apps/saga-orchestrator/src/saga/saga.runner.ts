@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type CheckoutRequest, PaymentTokenSealer, SagaState, sealCheckoutRequest } from '@app/contracts';
-import { withCorrelation } from '@app/observability';
+import { checkoutAttributes, inSpan, withCorrelation } from '@app/observability';
 import { SagaOutboxRelay } from '../publish-transitions/saga-outbox.relay.js';
 import { sagaEvents } from '../publish-transitions/saga-transition.events.js';
 import { SAGA_SETTINGS, type SagaSettings } from '../saga-orchestrator.settings.js';
@@ -13,6 +13,7 @@ import type { SagaFacts } from './saga.model.js';
 import { observeDecision, sagaMetrics } from './saga.metrics.js';
 import { milestonesOf } from './saga.milestones.js';
 import { type Lease, SagaRepository } from './saga.repository.js';
+import { inCommandSpan, recordDecision } from './saga.spans.js';
 import { SagaStepExecutor } from './saga-step.executor.js';
 
 const POLL_MS = 50;
@@ -71,8 +72,13 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
     const begun = new Date();
     const started = decide({ state: SagaState.EN_ATTENTE, data: { request } }, { type: 'Started' });
     const startedEvents = sagaEvents({ ...identity, transitions: 0 }, started, { request });
-    const outcome = await withCorrelation(id, () => this.executor.execute({ kind: 'run', step: 'checkAvailability', items: request.items }, id));
-    const checked = decide({ state: SagaState.VERIFICATION_STOCK, data: { request } }, outcome);
+    const availability = { kind: 'run', step: 'checkAvailability', items: request.items } as const;
+    const checked = await inCommandSpan(availability, id, async (span) => {
+      const outcome = await withCorrelation(id, () => this.executor.execute(availability, id));
+      const checked = decide({ state: SagaState.VERIFICATION_STOCK, data: { request } }, outcome);
+      recordDecision(span, outcome, andThen(started, checked));
+      return checked;
+    });
     const data: SagaFacts = { request, ...checked.facts };
     const checkedEvents = sagaEvents({ ...identity, transitions: started.transitions.length }, checked, data);
 
@@ -100,7 +106,8 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
    * another writer takes it over, and returns it as it then is.
    */
   drive(saga: SagaRecord): Promise<SagaRecord> {
-    const run = withCorrelation(saga.id, () => this.loop(saga));
+    const traced = checkoutAttributes({ checkoutId: saga.checkoutId, style: 'orchestrated' });
+    const run = withCorrelation(saga.id, () => inSpan('saga', { ...traced, 'saga.id': saga.id }, () => this.loop(saga)));
     this.runs += 1;
     this.running.set(saga.id, run);
     return run.finally(() => {
@@ -155,8 +162,13 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
     let current = saga;
     try {
       for (let command = commandOf(current); command.kind !== 'stop'; command = commandOf(current)) {
-        const outcome = overdueOutcome(current, current.deadlineAt, new Date()) ?? (await this.executor.execute(command, current.checkoutId));
-        current = await this.record(current, decide(current, outcome));
+        const saga = current;
+        current = await inCommandSpan(command, saga.checkoutId, async (span) => {
+          const outcome = overdueOutcome(saga, saga.deadlineAt, new Date()) ?? (await this.executor.execute(command, saga.checkoutId));
+          const decision = decide(saga, outcome);
+          recordDecision(span, outcome, decision);
+          return this.record(saga, decision);
+        });
       }
       this.logger.debug(`Saga ${current.id} stopped in ${current.state}`);
       return current;

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { InventoryClient, releaseStock } from '@app/checkout-steps';
+import { InventoryClient, compensationSpan, releaseStock } from '@app/checkout-steps';
 import { redeliverIfUnavailable, stockCompensationReaction, publishReaction } from '@app/choreography';
 import type { EventEnvelope } from '@app/contracts';
 import { EventBus } from '@app/bus';
@@ -25,7 +25,7 @@ export class ReleaseStockHandler {
   }
 
   private async release(event: EventEnvelope<'OrderCreationFailed'> | EventEnvelope<'OrderCancelled'>): Promise<void> {
-    await redeliverIfUnavailable(() => releaseStock(this.inventory, event.payload.checkoutId));
+    await redeliverIfUnavailable(() => compensationSpan('releaseStock', event.payload.checkoutId, () => releaseStock(this.inventory, event.payload.checkoutId)));
     await publishReaction(this.publisher, stockCompensationReaction(event));
   }
 }

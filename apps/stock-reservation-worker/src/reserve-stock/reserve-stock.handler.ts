@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { InventoryClient, type PricedItems, type StepOutcome, priceItems, reserveStock } from '@app/checkout-steps';
-import { redeliverIfUnavailable, stockReservationReaction, publishReaction } from '@app/choreography';
+import { runCheckoutStep, stockReservationReaction, publishReaction } from '@app/choreography';
 import type { CheckoutEvents, EventEnvelope } from '@app/contracts';
 import { EventBus } from '@app/bus';
 import { OnEvent } from '@app/redis-streams';
@@ -16,7 +16,7 @@ export class ReserveStockHandler {
 
   @OnEvent('CheckoutInitiated')
   async handle(@Payload() event: EventEnvelope<'CheckoutInitiated'>): Promise<void> {
-    const outcome = await redeliverIfUnavailable(() => this.reserve(event.payload));
+    const outcome = await runCheckoutStep('stock', event.payload.checkoutId, () => this.reserve(event.payload));
     await publishReaction(this.publisher, stockReservationReaction(event, outcome));
   }
 

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { TRACING_PRELOAD, tracingRequested } from '@app/config';
 
 export const ROOT = resolve(import.meta.dirname, '../../../..');
 
@@ -143,7 +144,9 @@ export class ServiceProcess {
       ...overrides,
       [portVariableOf(this.name)]: String(this.port),
     };
-    const child = spawn(process.execPath, [mainOf(this.name)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
+    // Tracing on: the SDK is preloaded, as the start script does; off, the app runs bare.
+    const preload = tracingRequested(env) ? ['--import', join(ROOT, TRACING_PRELOAD)] : [];
+    const child = spawn(process.execPath, [...preload, mainOf(this.name)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
     this.child = child;
     // Never outlive the test process, even when a failing test skips its cleanup.
     LIVE_CHILDREN.add(child);
@@ -191,7 +194,8 @@ export class ServiceProcess {
   }
 
   private async listening(): Promise<void> {
-    const deadline = Date.now() + 30_000;
+    // Generous: several apps booting at once on a shared two-core machine (more with tracing's module hooks) take tens of seconds.
+    const deadline = Date.now() + 90_000;
     for (;;) {
       const ok = await fetch(`${this.url}/health/live`).then(
         (r) => r.ok,
