@@ -1,5 +1,6 @@
-import { type AnyEvent, EVENT_TYPES, type EventType, STREAM_OF } from '@app/contracts';
-import { RedisStreamsContext, registerStreamGroupGauges } from '@app/redis-streams';
+import { type AnyEvent, EVENT_TYPES, type EventType, STREAM_OF, traceCarrierOf } from '@app/contracts';
+import { traceEventHandling } from '@app/observability';
+import { RedisStreamsContext, registerStreamGroupGauges, tracedDelivery } from '@app/redis-streams';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { isObservable, lastValueFrom } from 'rxjs';
@@ -122,8 +123,12 @@ export class JetStreamServer extends Server<Record<never, never>, JetStreamStatu
       this.onProcessingStartHook(this.transportId, context, async () => {
         const end = this.createProcessingEndHookRunner(context);
         try {
-          const result: unknown = await handler(envelope, context);
-          if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+          // Continues the trace of whoever created the event (its traceContext), when tracing is on.
+          const traced = tracedDelivery('nats', delivery.topic, this.options.group, delivery.attempt, envelope);
+          await traceEventHandling(envelope, traceCarrierOf(envelope), traced, async () => {
+            const result: unknown = await handler(envelope, context);
+            if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+          });
           resolve();
         } catch (error) {
           // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- handlers fail with anything; the error policy judges it

@@ -1,4 +1,4 @@
-export { RedisStreamsServer, REDIS_STREAMS_TRANSPORT, type RedisStreamsStatus } from './redis-streams.server.js';
+export { RedisStreamsServer, REDIS_STREAMS_TRANSPORT, type RedisStreamsStatus, tracedDelivery } from './redis-streams.server.js';
 export { type RedisStreamsServerOptions, type TrimPolicy, type StreamsLogger, serverOptionsFromConfig } from './redis-streams.options.js';
 export { RedisStreamsContext } from './redis-streams.context.js';
 export { RetriableError, PermanentError } from './delivery.errors.js';

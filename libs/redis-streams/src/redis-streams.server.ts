@@ -123,7 +123,8 @@ export class RedisStreamsServer extends Server<Record<never, never>, RedisStream
         const end = this.createProcessingEndHookRunner(context);
         try {
           // Continues the trace of whoever created the event (its traceContext), when tracing is on.
-          await traceEventHandling(envelope, traceCarrierOf(envelope), this.deliveryOf(delivery), async () => {
+          const traced = tracedDelivery('redis', delivery.topic, this.options.group, delivery.attempt, envelope);
+          await traceEventHandling(envelope, traceCarrierOf(envelope), traced, async () => {
             const result: unknown = await handler(envelope, context);
             if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
           });
@@ -137,9 +138,15 @@ export class RedisStreamsServer extends Server<Record<never, never>, RedisStream
       });
     });
   }
+}
 
-  private deliveryOf({ topic, attempt }: Delivery): EventDelivery {
-    const style = topic === STREAMS.checkout ? 'choreographed' : topic === STREAMS.saga ? 'orchestrated' : undefined;
-    return { system: 'redis', destination: topic, group: this.options.group, attempt, ...(style !== undefined && { style }) };
-  }
+/**
+ * What a consumer span records of a delivery, on either bus: the saga style is the orchestrator's for
+ * its transitions and for the outcomes it publishes (they name their saga), the choreography's for the
+ * other events of the checkout stream, and none for carts or parcels.
+ */
+export function tracedDelivery(system: string, topic: string, group: string, attempt: number, event: AnyEvent): EventDelivery {
+  const bySaga = topic === STREAMS.saga || (event.payload as { sagaId?: unknown }).sagaId !== undefined;
+  const style = bySaga ? 'orchestrated' : topic === STREAMS.checkout ? 'choreographed' : undefined;
+  return { system, destination: topic, group, attempt, ...(style !== undefined && { style }) };
 }
