@@ -119,7 +119,9 @@ export async function machineTicks() {
  */
 async function statementSnapshot(client) {
   const { rows } = await client.query(
-    `SELECT queryid::text AS queryid, query, calls::float8 AS calls, (total_exec_time + total_plan_time)::float8 AS ms FROM pg_stat_statements`,
+    // The system's database only: tests or other systems on the same server are not its cost.
+    `SELECT queryid::text AS queryid, query, calls::float8 AS calls, (total_exec_time + total_plan_time)::float8 AS ms FROM pg_stat_statements
+      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
   );
   return new Map(rows.map((r) => [r.queryid, r]));
 }

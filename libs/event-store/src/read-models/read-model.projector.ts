@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
 import { READ_MODELS, type ReadModel } from './read-model.definitions.js';
-import { lockReadModel } from './read-model.lock.js';
+import { lockReadModel, lockRows } from './read-model.lock.js';
 import { eventsByKey, upsertViews } from './read-model.writer.js';
 
 /** One fresh event applied to one row of a read model: the row's view before and after it. */
@@ -56,8 +56,8 @@ async function applyToModel(tx: EntityManager, model: ReadModel<unknown>, events
   );
   if (byKey.size === 0) return [];
   const keys = [...byKey.keys()].sort();
-  // Instances of the projector may hold events of one row at once: lock rows by key, in order.
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1 || ':' || k)) FROM unnest($2::text[]) AS k ORDER BY k`, [model.table, keys]);
+  // Instances of the projector may hold events of one row at once.
+  await lockRows(tx, model, keys);
   const current = await tx.query<{ key: string; view: unknown }[]>(
     `SELECT ${model.keyColumn} AS key, view FROM ${model.table} WHERE ${model.keyColumn} = ANY($1)`,
     [keys],
