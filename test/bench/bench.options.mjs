@@ -35,7 +35,7 @@ import { HTTP_APPS, WORKERS } from '../../scripts/system.mjs';
  * @property {string} redisKeyPrefix
  * @property {string} natsUrl
  * @property {string} natsPrefix
- * @property {string} databaseUrl Only read for the PostgreSQL version of the report.
+ * @property {string} databaseUrl The system's database: its PostgreSQL version, the statements it ran over the cost step, and the calibration (in a schema of its own).
  * @property {string} outDir Reports go to `<outDir>/<timestamp>/`.
  * @property {boolean} replay
  * @property {{ rate: number, seconds: number } | null} cost Where the time goes: a steady step at this rate, CPU per process and statements per checkout; null to skip.
@@ -112,7 +112,8 @@ measure, and a report in <out>/<timestamp>/report.{md,json} with SVG charts.
   --bus B                  redis-streams or nats: the bus of the system under test (default BUS or redis-streams)
   --redis-url URL          (default redis://127.0.0.1:6379)  --redis-key-prefix P (default REDIS_KEY_PREFIX or none)
   --nats-url URL           (default NATS_URL or nats://127.0.0.1:4222)  --nats-prefix P (default NATS_PREFIX or none)
-  --database-url URL       for the PostgreSQL version in the report
+  --database-url URL       the system's database (default DATABASE_URL, else npm start's): PostgreSQL's version,
+                           the statements of the cost step, the calibration (in a schema of its own)
   --out DIR                (default reports)
   --no-replay              skip the projection rebuild measure
   --cost-rate R            rate of the step measuring where the time goes: CPU per process from /proc and
@@ -208,7 +209,7 @@ export function parseBenchOptions(argv, env) {
       'nats-url': { type: 'string', default: env['NATS_URL'] ?? 'nats://127.0.0.1:4222' },
       'nats-prefix': { type: 'string', default: env['NATS_PREFIX'] ?? '' },
       'redis-key-prefix': { type: 'string', default: env['REDIS_KEY_PREFIX'] ?? '' },
-      'database-url': { type: 'string', default: env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+      'database-url': { type: 'string', default: env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/checkout_sagas' },
       out: { type: 'string', default: 'reports' },
       'no-replay': { type: 'boolean', default: false },
       'cost-rate': { type: 'string' },
