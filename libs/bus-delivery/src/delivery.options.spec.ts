@@ -1,5 +1,5 @@
 import { loadConfig } from '@app/config';
-import { deliveryOptionsFromConfig, resolveDeliveryOptions } from './delivery.options.js';
+import { type DeliveryServerOptions, deliveryOptionsFromConfig, resolveDeliveryOptions } from './delivery.options.js';
 
 const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -22,7 +22,8 @@ describe('delivery options', () => {
   });
 
   it('lets an app override a default, and an option left undefined keeps it', () => {
-    const resolved = resolveDeliveryOptions({ group: 'g', maxAttempts: 2, drainMs: undefined, ordering: 'none' as const }, () => ({}), 'test');
+    const options: DeliveryServerOptions = { group: 'g', maxAttempts: 2, drainMs: undefined, ordering: 'none' };
+    const resolved = resolveDeliveryOptions(options, () => ({}), 'test');
     expect(resolved.maxAttempts).toBe(2);
     expect(resolved.drainMs).toBe(loadConfig({}).SHUTDOWN_DRAIN_MS);
     expect(resolved.ordering).toBe('none');

@@ -42,7 +42,7 @@ export interface DeliveryServerOptions extends Partial<DeliveryPolicy> {
 }
 
 /** Options with every default filled in; only `streams` may stay absent (then the handlers decide). */
-export type Resolved<O extends DeliveryServerOptions> = Required<Omit<O, 'streams'>> & Pick<O, 'streams'>;
+export type ResolvedDeliveryOptions<O extends DeliveryServerOptions> = Required<Omit<O, 'streams'>> & Pick<O, 'streams'>;
 
 /** The shared settings every app takes from its configuration (`STREAM_*`, `SHUTDOWN_DRAIN_MS`), on either bus. */
 export function deliverySettingsFromConfig(config: AppConfig) {
@@ -68,7 +68,7 @@ export function resolveDeliveryOptions<O extends DeliveryServerOptions, D extend
   options: O,
   ownDefaults: (defaults: AppConfig) => D,
   loggerName: string,
-): Resolved<DeliveryServerOptions> & D & O {
+): ResolvedDeliveryOptions<DeliveryServerOptions> & D & O {
   const defaults = new EnvSchema();
   return {
     consumer: `${hostname()}-${process.pid}`,

@@ -3,7 +3,7 @@ import { type EventDelivery, traceEventHandling } from '@app/observability';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { RedisStreamsContext } from './delivery.context.js';
-import type { DeliveryServerOptions, Resolved } from './delivery.options.js';
+import type { DeliveryServerOptions, ResolvedDeliveryOptions } from './delivery.options.js';
 
 /** What the handler's context and span say of one delivery, on either bus. */
 export interface HandledDelivery {
@@ -21,7 +21,7 @@ export interface HandledDelivery {
  * Nest's processing hooks and a consumer span. Reading, settling (with `verdictOnFailure`), claiming
  * and draining are the transport's, through its consumer.
  */
-export abstract class DeliveryServer<Status extends string, O extends Resolved<DeliveryServerOptions>>
+export abstract class DeliveryServer<Status extends string, O extends ResolvedDeliveryOptions<DeliveryServerOptions>>
   extends Server<Record<never, never>, Status | 'closed'>
   implements CustomTransportStrategy
 {

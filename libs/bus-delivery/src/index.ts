@@ -1,7 +1,7 @@
 export { DeliveryServer, type HandledDelivery } from './delivery.server.js';
 export {
   type DeliveryServerOptions,
-  type Resolved,
+  type ResolvedDeliveryOptions,
   type StreamsLogger,
   deliveryOptionsFromConfig,
   deliverySettingsFromConfig,

@@ -1,4 +1,4 @@
-import { type DeliveryServerOptions, type Resolved, deliveryOptionsFromConfig, resolveDeliveryOptions } from '@app/bus-delivery';
+import { type DeliveryServerOptions, type ResolvedDeliveryOptions, deliveryOptionsFromConfig, resolveDeliveryOptions } from '@app/bus-delivery';
 import type { AppConfig } from '@app/config';
 import type { StreamSettings } from './jetstream.setup.js';
 
@@ -14,7 +14,7 @@ export interface JetStreamServerOptions extends DeliveryServerOptions, Partial<S
   prefix?: string;
 }
 
-export type ResolvedJetStreamOptions = Resolved<JetStreamServerOptions>;
+export type ResolvedJetStreamOptions = ResolvedDeliveryOptions<JetStreamServerOptions>;
 
 /** How the streams are kept, from `NATS_*`. */
 export function streamSettingsFromConfig(config: AppConfig): StreamSettings {

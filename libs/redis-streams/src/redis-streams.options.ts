@@ -1,4 +1,4 @@
-import { type DeliveryServerOptions, type Resolved, deliveryOptionsFromConfig, resolveDeliveryOptions } from '@app/bus-delivery';
+import { type DeliveryServerOptions, type ResolvedDeliveryOptions, deliveryOptionsFromConfig, resolveDeliveryOptions } from '@app/bus-delivery';
 import type { AppConfig } from '@app/config';
 
 /**
@@ -44,7 +44,7 @@ export interface RedisStreamsServerOptions extends DeliveryServerOptions {
   groupStartId?: string;
 }
 
-export type ResolvedServerOptions = Resolved<RedisStreamsServerOptions>;
+export type ResolvedServerOptions = ResolvedDeliveryOptions<RedisStreamsServerOptions>;
 
 /** The Redis-only settings every app takes from its configuration. */
 function redisSettingsFromConfig(config: AppConfig) {
