@@ -1,16 +1,6 @@
+import { describeError, verdictOnFailure } from '@app/bus-delivery';
 import { type AnyEvent, EVENT_TYPES, STREAM_OF } from '@app/contracts';
-import {
-  KeyedQueue,
-  type PeriodicTask,
-  StopSignal,
-  describeError,
-  initConsumerSeries,
-  isEnvelope,
-  settlesWithin,
-  startPeriodic,
-  streamMetrics,
-  verdictOnFailure,
-} from '@app/redis-streams';
+import { KeyedQueue, type PeriodicTask, StopSignal, initConsumerSeries, isEnvelope, settlesWithin, startPeriodic, streamMetrics } from '@app/redis-streams';
 import {
   AckPolicy,
   type Consumer,

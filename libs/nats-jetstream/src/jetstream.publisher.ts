@@ -1,5 +1,6 @@
+import { RetriableError, describeError } from '@app/bus-delivery';
 import { type AnyEvent, type EventEnvelope, type EventMap, type EventType, STREAM_OF, createEnvelope } from '@app/contracts';
-import { type PublishContext, RetriableError, describeError, streamMetrics } from '@app/redis-streams';
+import { type PublishContext, streamMetrics } from '@app/redis-streams';
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { JetStreamNames, entryIdOf } from './jetstream.names.js';

@@ -1,11 +1,8 @@
-import { type AnyEvent, EVENT_TYPES, type EventType, STREAM_OF, traceCarrierOf } from '@app/contracts';
-import { traceEventHandling } from '@app/observability';
-import { RedisStreamsContext, registerStreamGroupGauges, tracedDelivery } from '@app/redis-streams';
-import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
+import { DeliveryServer } from '@app/bus-delivery';
+import { registerStreamGroupGauges } from '@app/redis-streams';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { isObservable, lastValueFrom } from 'rxjs';
 import { JetStreamAdmin } from './jetstream.admin.js';
-import { type JetStreamDelivery, JetStreamConsumer, eventTypesOf } from './jetstream.consumer.js';
+import { JetStreamConsumer, eventTypesOf } from './jetstream.consumer.js';
 import { type JetStreamServerOptions, type ResolvedJetStreamOptions, resolveJetStreamOptions } from './jetstream.options.js';
 
 /** Transport id of {@link JetStreamServer}, the transport Nest names when it runs the handlers' hooks. */
@@ -24,53 +21,23 @@ export type JetStreamStatus = 'connected' | 'disconnected' | 'reconnecting' | 'c
  * @example
  * app.connectMicroservice({ strategy: new JetStreamServer(jetStreamOptionsFromConfig(config, { group: 'payment' })) });
  */
-export class JetStreamServer extends Server<Record<never, never>, JetStreamStatus> implements CustomTransportStrategy {
+export class JetStreamServer extends DeliveryServer<JetStreamStatus, ResolvedJetStreamOptions> {
   override transportId = NATS_JETSTREAM_TRANSPORT;
-  override readonly propagatesEventHandlerErrors = true;
-  private readonly options: ResolvedJetStreamOptions;
   private consumer: JetStreamConsumer | undefined;
-  private readonly handlers = new Map<string, MessageHandler>();
-  private everyType = false;
   private stopGauges: (() => void) | undefined;
 
   constructor(options: JetStreamServerOptions) {
-    super();
-    this.options = resolveJetStreamOptions(options);
+    super('nats', resolveJetStreamOptions(options));
   }
 
-  listen(callback: (error?: unknown) => void): void {
-    this.start().then(
-      () => callback(),
-      (error: unknown) => callback(error),
-    );
-  }
-
-  /** Stops pulling, drains running handlers (up to `drainMs`) and closes the connection. */
-  async close(): Promise<void> {
-    this.stopGauges?.();
-    await this.consumer?.stop();
-    this._status$.next('closed');
-  }
-
-  on(event: never): never {
-    throw new Error(`JetStreamServer emits no events (asked for ${String(event)}): see its metrics`);
-  }
-
-  unwrap<T>(): T {
-    throw new Error('JetStreamServer does not expose its connection');
-  }
-
-  private async start(): Promise<void> {
-    this.indexHandlers();
-    const streams = this.options.streams ?? this.handledStreams();
-    if (streams.length === 0) throw new Error(`JetStreamServer(${this.options.group}): no stream to read (no @EventPattern handler for a known event type)`);
+  protected async start(): Promise<void> {
+    const streams = this.streamsToRead();
     const consumer = new JetStreamConsumer(
       { ...this.options, streams },
       {
-        // As on Redis, the audit (every type) also takes types nobody knows, to dead-letter them as poison.
-        handles: (type) => this.handlers.has(type) || (this.everyType && !Object.hasOwn(STREAM_OF, type)),
-        everyTypeOf: (stream) => this.everyType || eventTypesOf(stream).every((type) => this.handlers.has(type)),
-        typesOf: (stream) => eventTypesOf(stream).filter((type) => this.handlers.has(type)),
+        handles: (type) => this.handles(type),
+        everyTypeOf: (stream) => this.handlesEveryType || eventTypesOf(stream).every((type) => this.hasHandler(type)),
+        typesOf: (stream) => eventTypesOf(stream).filter((type) => this.hasHandler(type)),
         handle: (envelope, delivery) => this.invoke(envelope, delivery),
       },
     );
@@ -97,46 +64,9 @@ export class JetStreamServer extends Server<Record<never, never>, JetStreamStatu
     })();
   }
 
-  private indexHandlers(): void {
-    this.handlers.clear();
-    for (const type of EVENT_TYPES) {
-      const handler = this.getHandlerByPattern(type);
-      if (handler !== null) this.handlers.set(type, handler);
-    }
-    this.everyType = this.handlers.size === EVENT_TYPES.length;
-  }
-
-  private handledStreams(): string[] {
-    const patterns = [...this.messageHandlers.keys()];
-    const types = patterns.filter((pattern): pattern is EventType => Object.hasOwn(STREAM_OF, pattern));
-    const unknown = patterns.filter((pattern) => !Object.hasOwn(STREAM_OF, pattern));
-    if (unknown.length > 0) this.options.logger.warn({ patterns: unknown }, 'Patterns that are not event types are never called by this transport');
-    return [...new Set(types.map((type) => STREAM_OF[type]))];
-  }
-
-  /** Calls the handler inside Nest's processing hooks and waits for its outcome, as the Redis transport does. */
-  private invoke(envelope: AnyEvent, delivery: JetStreamDelivery): Promise<void> {
-    const handler = this.handlers.get(envelope.type);
-    if (handler === undefined) return Promise.resolve();
-    const context = new RedisStreamsContext([delivery.topic, delivery.id, delivery.attempt, this.options.group]);
-    return new Promise<void>((resolve, reject) => {
-      this.onProcessingStartHook(this.transportId, context, async () => {
-        const end = this.createProcessingEndHookRunner(context);
-        try {
-          // Continues the trace of whoever created the event (its traceContext), when tracing is on.
-          const traced = tracedDelivery('nats', delivery.topic, this.options.group, delivery.attempt, envelope);
-          await traceEventHandling(envelope, traceCarrierOf(envelope), traced, async () => {
-            const result: unknown = await handler(envelope, context);
-            if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-          });
-          resolve();
-        } catch (error) {
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- handlers fail with anything; the error policy judges it
-          reject(error);
-        } finally {
-          end();
-        }
-      });
-    });
+  /** Stops pulling, drains running handlers (up to `drainMs`) and closes the connection. */
+  protected async stop(): Promise<void> {
+    this.stopGauges?.();
+    await this.consumer?.stop();
   }
 }

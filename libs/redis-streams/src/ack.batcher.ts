@@ -1,5 +1,5 @@
+import type { StreamsLogger } from '@app/bus-delivery';
 import type { Redis } from 'ioredis';
-import type { StreamsLogger } from './redis-streams.options.js';
 
 /** How long an acknowledgement nobody waits for may wait for company. */
 const LATER_MS = 100;

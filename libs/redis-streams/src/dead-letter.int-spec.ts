@@ -1,7 +1,7 @@
+import { PermanentError, RetriableError } from '@app/bus-delivery';
 import { eventually, testConfig } from '@app/testing';
 import { register } from 'prom-client';
 import { throwError } from 'rxjs';
-import { PermanentError, RetriableError } from './delivery.errors.js';
 import { PlainOrderCreatedHandler, StreamsTestScope } from '../test/streams.test-kit.js';
 
 async function deadLetterCount(group: string): Promise<number> {

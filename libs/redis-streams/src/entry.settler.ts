@@ -1,9 +1,9 @@
+import { describeError, verdictOnFailure } from '@app/bus-delivery';
 import { type AnyEvent, payloadProblems } from '@app/contracts';
 import { withCorrelation } from '@app/observability';
 import type { Redis } from 'ioredis';
 import type { AckBatcher } from './ack.batcher.js';
 import { type DeadLetter, writeDeadLetter } from './dead-letter.writer.js';
-import { describeError, verdictOnFailure } from './delivery.policy.js';
 import type { StreamMetrics } from './redis-streams.metrics.js';
 import type { ResolvedServerOptions } from './redis-streams.options.js';
 import type { DecodedEntry } from './stream-entry.codec.js';

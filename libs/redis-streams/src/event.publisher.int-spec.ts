@@ -1,3 +1,4 @@
+import { RetriableError } from '@app/bus-delivery';
 import { ConfigModule } from '@app/config';
 import { type EventEnvelope, STREAMS, createEnvelope } from '@app/contracts';
 import { testConfig } from '@app/testing';
@@ -5,7 +6,6 @@ import { Test } from '@nestjs/testing';
 import { register } from 'prom-client';
 import { StreamsTestScope, orderCreatedPayload } from '../test/streams.test-kit.js';
 import { Redis } from 'ioredis';
-import { RetriableError } from './delivery.errors.js';
 import { EventPublisher } from './event.publisher.js';
 import { OnEvent } from './on-event.decorator.js';
 import { RedisStreamsModule } from './redis-streams.module.js';

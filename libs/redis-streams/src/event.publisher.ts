@@ -1,12 +1,10 @@
+import { RetriableError, type StreamsLogger, describeError } from '@app/bus-delivery';
 import { type AnyEvent, type EventEnvelope, type EventMap, type EventType, STREAM_OF, createEnvelope } from '@app/contracts';
 import { createLogger } from '@app/observability';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { RetriableError } from './delivery.errors.js';
-import { describeError } from './delivery.policy.js';
 import { closeConnection, createRedisConnection } from './redis.connection.js';
 import { streamMetrics } from './redis-streams.metrics.js';
-import type { StreamsLogger } from './redis-streams.options.js';
 import { encodeEnvelope } from './stream-entry.codec.js';
 
 export interface EventPublisherOptions {

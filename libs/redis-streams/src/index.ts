@@ -1,8 +1,15 @@
-export { RedisStreamsServer, REDIS_STREAMS_TRANSPORT, type RedisStreamsStatus, tracedDelivery } from './redis-streams.server.js';
-export { type RedisStreamsServerOptions, type TrimPolicy, type StreamsLogger, serverOptionsFromConfig } from './redis-streams.options.js';
-export { RedisStreamsContext } from './redis-streams.context.js';
-export { RetriableError, PermanentError } from './delivery.errors.js';
-export { type DeliveryPolicy, type FailureVerdict, verdictOnFailure } from './delivery.policy.js';
+export { RedisStreamsServer, REDIS_STREAMS_TRANSPORT, type RedisStreamsStatus } from './redis-streams.server.js';
+export { type RedisStreamsServerOptions, type TrimPolicy, serverOptionsFromConfig } from './redis-streams.options.js';
+// The handlers' delivery contract, shared with the NATS JetStream transport: apps keep importing it with the decorators.
+export {
+  RedisStreamsContext,
+  RetriableError,
+  PermanentError,
+  type DeliveryPolicy,
+  type FailureVerdict,
+  type StreamsLogger,
+  verdictOnFailure,
+} from '@app/bus-delivery';
 export { OnEvent, OnAnyEvent, type EventHandlerOf, type AnyEventHandler } from './on-event.decorator.js';
 export { EventPublisher, type EventPublisherOptions, type PublishContext } from './event.publisher.js';
 export { RedisStreamsModule, type RedisStreamsModuleOptions } from './redis-streams.module.js';
@@ -13,7 +20,6 @@ export { type GroupGaugeSource, registerStreamGroupGauges } from './stream-group
 export { trimStream } from './stream.trimmer.js';
 export { type StoredDeadLetter, listDeadLetters, redriveDeadLetter, redriveAllDeadLetters } from './dead-letter.redrive.js';
 // Bus-neutral parts the NATS JetStream transport shares with this one.
-export { describeError } from './delivery.policy.js';
 export { isEnvelope } from './stream-entry.codec.js';
 export { KeyedQueue } from './keyed.queue.js';
 export { type PeriodicTask, startPeriodic, settlesWithin } from './periodic.task.js';

@@ -1,10 +1,10 @@
+import type { RedisStreamsContext } from '@app/bus-delivery';
 import { type AnyEvent, EVENT_TYPES, STREAMS, createEnvelope } from '@app/contracts';
 import { eventually, testConfig } from '@app/testing';
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { BEHAVIOR, StreamsTestScope } from '../test/streams.test-kit.js';
 import { OnAnyEvent } from './on-event.decorator.js';
-import type { RedisStreamsContext } from './redis-streams.context.js';
 
 @Controller()
 class EveryEventHandler {

@@ -1,9 +1,9 @@
+import { RetriableError } from '@app/bus-delivery';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventually, testConfig } from '@app/testing';
 import type { Redis } from 'ioredis';
 import { StreamsTestScope, gate } from '../test/streams.test-kit.js';
-import { RetriableError } from './delivery.errors.js';
 
 /** The id of the client connected under `name`, from CLIENT LIST. */
 async function clientIdByName(redis: Redis, name: string): Promise<string | undefined> {

@@ -1,5 +1,5 @@
+import type { StreamsLogger } from '@app/bus-delivery';
 import type { Redis } from 'ioredis';
-import type { StreamsLogger } from './redis-streams.options.js';
 import type { Delivery, RawEntry } from './stream.delivery.js';
 
 /**

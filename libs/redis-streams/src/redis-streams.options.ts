@@ -1,15 +1,5 @@
-import { hostname } from 'node:os';
-import { type AppConfig, EnvSchema } from '@app/config';
-import { createLogger } from '@app/observability';
-import type { DeliveryPolicy } from './delivery.policy.js';
-
-/** The subset of a pino logger the transport writes to; `createLogger` from `@app/observability` fits. */
-export interface StreamsLogger {
-  debug(details: object, message: string): void;
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
+import { type DeliveryServerOptions, type ResolvedDeliveryOptions, deliveryOptionsFromConfig, resolveDeliveryOptions } from '@app/bus-delivery';
+import type { AppConfig } from '@app/config';
 
 /**
  * How streams are trimmed. Trimming keeps at least `maxLen` recent entries and never removes an
@@ -27,88 +17,47 @@ export interface TrimPolicy {
 }
 
 /**
- * Options of {@link RedisStreamsServer}. Only `url` and `group` are required; the others default to
- * the configuration's defaults (`libs/config`), the one place they are written.
+ * Options of {@link RedisStreamsServer}: the shared ones of both transports (`DeliveryServerOptions`)
+ * and those only Redis has. Only `url` and `group` are required; the others default to the
+ * configuration's defaults (`libs/config`), the one place they are written.
  */
-export interface RedisStreamsServerOptions extends Partial<DeliveryPolicy> {
+export interface RedisStreamsServerOptions extends DeliveryServerOptions {
   /** `redis://host:port[/db]`. */
   url: string;
   /** Prepended to every stream name (and so to the dead-letter streams). */
   keyPrefix?: string;
-  /** The consumer group: one per consuming app, so every app sees every event. */
-  group: string;
-  /** This instance inside the group; instances of one app compete for entries. Default `hostname-pid`. */
-  consumer?: string;
-  /** Streams to read, without prefix. Default: the streams of the event types that have handlers. */
-  streams?: readonly string[];
-  /** Entries asked for per read. */
-  batchSize?: number;
-  /** Entries read but not yet settled (running or queued behind their correlation id). */
-  maxInFlight?: number;
-  /** How long one read blocks waiting for new entries. */
-  blockMs?: number;
   /**
    * How long to wait after a read that returned fewer entries than asked for, so that the next read
    * finds several entries instead of one (each read is a round trip, paid by every group). It adds
    * at most this much latency to an entry published during the wait.
    */
   readPauseMs?: number;
-  /**
-   * `correlation` (default): entries with the same `correlationId` are handled one after the other
-   * in stream order, as saga steps need. `none`: every entry in flight is handed over at once, for
-   * writers that batch and put each batch back in stream order themselves (see `compareEntryIds`).
-   */
-  ordering?: 'correlation' | 'none';
-  /**
-   * An entry of another consumer pending this long without progress is claimed: its consumer died.
-   * A consumer with nothing pending, idle this long (and at least two read blocks), is removed.
-   */
-  claimIdleMs?: number;
-  /** How often pending entries are claimed. */
+  /** How often pending entries are claimed; a consumer with nothing pending, idle `claimIdleMs` (and at least two read blocks), is removed. */
   claimIntervalMs?: number;
   /** `false` disables trimming. */
   trim?: TrimPolicy | false;
-  /** How long `close()` waits for running handlers. */
-  drainMs?: number;
   /**
    * Where a newly created group starts. Default `0`: a group created after events were published
    * (a worker deployed or started late) still handles the history the stream retains, instead of
    * silently missing it; handlers are idempotent, so replaying retained history is safe.
    */
   groupStartId?: string;
-  logger?: StreamsLogger;
 }
 
-export type ResolvedServerOptions = Required<Omit<RedisStreamsServerOptions, 'streams'>> & Pick<RedisStreamsServerOptions, 'streams'>;
+export type ResolvedServerOptions = ResolvedDeliveryOptions<RedisStreamsServerOptions>;
 
-/** The settings every app takes from its configuration, by name. */
-function configuredSettings(config: AppConfig) {
+/** The Redis-only settings every app takes from its configuration. */
+function redisSettingsFromConfig(config: AppConfig) {
   return {
-    batchSize: config.STREAM_BATCH_SIZE,
-    maxInFlight: config.STREAM_MAX_IN_FLIGHT,
-    blockMs: config.STREAM_BLOCK_MS,
     readPauseMs: config.STREAM_READ_PAUSE_MS,
-    maxAttempts: config.STREAM_MAX_ATTEMPTS,
-    retryDelayMs: config.STREAM_RETRY_DELAY_MS,
-    maxRetryDelayMs: config.STREAM_RETRY_MAX_DELAY_MS,
-    claimIdleMs: config.STREAM_CLAIM_IDLE_MS,
     claimIntervalMs: config.STREAM_CLAIM_INTERVAL_MS,
     trim: config.STREAM_TRIM_INTERVAL_MS > 0 ? { maxLen: config.STREAM_MAXLEN, intervalMs: config.STREAM_TRIM_INTERVAL_MS } : (false as const),
-    drainMs: config.SHUTDOWN_DRAIN_MS,
   } satisfies Partial<RedisStreamsServerOptions>;
 }
 
 /** Fills in the defaults of {@link RedisStreamsServerOptions}: the configuration's own, then the transport's. */
 export function resolveServerOptions(options: RedisStreamsServerOptions): ResolvedServerOptions {
-  return {
-    keyPrefix: '',
-    consumer: `${hostname()}-${process.pid}`,
-    ...configuredSettings(new EnvSchema()),
-    ordering: 'correlation',
-    groupStartId: '0',
-    ...withoutUndefined(options),
-    logger: options.logger ?? createLogger('redis-streams', 'info'),
-  };
+  return resolveDeliveryOptions(options, (defaults) => ({ keyPrefix: '', groupStartId: '0', ...redisSettingsFromConfig(defaults) }), 'redis-streams');
 }
 
 /**
@@ -119,16 +68,5 @@ export function serverOptionsFromConfig(
   config: AppConfig,
   options: Pick<RedisStreamsServerOptions, 'group'> & Partial<RedisStreamsServerOptions>,
 ): RedisStreamsServerOptions {
-  return {
-    url: config.REDIS_URL,
-    keyPrefix: config.REDIS_KEY_PREFIX,
-    ...configuredSettings(config),
-    ...withoutUndefined(options),
-    ...(config.CONSUMER_GROUP !== '' && { group: config.CONSUMER_GROUP }),
-    ...(config.CONSUMER_NAME !== '' && { consumer: config.CONSUMER_NAME }),
-  };
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  return deliveryOptionsFromConfig(config, { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, ...redisSettingsFromConfig(config) }, options);
 }

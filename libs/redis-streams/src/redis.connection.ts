@@ -1,6 +1,6 @@
+import type { StreamsLogger } from '@app/bus-delivery';
 import { Redis, type RedisOptions } from 'ioredis';
 import { settlesWithin } from './periodic.task.js';
-import type { StreamsLogger } from './redis-streams.options.js';
 
 /**
  * A connection named after its role (visible in `CLIENT LIST`, which is how operators and tests find

@@ -1,3 +1,4 @@
+import { RedisStreamsContext } from '@app/bus-delivery';
 import type { AppConfig } from '@app/config';
 import { type EventEnvelope, STREAMS, createEnvelope } from '@app/contracts';
 import { createLogger } from '@app/observability';
@@ -8,7 +9,6 @@ import { Redis } from 'ioredis';
 import type { Observable } from 'rxjs';
 import { EventPublisher } from '../src/event.publisher.js';
 import { OnEvent } from '../src/on-event.decorator.js';
-import { RedisStreamsContext } from '../src/redis-streams.context.js';
 import { type RedisStreamsServerOptions, serverOptionsFromConfig } from '../src/redis-streams.options.js';
 import { RedisStreamsServer } from '../src/redis-streams.server.js';
 import { flatToRecord } from '../src/stream-group.stats.js';

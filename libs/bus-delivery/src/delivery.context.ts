@@ -4,6 +4,8 @@ type ContextArgs = [topic: string, entryId: string, attempt: number, group: stri
 
 /**
  * What a handler can learn about the delivery it is handling, with `@Ctx() context: RedisStreamsContext`.
+ * Both transports hand it (the name is the first bus's); on NATS the topic is the stream as `STREAMS`
+ * names it and the entry id is the message's `<ms>-<seq>`.
  */
 export class RedisStreamsContext extends BaseRpcContext<ContextArgs> {
   /** The stream name, without key prefix. */
