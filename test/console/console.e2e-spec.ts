@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { STREAMS, createEnvelope } from '@app/contracts';
 import { BOOT_TIMEOUT_MS, ROOT, TEST_API_KEY, eventually } from '@app/testing';
 import { Browser, CHROMIUM } from './browser.js';
 import { ConsoleSystem } from './console.system.js';
@@ -95,6 +96,34 @@ describe('the web console in a real browser, against the running system', () => 
     await page.waitForSelector('pre.mermaid svg', { timeout: STEP_MS });
     expect(await page.locator('pre.mermaid svg .node.taken').count()).toBe(11);
     await screenshot('checkout-orchestrated');
+  }, 60_000);
+
+  it('links a checkout to each trace its events carry, and to none when they carry none or a garbled one', async () => {
+    await startCheckout({ 'MUG-1': 1 }, 'tok_visa', 'orchestrated');
+    await finalDetail();
+    // Tracing is off in this system: its events carry no context.
+    expect(await page.locator('#checkout-detail a.trace').count()).toBe(0);
+
+    const checkoutId = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1)!);
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const outcome = (traceparent: string) => ({
+      ...createEnvelope(
+        'CheckoutSucceeded',
+        { checkoutId, clientId: 'console-trace', orderId: 'o-trace', totalCents: 1_200 },
+        { correlationId: checkoutId, producer: 'saga-orchestrator' },
+      ),
+      traceContext: { traceparent },
+    });
+    await system.storeEvents(
+      [outcome('00-not-a-trace-01'), outcome(`00-${traceId}-b7ad6b7169203331-01`), outcome(`00-${traceId}-00f067aa0ba902b7-01`)].map((event) => ({
+        stream: STREAMS.checkout,
+        event,
+      })),
+    );
+    await open(new URL(page.url()).pathname);
+    await finalDetail();
+    const links = await page.locator('#checkout-detail a.trace').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+    expect(links).toEqual([[`Trace ${traceId.slice(0, 8)}`, `http://localhost:16686/trace/${traceId}`]]);
   }, 60_000);
 
   it('starts a choreographed checkout whose card is declined and follows it to FAILED, its compensations and chain of events shown', async () => {

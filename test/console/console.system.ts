@@ -1,3 +1,6 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '@app/database';
+import { EVENT_STORE_DATABASE, type IncomingEvent, appendEvents } from '@app/event-store';
 import { Choreography, Participants, ServiceProcess, TEST_API_KEY, type TestDatabase, createTestDatabase, testConfig } from '@app/testing';
 
 /** Quick to give up on a participant that is down, so that a test parks a saga or dead-letters an event in seconds. */
@@ -12,7 +15,7 @@ export class ConsoleSystem {
     readonly participants: Participants,
     readonly choreography: Choreography,
     readonly apps: ReadonlyMap<string, ServiceProcess>,
-    private readonly databases: TestDatabase[],
+    private readonly databases: { saga: TestDatabase; store: TestDatabase },
   ) {}
 
   static async start(): Promise<ConsoleSystem> {
@@ -52,17 +55,28 @@ export class ConsoleSystem {
         CHOREOGRAPHY_METRICS_URL: urlOf('cqrs-projection-worker'),
       }),
     );
-    return new ConsoleSystem(participants, choreography, apps, [saga, store]);
+    return new ConsoleSystem(participants, choreography, apps, { saga, store });
   }
 
   get consoleUrl(): string {
     return this.apps.get('console')!.url;
   }
 
+  /** Stores events in the event store as the audit worker records what it reads (events of a traced system, say). */
+  async storeEvents(events: readonly IncomingEvent[]): Promise<void> {
+    const config = testConfig({ EVENT_STORE_DATABASE_URL: this.databases.store.url });
+    const db = await new DataSource(dataSourceOptions(EVENT_STORE_DATABASE, config)).initialize();
+    try {
+      await appendEvents(db, events);
+    } finally {
+      await db.destroy();
+    }
+  }
+
   async stop(): Promise<void> {
     await Promise.all([...this.apps.values()].map((app) => app.stop()));
     await this.choreography.stop();
     await this.participants.stop();
-    await Promise.all(this.databases.map((db) => db.drop()));
+    await Promise.all(Object.values(this.databases).map((db) => db.drop()));
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
+import pg from 'pg';
 import request from 'supertest';
 import { createEnvelope } from '@app/contracts';
 import {
@@ -45,6 +46,7 @@ describe('tracing: one trace per checkout, in both styles', () => {
   let choreography: Choreography;
   let orchestrator: ServiceProcess;
   let checkout: ServiceProcess;
+  let sagaSql: pg.Pool;
   const databases: TestDatabase[] = [];
 
   /**
@@ -72,6 +74,7 @@ describe('tracing: one trace per checkout, in both styles', () => {
     await participants.product('TRACE-1', 100, 1_000);
     const [sagaDb, checkoutDb] = await Promise.all([createTestDatabase('tracing_saga'), createTestDatabase('tracing_checkout')]);
     databases.push(sagaDb, checkoutDb);
+    sagaSql = new pg.Pool({ connectionString: sagaDb.url, options: '-c search_path=saga', max: 1 });
     const env = {
       API_KEYS: TEST_API_KEY,
       INTERNAL_API_KEY: TEST_API_KEY,
@@ -92,7 +95,7 @@ describe('tracing: one trace per checkout, in both styles', () => {
   }, 3 * BOOT_TIMEOUT_MS);
 
   afterAll(async () => {
-    await Promise.all([orchestrator?.stop(), checkout?.stop()]);
+    await Promise.all([orchestrator?.stop(), checkout?.stop(), sagaSql?.end()]);
     await choreography?.stop();
     await participants?.stop();
     await Promise.all(databases.map((db) => db.drop()));
@@ -262,6 +265,69 @@ describe('tracing: one trace per checkout, in both styles', () => {
         const transitions = compensation.events.map((e) => `${e.attributes['saga.from']}>${e.attributes['saga.to']}`);
         expect(transitions).toEqual(['COMPENSATION_EN_COURS>SAGA_ANNULEE']);
       });
+    });
+
+    it('keeps one trace when the orchestrator is killed mid-saga and a new one resumes it', async () => {
+      const key = `trace-crash-${randomUUID()}`;
+      // Payments frozen: the saga waits in its payment step, its earlier steps done and their spans exported.
+      participants.payments.pause();
+      let saga: { id: string; checkout_id: string };
+      let answered: Promise<unknown>;
+      try {
+        answered = start('tok_visa')
+          .set('Idempotency-Key', key)
+          .then(
+            () => undefined,
+            () => undefined,
+          );
+        saga = await eventually(async () => {
+          const { rows } = await sagaSql.query<{ id: string; checkout_id: string; state: string }>(
+            'SELECT id, checkout_id, state FROM sagas WHERE idempotency_key = $1',
+            [key],
+          );
+          expect(rows[0]?.state).toBe('AUTORISATION_PAIEMENT');
+          return rows[0]!;
+        });
+        await eventually(() => expect(receiver.withAttribute('checkout.id', saga.checkout_id).map((s) => s.name)).toContain('step order'), SPANS_TIMEOUT);
+        // Its request's span and its payment step's die with it, never exported.
+        await orchestrator.kill();
+      } finally {
+        participants.payments.resume();
+      }
+      const killedAt = BigInt(Date.now()) * 1_000_000n;
+      await answered;
+
+      await orchestrator.restart();
+      const status = await eventually(
+        async () => {
+          const body = (await request(orchestrator.url).get(`/api/saga/${saga.id}/status`).set('X-API-Key', TEST_API_KEY).expect(200)).body as {
+            state: string;
+            terminal: boolean;
+          };
+          expect(body.terminal).toBe(true);
+          return body;
+        },
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
+      expect(status.state).toBe('SAGA_TERMINEE');
+
+      await eventually(() => {
+        const spans = receiver
+          .withAttribute('checkout.id', saga.checkout_id)
+          .filter((s) => s.service === 'saga-orchestrator')
+          .sort((a, b) => Number(a.startNs - b.startNs));
+        const before = spans.filter((s) => s.endNs < killedAt);
+        const after = spans.filter((s) => s.startNs > killedAt);
+        expect(before.map((s) => s.name)).toEqual(['step stock', 'step stock', 'step order']);
+        expect(after.map((s) => s.name)).toEqual(expect.arrayContaining(['saga', 'step payment', 'step confirmation']));
+        expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
+        const trace = new ReceivedTrace(receiver.trace(spans[0]!.traceId));
+        const resume = trace.one('saga resume', 'saga-orchestrator');
+        expect(resume.attributes).toMatchObject({ 'saga.resumed_by': 'recovery', 'saga.attempt': 2, 'saga.id': saga.id });
+        // The resumed run's parent is the request that created the saga, as the first process's availability check was.
+        expect(resume.parentSpanId).toBe(before[0]!.parentSpanId);
+        for (const step of after.filter((s) => s.name.startsWith('step '))) expect(trace.isAncestor(resume, step)).toBe(true);
+      }, SPANS_TIMEOUT);
     });
   });
 });

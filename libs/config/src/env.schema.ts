@@ -90,6 +90,10 @@ export class EnvSchema {
   @IsUrl(httpUrl) CHOREOGRAPHY_METRICS_URL = 'http://127.0.0.1:9108';
   /** Signs the console's session cookie (at least 32 characters); empty: a random secret per start, which signs everyone out on restart. */
   @IsString() CONSOLE_SESSION_SECRET = '';
+  /** The traces UI (Jaeger) a person's browser reaches: a checkout's page links to `<url>/trace/<traceId>`. Empty: no link. */
+  @IsUrl(httpUrl, { message: 'CONSOLE_TRACES_URL must be an http(s) URL, or empty' })
+  @ValidateIf((env: EnvSchema) => env.CONSOLE_TRACES_URL !== '')
+  CONSOLE_TRACES_URL = 'http://localhost:16686';
 
   /** Orders whose total exceeds this are refused by the orders service (422). */
   @Transform(toInt) @IsInt() @Min(1) ORDER_MAX_TOTAL_CENTS = 1_000_000;

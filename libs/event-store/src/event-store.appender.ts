@@ -80,13 +80,17 @@ async function insertEvents(tx: EntityManager, items: readonly IncomingEvent[]):
       checkout_id: checkoutIdOf(event),
       producer: event.producer,
       payload: event.payload,
+      // As it arrived, even garbled: readers of it are lenient (`traceCarrierOf`).
+      trace_context: event.traceContext ?? null,
     };
   });
   await tx.query(
-    `INSERT INTO events (global_position, event_id, stream, stream_position, type, schema_version, occurred_at, correlation_id, causation_id, checkout_id, producer, payload)
-     SELECT global_position, event_id, stream, stream_position, type, schema_version, occurred_at, correlation_id, causation_id, checkout_id, producer, payload
+    `INSERT INTO events (global_position, event_id, stream, stream_position, type, schema_version, occurred_at, correlation_id, causation_id, checkout_id, producer, payload,
+       trace_context)
+     SELECT global_position, event_id, stream, stream_position, type, schema_version, occurred_at, correlation_id, causation_id, checkout_id, producer, payload,
+       trace_context
      FROM jsonb_to_recordset($1::jsonb) AS r(global_position bigint, event_id text, stream text, stream_position bigint, type text, schema_version integer,
-       occurred_at timestamptz, correlation_id text, causation_id text, checkout_id text, producer text, payload jsonb)`,
+       occurred_at timestamptz, correlation_id text, causation_id text, checkout_id text, producer text, payload jsonb, trace_context jsonb)`,
     [JSON.stringify(rows)],
   );
 }

@@ -4,6 +4,7 @@ import { CreateEventStore1732360000000 } from './migrations/1732360000000-create
 import { CreateReadModels1732360001000 } from './migrations/1732360001000-create-read-models.js';
 import { ClientOrders1732360002000 } from './migrations/1732360002000-client-orders.js';
 import { CreateParcelView1797000000000 } from './migrations/1797000000000-create-parcel-view.js';
+import { StoreEventTraceContext1797000004000 } from './migrations/1797000004000-store-event-trace-context.js';
 
 /**
  * The durable event store and the read models projected from it: written by the audit and
@@ -13,5 +14,11 @@ export const EVENT_STORE_DATABASE: DatabaseOptions = {
   url: (config: AppConfig) => config.EVENT_STORE_DATABASE_URL,
   schema: 'event_store',
   entities: [],
-  migrations: [CreateEventStore1732360000000, CreateReadModels1732360001000, ClientOrders1732360002000, CreateParcelView1797000000000],
+  migrations: [
+    CreateEventStore1732360000000,
+    CreateReadModels1732360001000,
+    ClientOrders1732360002000,
+    CreateParcelView1797000000000,
+    StoreEventTraceContext1797000004000,
+  ],
 };

@@ -125,4 +125,17 @@ describe('event store and read models (PostgreSQL)', () => {
     expect(all.map((s) => s.globalPosition)).toEqual(all.map((_, i) => i + 1));
     expect((await readStream(db, 'rollback', 0, 100)).map((s) => [s.streamPosition, s.event.eventId])).toEqual(good.map((e, i) => [i + 1, e.eventId]));
   });
+
+  it('keeps the trace context each event arrived with, as it arrived, and gives none to an event that had none', async () => {
+    const [initiated, ordered, ended] = checkout(900, 'dora', true);
+    const traced = { ...initiated!, traceContext: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'vendor=1' } };
+    const garbled = { ...ordered!, traceContext: 42 } as unknown as AnyEvent;
+    await appendEvents(
+      db,
+      [traced, garbled, ended!].map((event) => ({ stream: STREAMS.checkout, event })),
+    );
+    const stored = (await eventsOfCheckout(db, 'c900')).map((s) => s.event);
+    expect(stored).toEqual([traced, garbled, ended]);
+    expect(stored[2]).not.toHaveProperty('traceContext');
+  });
 });

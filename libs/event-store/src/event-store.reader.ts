@@ -23,10 +23,11 @@ interface EventRow {
   causation_id: string | null;
   producer: string;
   payload: unknown;
+  trace_context: unknown;
 }
 
 const COLUMNS =
-  'global_position, event_id, stream, stream_position, type, schema_version, occurred_at, recorded_at, correlation_id, causation_id, producer, payload';
+  'global_position, event_id, stream, stream_position, type, schema_version, occurred_at, recorded_at, correlation_id, causation_id, producer, payload, trace_context';
 
 function toStored(row: EventRow): StoredEvent {
   return {
@@ -43,6 +44,7 @@ function toStored(row: EventRow): StoredEvent {
       causationId: row.causation_id,
       producer: row.producer,
       payload: row.payload,
+      ...(row.trace_context !== null && { traceContext: row.trace_context }),
     } as AnyEvent,
   };
 }

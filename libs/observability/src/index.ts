@@ -12,6 +12,7 @@ export {
   currentTraceId,
   currentTraceIds,
   inSpan,
+  inSpanFrom,
   recordOutcome,
   recordTransition,
   traceEventHandling,

@@ -30,7 +30,12 @@ describe('checkout projection, choreographed', () => {
       event('StockReleased', { ...ref, failedStep: 'payment', code: 'PAYMENTS.CARD_DECLINED', reason: 'declined' }),
       event('CheckoutFailed', { ...ref, failedStep: 'payment', code: 'PAYMENTS.CARD_DECLINED', reason: 'declined' }),
     ]);
-    expect(failed).toMatchObject({ status: 'FAILED', failedStep: 'payment', code: 'PAYMENTS.CARD_DECLINED', compensations: ['OrderCancelled', 'StockReleased'] });
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      failedStep: 'payment',
+      code: 'PAYMENTS.CARD_DECLINED',
+      compensations: ['OrderCancelled', 'StockReleased'],
+    });
   });
 
   it('never reopens a terminal checkout on a late or redelivered event', () => {
@@ -52,10 +57,18 @@ describe('checkout projection, choreographed', () => {
 
 describe('checkout projection, orchestrated', () => {
   const t = (from: SagaState, to: SagaState, extra = {}) =>
-    event('SagaTransitioned', { sagaId: 's1', checkoutId: 'c1', clientId: 'alice', from, to, terminal: ['SAGA_TERMINEE', 'SAGA_ANNULEE'].includes(to), ...extra }, 's1');
+    event(
+      'SagaTransitioned',
+      { sagaId: 's1', checkoutId: 'c1', clientId: 'alice', from, to, terminal: ['SAGA_TERMINEE', 'SAGA_ANNULEE'].includes(to), ...extra },
+      's1',
+    );
 
   it('follows the saga states to SUCCEEDED', () => {
-    const view = fold([t('EN_ATTENTE', 'VERIFICATION_STOCK'), t('COMMANDE_CREEE', 'AUTORISATION_PAIEMENT', { orderId: 'o9' }), t('CONFIRMATION_COMMANDE', 'SAGA_TERMINEE', { orderId: 'o9', totalCents: 700 })]);
+    const view = fold([
+      t('EN_ATTENTE', 'VERIFICATION_STOCK'),
+      t('COMMANDE_CREEE', 'AUTORISATION_PAIEMENT', { orderId: 'o9' }),
+      t('CONFIRMATION_COMMANDE', 'SAGA_TERMINEE', { orderId: 'o9', totalCents: 700 }),
+    ]);
     expect(view).toMatchObject({ style: 'orchestrated', status: 'SUCCEEDED', sagaId: 's1', sagaState: 'SAGA_TERMINEE', orderId: 'o9', totalCents: 700 });
   });
 
@@ -96,7 +109,9 @@ describe('checkout projection, orchestrated', () => {
 
     it('turns FAILED when an operator compensates a saga that had succeeded, as SAGA_ANNULEE does', () => {
       expect(fold([succeeded, failed])).toMatchObject({ status: 'FAILED', sagaState: 'SAGA_ANNULEE', code: 'SAGA.FORCED' });
-      expect(fold([t('CONFIRMATION_COMMANDE', 'SAGA_TERMINEE', { orderId: 'o9', totalCents: 700 }), succeeded, t('SAGA_TERMINEE', 'SAGA_ANNULEE')])).toMatchObject({
+      expect(
+        fold([t('CONFIRMATION_COMMANDE', 'SAGA_TERMINEE', { orderId: 'o9', totalCents: 700 }), succeeded, t('SAGA_TERMINEE', 'SAGA_ANNULEE')]),
+      ).toMatchObject({
         status: 'FAILED',
       });
     });
@@ -105,5 +120,17 @@ describe('checkout projection, orchestrated', () => {
   it('replays with a timeline showing each transition', () => {
     const { timeline } = replayCheckout([t('EN_ATTENTE', 'VERIFICATION_STOCK'), t('VERIFICATION_STOCK', 'STOCK_VERIFIE')]);
     expect(timeline.map((e) => e.transition)).toEqual(['EN_ATTENTE -> VERIFICATION_STOCK', 'VERIFICATION_STOCK -> STOCK_VERIFIE']);
+  });
+
+  it('replays with the traceparent each event carried as a string, and none from a mistyped or absent context', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const [traced, mistyped, bare] = [t('EN_ATTENTE', 'VERIFICATION_STOCK'), t('VERIFICATION_STOCK', 'STOCK_VERIFIE'), t('STOCK_VERIFIE', 'RESERVATION_STOCK')];
+    const { timeline } = replayCheckout([
+      { ...traced, traceContext: { traceparent } },
+      { ...mistyped, traceContext: { traceparent: 42 } } as unknown as AnyEvent,
+      bare,
+    ]);
+    expect(timeline.map((e) => e.traceparent)).toEqual([traceparent, undefined, undefined]);
+    expect(timeline[2]).not.toHaveProperty('traceparent');
   });
 });

@@ -1,4 +1,4 @@
-import type { AnyEvent } from '@app/contracts';
+import { type AnyEvent, traceCarrierOf } from '@app/contracts';
 import { type CheckoutView, evolveCheckout } from './checkout.projection.js';
 
 export interface TimelineEntry {
@@ -12,6 +12,8 @@ export interface TimelineEntry {
   transition?: string;
   code?: string;
   reason?: string;
+  /** The W3C `traceparent` the event carried, when it carried one as a string (tracing was on); not checked further. */
+  traceparent?: string;
 }
 
 export interface CheckoutReplay {
@@ -21,6 +23,7 @@ export interface CheckoutReplay {
 
 function timelineEntry(event: AnyEvent): TimelineEntry {
   const payload = event.payload as { code?: string; reason?: string };
+  const { traceparent } = traceCarrierOf(event);
   return {
     at: event.occurredAt,
     type: event.type,
@@ -30,6 +33,7 @@ function timelineEntry(event: AnyEvent): TimelineEntry {
     ...(event.type === 'SagaTransitioned' ? { transition: `${event.payload.from} -> ${event.payload.to}` } : {}),
     ...(payload.code !== undefined ? { code: payload.code } : {}),
     ...(payload.reason !== undefined ? { reason: payload.reason } : {}),
+    ...(traceparent !== undefined && { traceparent }),
   };
 }
 

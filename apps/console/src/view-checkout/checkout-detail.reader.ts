@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SAGA_WORKERS } from '@app/choreography';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { type EventType, STREAMS, STREAM_OF } from '@app/contracts';
 import type { CheckoutReplay, TimelineEntry } from '@app/projections';
 import { BackendClient, BackendError } from '../backend/backend.client.js';
 import type { CheckoutStatus, SagaStatus, StreamSummary } from '../backend/backend.views.js';
 import { type ChainLink, type SagaMachine, chainDiagram, eventChain, machineDiagram } from './checkout-diagrams.js';
 import { type GanttBar, choreographedGantt, orchestratedGantt } from './checkout-gantt.js';
+import { type TraceLink, traceLinksOf } from './checkout-traces.js';
 import type { CheckoutStyle } from './checkout.params.js';
 
 const CHECKOUT_STREAM = 'ecommerce.checkout.events';
@@ -35,6 +37,8 @@ export interface CheckoutDetail {
   events: number;
   /** The parcel's life after a success (ParcelRegistered, ParcelShipped...), in order. */
   parcel: TimelineEntry[];
+  /** The traces its events belong to, when they were traced and the console knows a traces UI. */
+  traces: TraceLink[];
 }
 
 /** Reads a checkout from the apps that know it: its status, its replay from the event store, the machine or the bus. */
@@ -42,7 +46,10 @@ export interface CheckoutDetail {
 export class CheckoutDetailReader {
   private machine: SagaMachine | undefined;
 
-  constructor(private readonly backend: BackendClient) {}
+  constructor(
+    private readonly backend: BackendClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async read(style: CheckoutStyle, id: string, apiKey: string): Promise<CheckoutDetail> {
     return style === 'orchestrated' ? this.orchestrated(id, apiKey) : this.choreographed(id, apiKey);
@@ -80,6 +87,7 @@ export class CheckoutDetailReader {
       ...(replay.note !== undefined && { timelineNote: replay.note }),
       events: replay.timeline.length + replay.parcel.length,
       parcel: replay.parcel,
+      traces: traceLinksOf([...replay.timeline, ...replay.parcel], this.config.CONSOLE_TRACES_URL),
     };
   }
 
@@ -106,6 +114,7 @@ export class CheckoutDetailReader {
       ...(replay.note !== undefined && { timelineNote: replay.note }),
       events: replay.timeline.length + replay.parcel.length,
       parcel: replay.parcel,
+      traces: traceLinksOf([...replay.timeline, ...replay.parcel], this.config.CONSOLE_TRACES_URL),
     };
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { CompensateSagaHandler } from '../compensate-saga/compensate-saga.handler.js';
 import { SAGA_SETTINGS, type SagaSettings } from '../saga-orchestrator.settings.js';
 import { SagaRepository } from '../saga/saga.repository.js';
+import { inResumeSpan } from '../saga/saga.spans.js';
 
 /** Parked sagas looked at per sweep; the next sweep takes the rest. */
 const BATCH = 50;
@@ -10,7 +11,8 @@ const BATCH = 50;
  * Tries again, on its own, the compensations that were parked in COMPENSATION_ECHOUEE because a
  * participant stayed away longer than the retries: `parkedRetryMs` after a saga was parked, it is
  * compensated again exactly as an operator's `POST /api/saga/:id/compensate` would (compensations
- * are idempotent), so an outage ends with every saga settled once the participant is back.
+ * are idempotent), so an outage ends with every saga settled once the participant is back. The
+ * retry is part of the checkout's trace, as the saga's first run was.
  */
 @Injectable()
 export class ParkedSagaRetryScanner implements OnApplicationBootstrap, OnModuleDestroy {
@@ -48,9 +50,9 @@ export class ParkedSagaRetryScanner implements OnApplicationBootstrap, OnModuleD
     if (parked.length > 0) this.logger.warn(`Compensating again ${parked.length} parked saga(s)`);
     await Promise.all(
       parked.map((saga) =>
-        this.compensations
-          .execute(saga.id)
-          .catch((error: unknown) => this.logger.warn(`Saga ${saga.id} is still parked: ${error instanceof Error ? error.message : String(error)}`)),
+        inResumeSpan(saga, 'parked-retry', () => this.compensations.execute(saga.id)).catch((error: unknown) =>
+          this.logger.warn(`Saga ${saga.id} is still parked: ${error instanceof Error ? error.message : String(error)}`),
+        ),
       ),
     );
   }

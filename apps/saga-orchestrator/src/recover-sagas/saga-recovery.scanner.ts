@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { SAGA_SETTINGS, type SagaSettings } from '../saga-orchestrator.settings.js';
 import { SagaRepository } from '../saga/saga.repository.js';
 import { SagaRunner } from '../saga/saga.runner.js';
+import { inResumeSpan } from '../saga/saga.spans.js';
 
 /** While nothing happens, the wait between scans doubles up to this many times `recoveryIntervalMs`. */
 const IDLE_BACKOFF = 16;
@@ -11,7 +12,8 @@ const IDLE_BACKOFF = 16;
  * (their instance died, or this process was restarted) and resumes them: forward with the step
  * that was in flight, or compensating once past their deadline (see `overdueOutcome`). Claims skip
  * rows another instance is claiming, and each claim bumps the version, so a saga is never run by
- * two instances at once and a stale writer cannot advance it.
+ * two instances at once and a stale writer cannot advance it. A resumed saga continues the trace
+ * of the request that created it.
  *
  * While checkouts flow through this instance, or a scan claimed something, scans run every
  * `recoveryIntervalMs`. At rest, with nothing to claim, the wait doubles up to 16 times that (32 s
@@ -80,8 +82,7 @@ export class SagaRecoveryScanner implements OnApplicationBootstrap, OnModuleDest
       if (claimed.length > 0) this.logger.log(`Resuming ${claimed.length} saga(s) whose lease expired`);
       for (const saga of claimed) {
         this.resuming += 1;
-        this.runner
-          .drive(saga)
+        inResumeSpan(saga, 'recovery', () => this.runner.drive(saga))
           .catch((error: unknown) => this.logger.error(`Resuming saga ${saga.id} failed: ${error instanceof Error ? error.message : String(error)}`))
           .finally(() => (this.resuming -= 1));
       }

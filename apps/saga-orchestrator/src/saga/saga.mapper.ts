@@ -18,6 +18,7 @@ export interface SagaRow {
   state_entered_at: Date;
   created_at: Date;
   updated_at: Date;
+  trace_context: unknown;
 }
 
 /** A saga as the orchestrator holds it between two writes: its state and data, and the row around them. */
@@ -41,6 +42,11 @@ interface SagaHeader {
   stateEnteredAt: Date;
   createdAt: Date;
   updatedAt: Date;
+  /**
+   * The trace context of the request that created the saga, as stored: null when tracing was off.
+   * Read through `traceCarrierOf`, which makes do with whatever the column holds.
+   */
+  traceContext: unknown;
 }
 
 export const toSaga = (row: SagaRow): SagaRecord => ({
@@ -59,6 +65,7 @@ export const toSaga = (row: SagaRow): SagaRecord => ({
   stateEnteredAt: row.state_entered_at,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  traceContext: row.trace_context,
 });
 
 /** A saga_transitions row. */

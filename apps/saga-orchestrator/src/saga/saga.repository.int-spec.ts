@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ConfigModule } from '@app/config';
+import type { TraceContext } from '@app/contracts';
 import { databaseModule } from '@app/database';
 import { type TestDatabase, createTestDatabase, testConfig } from '@app/testing';
 import { sagaEvents } from '../publish-transitions/saga-transition.events.js';
@@ -24,11 +25,16 @@ describe('saga repository (PostgreSQL)', () => {
   const mine: Lease = { owner: 'instance-a', ms: 60_000 };
   const expired = (owner: string): Lease => ({ owner, ms: -1_000 });
 
-  async function createSaga(lease: Lease = mine, idempotencyKey: string | null = null): Promise<SagaRecord | undefined> {
+  async function createSaga(lease: Lease = mine, idempotencyKey: string | null = null, traceContext?: TraceContext): Promise<SagaRecord | undefined> {
     const id = randomUUID();
     const decision = decide({ state: 'EN_ATTENTE', data: { request } }, { type: 'Started' });
     const envelopes = sagaEvents({ id, checkoutId: id, clientId: 'u1', transitions: 0 }, decision, { request });
-    return repository.create({ id, checkoutId: id, clientId: 'u1', idempotencyKey, data: { request }, deadlineMs: 60_000 }, decision, envelopes, lease);
+    return repository.create(
+      { id, checkoutId: id, clientId: 'u1', idempotencyKey, data: { request }, deadlineMs: 60_000, traceContext },
+      decision,
+      envelopes,
+      lease,
+    );
   }
 
   const advance = (saga: SagaRecord) => {
@@ -131,6 +137,19 @@ describe('saga repository (PostgreSQL)', () => {
     expect(claimed.sort()).toEqual(crashed.map((s) => s!.id).sort());
     expect([...a, ...b, ...c].every((s) => s.version === 2 && s.attempt === 2)).toBe(true);
     expect(await repository.claimExpired({ owner: 'e', ms: 60_000 }, 100)).toEqual([]);
+  });
+
+  it('keeps the trace context a saga was created with through its advances and claims, and none when nothing traced', async () => {
+    const traced = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'vendor=1' };
+    const saga = (await createSaga(expired('dead-instance'), null, traced))!;
+    expect(saga.traceContext).toEqual(traced);
+    const claimed = (await repository.claimExpired({ owner: 'b', ms: 60_000 }, 100)).find((s) => s.id === saga.id)!;
+    expect(claimed.traceContext).toEqual(traced);
+    expect((await advance(claimed)).traceContext).toEqual(traced);
+
+    const untraced = (await createSaga())!;
+    expect(untraced.traceContext).toBeNull();
+    expect((await sql.query('SELECT trace_context FROM sagas WHERE id = $1', [untraced.id]))[0].trace_context).toBeNull();
   });
 
   it('claims one saga only when its lease is free or already ours, and renews only our own leases', async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { TraceContext } from '@app/contracts';
 import { rowsOf, runPrepared } from '@app/database';
 import type { TransitionEvents } from '../publish-transitions/saga-transition.events.js';
 import { StaleSagaError } from './saga.errors.js';
@@ -21,6 +22,8 @@ export interface NewSaga {
   idempotencyKey: string | null;
   data: SagaData;
   deadlineMs: number;
+  /** The trace context current at creation, continued by whoever resumes the saga; none when nothing traces. */
+  traceContext?: TraceContext;
 }
 
 const TERMINAL = TERMINAL_STATES.map((s) => `'${s}'`).join(', ');
@@ -49,9 +52,9 @@ const RECORD_MOVES = `
 
 const CREATE = `
   WITH saga AS (
-    INSERT INTO sagas (id, checkout_id, client_id, state, data, transitions, idempotency_key, lease_owner, lease_until, deadline_at, created_at)
+    INSERT INTO sagas (id, checkout_id, client_id, state, data, transitions, idempotency_key, lease_owner, lease_until, deadline_at, created_at, trace_context)
     VALUES ($2, $3, $4, $5, $6, jsonb_array_length($1::jsonb), $7, $8, now() + $9::int * interval '1 millisecond', now() + $10::int * interval '1 millisecond',
-      COALESCE(($1::jsonb->0->'envelope'->>'occurredAt')::timestamptz, now()))
+      COALESCE(($1::jsonb->0->'envelope'->>'occurredAt')::timestamptz, now()), $11::jsonb)
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING *
   ), ${RECORD_MOVES}`;
@@ -70,7 +73,9 @@ const ADVANCE = `
   ), ${RECORD_MOVES}`;
 
 function movesOf(decision: Decision, events: readonly TransitionEvents[]): string {
-  return JSON.stringify(decision.transitions.map((t, i) => ({ from: t.from, to: t.to, detail: t.detail, envelope: events[i]?.transition, outcome: events[i]?.outcome })));
+  return JSON.stringify(
+    decision.transitions.map((t, i) => ({ from: t.from, to: t.to, detail: t.detail, envelope: events[i]?.transition, outcome: events[i]?.outcome })),
+  );
 }
 
 /**
@@ -99,6 +104,7 @@ export class SagaRepository {
       saga.idempotencyKey,
       ...(TERMINAL_STATES.includes(decision.state) ? [null, null] : [lease.owner, lease.ms]),
       saga.deadlineMs,
+      saga.traceContext === undefined ? null : JSON.stringify(saga.traceContext),
     ]);
     return row === undefined ? undefined : toSaga(row);
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { type CheckoutRequest, PaymentTokenSealer, SagaState, sealCheckoutRequest } from '@app/contracts';
+import { type CheckoutRequest, PaymentTokenSealer, SagaState, captureTraceContext, sealCheckoutRequest } from '@app/contracts';
 import { checkoutAttributes, inSpan, withCorrelation } from '@app/observability';
 import { SagaOutboxRelay } from '../publish-transitions/saga-outbox.relay.js';
 import { sagaEvents } from '../publish-transitions/saga-transition.events.js';
@@ -82,8 +82,9 @@ export class SagaRunner implements OnApplicationBootstrap, BeforeApplicationShut
     const data: SagaFacts = { request, ...checked.facts };
     const checkedEvents = sagaEvents({ ...identity, transitions: started.transitions.length }, checked, data);
 
+    // With the request's trace context: whichever instance resumes the saga after a crash continues its trace.
     const saga = await this.repository.create(
-      { ...identity, idempotencyKey, data: { request }, deadlineMs: this.settings.deadlineMs },
+      { ...identity, idempotencyKey, data: { request }, deadlineMs: this.settings.deadlineMs, traceContext: captureTraceContext() },
       andThen(started, checked),
       [...startedEvents, ...checkedEvents],
       this.lease,

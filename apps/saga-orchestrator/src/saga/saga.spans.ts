@@ -1,6 +1,7 @@
-import type { CheckoutStep } from '@app/contracts';
-import { type Span, checkoutAttributes, inSpan, recordOutcome, recordTransition } from '@app/observability';
+import { type CheckoutStep, traceCarrierOf } from '@app/contracts';
+import { type Span, checkoutAttributes, inSpan, inSpanFrom, recordOutcome, recordTransition } from '@app/observability';
 import type { Decision } from './saga.machine.js';
+import type { SagaRecord } from './saga.mapper.js';
 import type { SagaCommand, SagaOutcome, StepCall } from './saga.model.js';
 
 /** The business step each participant call belongs to (availability and reservation are both the stock step). */
@@ -37,4 +38,23 @@ export function recordDecision(span: Span | undefined, outcome: SagaOutcome, dec
   if (span === undefined) return;
   recordOutcome(outcomeCodeOf(outcome), span);
   for (const { from, to } of decision.transitions) recordTransition(from, to, span);
+}
+
+/** What took a saga up again without a request: the crash recovery scan, or the retry of a parked saga. */
+export type ResumedBy = 'recovery' | 'parked-retry';
+
+/**
+ * Runs the resumption of a saga in the span `saga resume`, child of the trace context stored with
+ * the saga when its request created it: the steps run after a crash, by whichever instance, are in
+ * the checkout's trace. A saga stored without a context (tracing was off) or with a garbled one is
+ * resumed in a new trace, never refused.
+ */
+export function inResumeSpan<T>(saga: SagaRecord, resumedBy: ResumedBy, work: () => Promise<T>): Promise<T> {
+  const attributes = {
+    ...checkoutAttributes({ checkoutId: saga.checkoutId, style: 'orchestrated' }),
+    'saga.id': saga.id,
+    'saga.attempt': saga.attempt,
+    'saga.resumed_by': resumedBy,
+  };
+  return inSpanFrom(traceCarrierOf(saga), 'saga resume', attributes, work);
 }

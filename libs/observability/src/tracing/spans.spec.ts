@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { createLogger } from '../logger.js';
-import { currentTraceIds, inSpan, recordTransition, traceEventHandling } from './spans.js';
+import { currentTraceIds, inSpan, inSpanFrom, recordTransition, traceEventHandling } from './spans.js';
 import { markTracingStarted } from './tracing.state.js';
 
 const event = { eventId: 'e1', type: 'OrderCreated', correlationId: 'c1', payload: { checkoutId: 'c1' } };
@@ -13,6 +13,7 @@ describe('tracing helpers', () => {
   it('run the work bare while tracing is off', async () => {
     await expect(traceEventHandling(event, PARENT, delivery, () => Promise.resolve(currentTraceIds()))).resolves.toBeUndefined();
     await expect(inSpan('step stock', {}, (span) => Promise.resolve(span))).resolves.toBeUndefined();
+    await expect(inSpanFrom(PARENT, 'saga resume', {}, (span) => Promise.resolve(span))).resolves.toBeUndefined();
   });
 
   describe('with tracing on', () => {
@@ -45,6 +46,16 @@ describe('tracing helpers', () => {
       const [consumer] = exporter.getFinishedSpans();
       expect(consumer!.parentSpanContext).toBeUndefined();
       expect(consumer!.spanContext().traceId).not.toBe('0af7651916cd43dd8448eb211c80319c');
+    });
+
+    it('run work picked up later in a span child of the context stored with it, or of none when that context is garbled', async () => {
+      await expect(inSpanFrom(PARENT, 'saga resume', {}, () => Promise.resolve('resumed'))).resolves.toBe('resumed');
+      await expect(inSpanFrom({ traceparent: '00-garbled' }, 'saga resume', {}, () => Promise.resolve('resumed'))).resolves.toBe('resumed');
+      const [continued, fresh] = exporter.getFinishedSpans();
+      expect(continued!.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+      expect(continued!.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+      expect(fresh!.parentSpanContext).toBeUndefined();
+      expect(fresh!.spanContext().traceId).not.toBe('0af7651916cd43dd8448eb211c80319c');
     });
 
     it('end a failing handler’s span in error and rethrow its error as is', async () => {

@@ -73,7 +73,6 @@ export interface EventDelivery {
  */
 export function traceEventHandling<T>(event: HandledEvent, carrier: Record<string, string>, delivery: EventDelivery, handle: () => Promise<T>): Promise<T> {
   if (!isTracing()) return handle();
-  const parent = propagation.extract(context.active(), carrier);
   const checkoutId = checkoutIdOf(event);
   const attributes: Attributes = {
     'messaging.system': delivery.system,
@@ -87,7 +86,25 @@ export function traceEventHandling<T>(event: HandledEvent, carrier: Record<strin
     ...(checkoutId !== undefined && { 'checkout.id': checkoutId }),
     ...(delivery.style !== undefined && { 'saga.style': delivery.style }),
   };
-  return context.with(parent, () => inSpan(`${event.type} process`, attributes, handle, SpanKind.CONSUMER));
+  return inSpanFrom(carrier, `${event.type} process`, attributes, handle, SpanKind.CONSUMER);
+}
+
+/**
+ * Runs `work` in a new span whose parent is the trace context `carrier` holds (one that travelled
+ * in an event, or was stored with a saga), so work picked up elsewhere or later continues the trace
+ * that asked for it. A missing or garbled context leaves only the current span as parent (none in
+ * a poll or a scan: a new trace); `work` runs whatever the carrier holds. Without tracing, runs
+ * `work` alone.
+ */
+export function inSpanFrom<T>(
+  carrier: Record<string, string>,
+  name: string,
+  attributes: Attributes,
+  work: (span: Span | undefined) => Promise<T>,
+  kind: SpanKind = SpanKind.INTERNAL,
+): Promise<T> {
+  if (!isTracing()) return work(undefined);
+  return context.with(propagation.extract(context.active(), carrier), () => inSpan(name, attributes, work, kind));
 }
 
 function checkoutIdOf(event: HandledEvent): string | undefined {
