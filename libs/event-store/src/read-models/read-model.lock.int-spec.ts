@@ -20,8 +20,8 @@ describe('read model locks (PostgreSQL)', () => {
 
   const connect = async (schema: string) => {
     await ensureSchema(testDb.url, schema);
-    const config = testConfig({ DATABASE_URL: testDb.url });
-    return new DataSource(dataSourceOptions({ url: (c) => c.DATABASE_URL, schema, entities: [], migrations: [] }, config)).initialize();
+    const config = testConfig({ EVENT_STORE_DATABASE_URL: testDb.url });
+    return new DataSource(dataSourceOptions({ url: (c) => c.EVENT_STORE_DATABASE_URL, schema, entities: [], migrations: [] }, config)).initialize();
   };
 
   beforeAll(async () => {
