@@ -30,8 +30,9 @@ runs each style at a steady rate, and reports the CPU per checkout with tracing 
   --rounds N               runs of every mode, the order reversed every other round (default 2)
   --styles LIST            orchestrated,choreographed (default both)
   --rate R                 checkouts/s of the measured step (default 20)
-  --seconds S              duration of the measured step (default 15)
-  --warmup-seconds S       unrecorded warm-up per style and start (default 5)
+  --seconds S              duration of the measured step (default 30)
+  --settle-seconds S       wait after the start, before anything is measured (default 20)
+  --warmup-seconds S       unrecorded warm-up per style and start, at the measured rate (default 15)
   --rest-seconds S         the system at rest after each start (default 5)
   --calibration-seconds S  pgbench -N after each start (default 5)
   --out DIR                (default reports)
@@ -53,6 +54,7 @@ function optionsOf(argv) {
       rate: { type: 'string' },
       seconds: { type: 'string' },
       'warmup-seconds': { type: 'string' },
+      'settle-seconds': { type: 'string' },
       'rest-seconds': { type: 'string' },
       'calibration-seconds': { type: 'string' },
       out: { type: 'string', default: 'reports' },
@@ -74,8 +76,9 @@ function optionsOf(argv) {
     rounds: Math.round(number(values.rounds, 'rounds', smoke ? 1 : 2)),
     styles: values.styles.split(',').map((s) => s.trim()),
     rate: number(values.rate, 'rate', smoke ? 5 : 20),
-    seconds: number(values.seconds, 'seconds', smoke ? 3 : 15),
-    warmupSeconds: number(values['warmup-seconds'], 'warmup-seconds', smoke ? 1 : 5),
+    seconds: number(values.seconds, 'seconds', smoke ? 3 : 30),
+    settleSeconds: number(values['settle-seconds'], 'settle-seconds', smoke ? 1 : 20),
+    warmupSeconds: number(values['warmup-seconds'], 'warmup-seconds', smoke ? 1 : 15),
     restSeconds: number(values['rest-seconds'], 'rest-seconds', smoke ? 1 : 5),
     calibrationSeconds: number(values['calibration-seconds'], 'calibration-seconds', smoke ? 1 : 5),
     outDir: values.out,
@@ -95,7 +98,10 @@ async function main() {
     return 0;
   }
   // The bench's own settings for driving the styles: npm start's URLs, database and bus.
-  const bench = parseBenchOptions(['--styles', options.styles.join(','), '--warmup-seconds', String(options.warmupSeconds), '--drain-seconds', '30'], process.env);
+  const bench = parseBenchOptions(
+    ['--styles', options.styles.join(','), '--warmup-seconds', String(options.warmupSeconds), '--start-rate', String(options.rate), '--drain-seconds', '30'],
+    process.env,
+  );
   if (bench === undefined) return 0;
   if (await isUp(bench.inventoryUrl)) throw new Error(`A system already answers at ${bench.inventoryUrl}: stop it first, this bench starts the system once per tracing mode.`);
   const generatedAt = new Date().toISOString();
@@ -113,14 +119,17 @@ async function main() {
         progress.note(`\n== round ${round}, tracing ${mode.name}: starting the system ==`);
         const system = await startSystem(tracingEnvOf(mode, endpoint));
         try {
+          // Boot's own work (JIT, first maintenance passes, the demo catalogue) is not the steady state.
+          await sleep(options.settleSeconds * 1_000);
           const rest = await measureRest({ seconds: options.restSeconds, cores: environment.machine.cores });
           const postgresRestMsPerSecond = (rest.components.find((c) => c.name === 'postgres')?.cpuMs ?? 0) / rest.seconds;
           const calibration = await calibrate({ databaseUrl: bench.databaseUrl, seconds: options.calibrationSeconds, runTag, postgresRestMsPerSecond });
           for (const style of bench.styles) {
             const session = await openStyle(style, bench, { runTag: `${runTag}R${round}${mode.name.replace('%', 'P')}`, progress });
             try {
-              // The warm-up's spans leave first, so the window counts only its own.
-              if (mode.sampledPercent !== null) await sleep(EXPORT_DELAY_MS + 1_000);
+              // The warm-up's spans leave first, so the window counts only its own. Every mode waits
+              // alike, so that each window holds the same seconds of the system's own background.
+              await sleep(EXPORT_DELAY_MS + 1_000);
               const spansBefore = sink.spans;
               /** @type {import('./load.step.mjs').StepReport | undefined} */
               let step;
@@ -128,7 +137,7 @@ async function main() {
                 async () => {
                   step = await runStep(session.context, { label: `${style}, tracing ${mode.name}, ${options.rate}/s`, load: { kind: 'open', rate: options.rate }, seconds: options.seconds });
                   // The spans of the last checkouts leave with the exporter's next batch: its CPU is theirs.
-                  if (mode.sampledPercent !== null) await sleep(EXPORT_DELAY_MS + 1_000);
+                  await sleep(EXPORT_DELAY_MS + 1_000);
                   return step;
                 },
                 { databaseUrl: bench.databaseUrl },
@@ -164,7 +173,7 @@ async function main() {
   const report = {
     generatedAt,
     command: commandLine(),
-    load: { rate: options.rate, seconds: options.seconds, rounds: options.rounds, modes },
+    load: { rate: options.rate, seconds: options.seconds, rounds: options.rounds, modes, settleSeconds: options.settleSeconds, warmupSeconds: options.warmupSeconds },
     environment,
     samples,
     summary: summarize(samples, modes),

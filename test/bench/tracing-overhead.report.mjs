@@ -29,12 +29,12 @@ import { fixed, head, row } from './markdown.table.mjs';
  * @property {import('./bench.options.mjs').Style} style
  * @property {number} cpuMsPerCheckout median over the rounds
  * @property {number} transactionsPerCheckout median over the rounds
- * @property {number | null} overheadPercent transactions per checkout against the mode "off" (null for off itself, or without it)
+ * @property {number | null} overheadPercent CPU per checkout against the mode "off" (null for off itself, or without it)
  * @property {number} spansPerCheckout
  * @property {number} p50Ms
  * @property {number} p99Ms
  * @property {number} restCoresBusy
- * @property {number[]} roundsTransactions each round's figure, so the noise shows next to the difference
+ * @property {number[]} roundsMs each round's CPU per checkout, so the noise shows next to the difference
  */
 
 /** @param {string} text @returns {TracingMode} */
@@ -70,9 +70,9 @@ const median = (values) => {
 };
 
 /**
- * Medians per mode and style, and the overhead of each mode against "off", in calibrated
- * transactions (each mode calibrated right after its start, so the machine's drift between
- * starts is taken out).
+ * Medians per mode and style, and the overhead of each mode against "off" in CPU per checkout: a
+ * ratio of two figures of one machine minutes apart, which needs no unit that holds across
+ * machines. The calibrated transactions are given beside it, for comparison with other reports.
  * @param {TracingSample[]} samples
  * @param {string[]} modes in the order to report them
  * @returns {TracingSummary[]}
@@ -83,22 +83,22 @@ export function summarize(samples, modes) {
   const summary = [];
   for (const style of styles) {
     const of = (/** @type {string} */ mode) => samples.filter((s) => s.style === style && s.mode === mode);
-    const offTransactions = of('off').length === 0 ? null : median(of('off').map((s) => s.transactionsPerCheckout));
+    const offMs = of('off').length === 0 ? null : median(of('off').map((s) => s.cpuMsPerCheckout));
     for (const mode of modes) {
       const runs = of(mode);
       if (runs.length === 0) continue;
-      const transactions = median(runs.map((s) => s.transactionsPerCheckout));
+      const ms = median(runs.map((s) => s.cpuMsPerCheckout));
       summary.push({
         mode,
         style,
-        cpuMsPerCheckout: median(runs.map((s) => s.cpuMsPerCheckout)),
-        transactionsPerCheckout: transactions,
-        overheadPercent: mode === 'off' || offTransactions === null || offTransactions === 0 ? null : (100 * (transactions - offTransactions)) / offTransactions,
+        cpuMsPerCheckout: ms,
+        transactionsPerCheckout: median(runs.map((s) => s.transactionsPerCheckout)),
+        overheadPercent: mode === 'off' || offMs === null || offMs === 0 ? null : (100 * (ms - offMs)) / offMs,
         spansPerCheckout: median(runs.map((s) => s.spansPerCheckout)),
         p50Ms: median(runs.map((s) => s.p50Ms)),
         p99Ms: median(runs.map((s) => s.p99Ms)),
         restCoresBusy: median(runs.map((s) => s.restCoresBusy)),
-        roundsTransactions: runs.map((s) => s.transactionsPerCheckout),
+        roundsMs: runs.map((s) => s.cpuMsPerCheckout),
       });
     }
   }
@@ -109,7 +109,7 @@ export function summarize(samples, modes) {
  * @typedef {object} TracingReport
  * @property {string} generatedAt
  * @property {string} command
- * @property {{ rate: number, seconds: number, rounds: number, modes: string[] }} load
+ * @property {{ rate: number, seconds: number, rounds: number, modes: string[], settleSeconds: number, warmupSeconds: number }} load
  * @property {unknown} environment
  * @property {TracingSample[]} samples
  * @property {TracingSummary[]} summary
@@ -131,19 +131,20 @@ export function tracingMarkdownOf(report) {
     '',
     `The system was started once per mode and round (${load.modes.join(', ')}; ${load.rounds} round(s), the order reversed every other round),`,
     `each time as \`npm start\` runs it, with the standard OTEL_* variables only. Tracing on exports every sampled span over OTLP/HTTP`,
-    'to a receiver in the bench that answers and counts them, so exporting is paid and storing is not. Each style then ran at',
-    `${load.rate} checkouts/s for ${load.seconds} s; the CPU of every process of the system over that window (and the exporter's`,
-    'last flush after it) is divided by the checkouts sent, and expressed in `pgbench -N` transactions calibrated right after each start.',
+    'to a receiver in the bench that answers and counts them, so exporting is paid and storing is not. After each start the system',
+    `settled for ${load.settleSeconds} s; then each style warmed up for ${load.warmupSeconds} s and ran at ${load.rate} checkouts/s for ${load.seconds} s. The CPU of every`,
+    "process of the system over that window and the 6 s after it (the exporter's last batch; every mode waits alike) is divided by",
+    'the checkouts sent; it is also given in `pgbench -N` transactions calibrated after each start.',
     '',
-    ...head(['style', 'tracing', 'CPU per checkout', 'in transactions', 'overhead against off', 'each round (tx)', 'spans per checkout', 'p50', 'p99', 'at rest (cores)']),
+    ...head(['style', 'tracing', 'CPU per checkout', 'overhead against off', 'each round', 'in transactions', 'spans per checkout', 'p50', 'p99', 'at rest (cores)']),
     ...report.summary.map((s) =>
       row([
         s.style,
         s.mode,
         `${fixed(s.cpuMsPerCheckout)} ms`,
-        fixed(s.transactionsPerCheckout, 1),
         signed(s.overheadPercent),
-        s.roundsTransactions.map((t) => fixed(t, 1)).join(', '),
+        s.roundsMs.map((ms) => `${fixed(ms, 1)} ms`).join(', '),
+        fixed(s.transactionsPerCheckout, 1),
         fixed(s.spansPerCheckout, 1),
         `${fixed(s.p50Ms, 1)} ms`,
         `${fixed(s.p99Ms, 1)} ms`,
@@ -151,8 +152,8 @@ export function tracingMarkdownOf(report) {
       ]),
     ),
     '',
-    'Overhead is the median of the mode\'s rounds against the median of "off", in transactions. Off loads no SDK at all; at rest,',
-    'the system is watched with no traffic after each start.',
+    'Overhead is the median of the mode\'s rounds against the median of "off", in CPU per checkout. Off loads no SDK at all; at rest,',
+    'the system is watched with no traffic after it settled.',
     '',
     '## Every sample',
     '',

@@ -44,7 +44,7 @@ describe('tracing overhead report', () => {
     });
   });
 
-  it('gives each mode its median over the rounds and its overhead against off, per style', () => {
+  it('gives each mode its median over the rounds and its overhead against off in CPU per checkout, per style', () => {
     const summary = summarize(
       [
         sample(1, 'off', 'orchestrated', 40),
@@ -57,7 +57,7 @@ describe('tracing overhead report', () => {
       ['off', '100%'],
     );
     const of = (style: string, mode: string) => (summary as Summary[]).find((s) => s.style === style && s.mode === mode);
-    expect(of('orchestrated', 'off')).toMatchObject({ transactionsPerCheckout: 42, overheadPercent: null, roundsTransactions: [40, 44] });
+    expect(of('orchestrated', 'off')).toMatchObject({ transactionsPerCheckout: 42, overheadPercent: null, roundsMs: [20, 22] });
     expect(of('orchestrated', '100%')?.transactionsPerCheckout).toBe(52);
     expect(of('orchestrated', '100%')?.overheadPercent).toBeCloseTo((100 * 10) / 42, 6);
     expect(of('orchestrated', '100%')?.spansPerCheckout).toBe(119);
@@ -69,12 +69,12 @@ describe('tracing overhead report', () => {
     const markdown = tracingMarkdownOf({
       generatedAt: '2026-12-07T00:00:00.000Z',
       command: 'npm run bench:tracing',
-      load: { rate: 20, seconds: 15, rounds: 1, modes: ['off', '10%'] },
+      load: { rate: 20, seconds: 15, rounds: 1, modes: ['off', '10%'], settleSeconds: 20, warmupSeconds: 15 },
       environment: {},
       samples,
       summary: summarize(samples, ['off', '10%']),
     });
-    expect(markdown).toContain('| orchestrated | 10% | 20.50 ms | 41.0 | +2.5% |');
-    expect(markdown).toContain('| orchestrated | off | 20.00 ms | 40.0 | - |');
+    expect(markdown).toContain('| orchestrated | 10% | 20.50 ms | +2.5% | 20.5 ms | 41.0 |');
+    expect(markdown).toContain('| orchestrated | off | 20.00 ms | - | 20.0 ms | 40.0 |');
   });
 });
