@@ -16,6 +16,7 @@ import {
   type TestDatabase,
   busEnv,
   createTestDatabase,
+  deleteKeysWithPrefix,
   deleteStreamsWithPrefix,
   ensureFreshBuild,
   testConfig,
@@ -90,8 +91,7 @@ describe('npm run bench -- --smoke', () => {
     await database?.drop();
     await rm(outDir, { recursive: true, force: true });
     const redis = new Redis(config.REDIS_URL);
-    const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX);
     redis.disconnect();
     await deleteStreamsWithPrefix(config.NATS_URL, config.NATS_PREFIX);
     // Fifteen processes drain and stop; on a loaded machine that takes longer than jest's default hook timeout.

@@ -15,6 +15,7 @@ import { measureReplay } from './replay.measure.mjs';
 import { measureRest } from './rest.measure.mjs';
 import { scrapeHistograms } from './service-metrics.scrape.mjs';
 import { writeReport } from './report.writer.mjs';
+import { runCommand } from './command.runner.mjs';
 
 /** @param {import('./bench.options.mjs').BenchOptions} options */
 async function styleUrls(options) {
@@ -114,10 +115,4 @@ async function main() {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(2);
-  },
-);
+runCommand(main);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '@app/config';
-import { ROOT, TEST_API_KEY, type TestDatabase, createTestDatabase, ensureFreshBuild, testConfig } from '@app/testing';
+import { ROOT, TEST_API_KEY, type TestDatabase, createTestDatabase, deleteKeysWithPrefix, ensureFreshBuild, testConfig } from '@app/testing';
 
 /** Two starts of the whole system, a few seconds of load in each. */
 const RUN_DEADLINE_MS = 6 * 60_000;
@@ -51,8 +51,7 @@ describe('npm run bench:tracing -- --smoke', () => {
     await database?.drop();
     await rm(outDir, { recursive: true, force: true });
     const redis = new Redis(config.REDIS_URL);
-    const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeysWithPrefix(redis, config.REDIS_KEY_PREFIX);
     redis.disconnect();
   });
 

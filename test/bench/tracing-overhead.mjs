@@ -20,6 +20,7 @@ import { ProgressDisplay } from './progress.display.mjs';
 import { measureRest } from './rest.measure.mjs';
 import { startSystem } from './system.process.mjs';
 import { modeOf, summarize, tracingEnvOf, tracingMarkdownOf } from './tracing-overhead.report.mjs';
+import { runCommand } from './command.runner.mjs';
 
 const USAGE = `Usage: npm run bench:tracing -- [options]
 
@@ -186,10 +187,4 @@ async function main() {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(2);
-  },
-);
+runCommand(main);
