@@ -15,7 +15,7 @@ import { measureReplay } from './replay.measure.mjs';
 import { measureRest } from './rest.measure.mjs';
 import { scrapeHistograms } from './service-metrics.scrape.mjs';
 import { writeReport } from './report.writer.mjs';
-import { runCommand } from './command.runner.mjs';
+import { commandLineOf, runCommand } from './command.runner.mjs';
 
 /** @param {import('./bench.options.mjs').BenchOptions} options */
 async function styleUrls(options) {
@@ -48,12 +48,6 @@ async function unitsOf(options, runTag, cores, progress) {
   const calibration = await calibrate({ databaseUrl: options.databaseUrl, seconds: options.calibrationSeconds, runTag, postgresRestMsPerSecond });
   progress.note(`Calibration (${calibration.method}): ${calibration.cpuMsPerTransaction.toFixed(3)} ms of CPU per transaction`);
   return { rest, calibration };
-}
-
-function commandLine() {
-  const args = process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
-  if (process.env['npm_lifecycle_event'] === 'bench') return ['npm run bench', ...(args.length > 0 ? ['--', ...args] : [])].join(' ');
-  return ['node test/bench/bench.mjs', ...args].join(' ');
 }
 
 async function main() {
@@ -90,7 +84,7 @@ async function main() {
     options.outDir,
     {
       generatedAt,
-      command: commandLine(),
+      command: commandLineOf('bench', 'test/bench/bench.mjs'),
       durationSeconds: Math.round((performance.now() - started) / 100) / 10,
       options: { ...options, apiKey: '(not shown)' },
       ...environment,

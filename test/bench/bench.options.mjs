@@ -142,7 +142,7 @@ function busOf(value) {
 }
 
 /** @param {string} name @param {string} value */
-function positive(name, value) {
+export function positive(name, value) {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${value}"`);
   return n;

@@ -14,3 +14,15 @@ export function runCommand(main) {
     },
   );
 }
+
+/**
+ * How the command was run, to print in its report: `npm run <script> -- ...` when npm ran it, else
+ * `node <file> ...`, each argument quoted for a POSIX shell when it needs to be.
+ * @param {string} npmScript
+ * @param {string} file relative to the repository
+ */
+export function commandLineOf(npmScript, file) {
+  const args = process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
+  if (process.env['npm_lifecycle_event'] === npmScript) return [`npm run ${npmScript}`, ...(args.length > 0 ? ['--', ...args] : [])].join(' ');
+  return [`node ${file}`, ...args].join(' ');
+}

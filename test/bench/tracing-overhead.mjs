@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { isUp } from './api.client.mjs';
-import { parseBenchOptions } from './bench.options.mjs';
+import { parseBenchOptions, positive } from './bench.options.mjs';
 import { openStyle } from './bench.run.mjs';
 import { calibrate } from './calibration.measure.mjs';
 import { measureCost } from './cost.measure.mjs';
@@ -20,7 +20,7 @@ import { ProgressDisplay } from './progress.display.mjs';
 import { measureRest } from './rest.measure.mjs';
 import { startSystem } from './system.process.mjs';
 import { modeOf, summarize, tracingEnvOf, tracingMarkdownOf } from './tracing-overhead.report.mjs';
-import { runCommand } from './command.runner.mjs';
+import { commandLineOf, runCommand } from './command.runner.mjs';
 
 const USAGE = `Usage: npm run bench:tracing -- [options]
 
@@ -66,12 +66,7 @@ function optionsOf(argv) {
   if (values.help) return undefined;
   const smoke = values.smoke;
   /** @param {string | undefined} value @param {string} name @param {number} fallback */
-  const number = (value, name, fallback) => {
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${value}"`);
-    return n;
-  };
+  const number = (value, name, fallback) => (value === undefined ? fallback : positive(name, value));
   return {
     modes: (values.modes ?? (smoke ? 'off,100' : 'off,10,100')).split(',').map((m) => modeOf(m.trim())),
     rounds: Math.round(number(values.rounds, 'rounds', smoke ? 1 : 2)),
@@ -86,10 +81,50 @@ function optionsOf(argv) {
   };
 }
 
-function commandLine() {
-  const args = process.argv.slice(2);
-  if (process.env['npm_lifecycle_event'] === 'bench:tracing') return ['npm run bench:tracing', ...(args.length > 0 ? ['--', ...args] : [])].join(' ');
-  return ['node test/bench/tracing-overhead.mjs', ...args].join(' ');
+/**
+ * One style in the running system: its warm-up, then the measured step at the steady rate, with the
+ * CPU of every process over it and the spans the sink received.
+ * @param {import('./bench.options.mjs').Style} style
+ * @param {{ round: number, mode: import('./tracing-overhead.report.mjs').TracingMode, sink: OtlpSink,
+ *   rest: import('./rest.measure.mjs').RestReport, calibration: import('./calibration.measure.mjs').Calibration,
+ *   bench: import('./bench.options.mjs').BenchOptions, options: NonNullable<ReturnType<typeof optionsOf>>, runTag: string, progress: ProgressDisplay }} run
+ * @returns {Promise<import('./tracing-overhead.report.mjs').TracingSample>}
+ */
+async function measureStyle(style, { round, mode, sink, rest, calibration, bench, options, runTag, progress }) {
+  const session = await openStyle(style, bench, { runTag: `${runTag}R${round}${mode.name.replace('%', 'P')}`, progress });
+  try {
+    // The warm-up's spans leave first, so the window counts only its own. Every mode waits
+    // alike, so that each window holds the same seconds of the system's own background.
+    await sleep(EXPORT_DELAY_MS + 1_000);
+    const spansBefore = sink.spans;
+    /** @type {import('./load.step.mjs').StepReport | undefined} */
+    let step;
+    const { report: cost } = await measureCost(
+      async () => {
+        step = await runStep(session.context, { label: `${style}, tracing ${mode.name}, ${options.rate}/s`, load: { kind: 'open', rate: options.rate }, seconds: options.seconds });
+        // The spans of the last checkouts leave with the exporter's next batch: its CPU is theirs.
+        await sleep(EXPORT_DELAY_MS + 1_000);
+        return step;
+      },
+      { databaseUrl: bench.databaseUrl },
+    );
+    return {
+      round,
+      mode: mode.name,
+      style,
+      sent: cost.checkouts,
+      cpuMsPerCheckout: cost.totalMsPerCheckout,
+      cpuMsPerTransaction: calibration.cpuMsPerTransaction,
+      transactionsPerCheckout: cost.totalMsPerCheckout / calibration.cpuMsPerTransaction,
+      spansPerCheckout: (sink.spans - spansBefore) / Math.max(1, cost.checkouts),
+      p50Ms: step?.endToEnd.p50 ?? 0,
+      p99Ms: step?.endToEnd.p99 ?? 0,
+      restCoresBusy: rest.coresBusy,
+      components: cost.components.map((c) => ({ name: c.name, msPerCheckout: c.msPerCheckout })),
+    };
+  } finally {
+    await session.close();
+  }
 }
 
 async function main() {
@@ -126,41 +161,7 @@ async function main() {
           const postgresRestMsPerSecond = (rest.components.find((c) => c.name === 'postgres')?.cpuMs ?? 0) / rest.seconds;
           const calibration = await calibrate({ databaseUrl: bench.databaseUrl, seconds: options.calibrationSeconds, runTag, postgresRestMsPerSecond });
           for (const style of bench.styles) {
-            const session = await openStyle(style, bench, { runTag: `${runTag}R${round}${mode.name.replace('%', 'P')}`, progress });
-            try {
-              // The warm-up's spans leave first, so the window counts only its own. Every mode waits
-              // alike, so that each window holds the same seconds of the system's own background.
-              await sleep(EXPORT_DELAY_MS + 1_000);
-              const spansBefore = sink.spans;
-              /** @type {import('./load.step.mjs').StepReport | undefined} */
-              let step;
-              const { report } = await measureCost(
-                async () => {
-                  step = await runStep(session.context, { label: `${style}, tracing ${mode.name}, ${options.rate}/s`, load: { kind: 'open', rate: options.rate }, seconds: options.seconds });
-                  // The spans of the last checkouts leave with the exporter's next batch: its CPU is theirs.
-                  await sleep(EXPORT_DELAY_MS + 1_000);
-                  return step;
-                },
-                { databaseUrl: bench.databaseUrl },
-              );
-              const sent = Math.max(1, report.checkouts);
-              samples.push({
-                round,
-                mode: mode.name,
-                style,
-                sent: report.checkouts,
-                cpuMsPerCheckout: report.totalMsPerCheckout,
-                cpuMsPerTransaction: calibration.cpuMsPerTransaction,
-                transactionsPerCheckout: report.totalMsPerCheckout / calibration.cpuMsPerTransaction,
-                spansPerCheckout: (sink.spans - spansBefore) / sent,
-                p50Ms: step?.endToEnd.p50 ?? 0,
-                p99Ms: step?.endToEnd.p99 ?? 0,
-                restCoresBusy: rest.coresBusy,
-                components: report.components.map((c) => ({ name: c.name, msPerCheckout: c.msPerCheckout })),
-              });
-            } finally {
-              await session.close();
-            }
+            samples.push(await measureStyle(style, { round, mode, sink, rest, calibration, bench, options, runTag, progress }));
           }
         } finally {
           await system.stop();
@@ -173,7 +174,7 @@ async function main() {
   const modes = options.modes.map((m) => m.name);
   const report = {
     generatedAt,
-    command: commandLine(),
+    command: commandLineOf('bench:tracing', 'test/bench/tracing-overhead.mjs'),
     load: { rate: options.rate, seconds: options.seconds, rounds: options.rounds, modes, settleSeconds: options.settleSeconds, warmupSeconds: options.warmupSeconds },
     environment,
     samples,
