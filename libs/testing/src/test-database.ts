@@ -34,6 +34,20 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   return {
     url: base.toString(),
     name,
-    drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(name),
   };
+}
+
+/**
+ * Drops a test database once its connections are gone. A pool's `end()` resolves before its clients'
+ * sockets close; forcing the drop while they close would end them with an error their pool reports
+ * to nobody. Connections still open after a few seconds are a leak: the drop then forces them out.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  await admin(async (client) => {
+    const deadline = Date.now() + 5_000;
+    const open = async () => (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])).rows[0]!.n;
+    while ((await open()) > 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
 }
