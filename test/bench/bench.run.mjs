@@ -33,14 +33,31 @@ import { TerminalEventWatcher } from './terminal-event.watcher.mjs';
  * @property {import('./hop.timing.mjs').HopTimes | null} hops where each millisecond of a checkout goes, per hop, over the cost step
  */
 
+/** @type {Map<string, string[]>} The type streams of a stream key, once found (the workers create them at start). */
+const typeStreamKeys = new Map();
+
 /**
- * The slowest consumer group of the checkout stream: entries it has not read plus those it has not
- * acknowledged.
+ * @param {Redis} redis
+ * @param {string} key
+ */
+async function typeStreamsOf(redis, key) {
+  const known = typeStreamKeys.get(key);
+  if (known !== undefined) return known;
+  const found = (await redis.keys(`${key}.*`)).filter((typeKey) => !typeKey.endsWith('.dlq'));
+  if (found.length > 0) typeStreamKeys.set(key, found);
+  return found;
+}
+
+/**
+ * The slowest consumer group of the checkout stream or one of its type streams: entries it has not
+ * read plus those it has not acknowledged.
  * @param {Redis} redis
  * @param {string} key
  */
 async function worstGroupBacklog(redis, key) {
-  const groups = /** @type {unknown[][]} */ (await redis.xinfo('GROUPS', key).catch(() => []));
+  // The workers of one type read the checkout stream's type streams (`<stream>.<Type>`): their groups count too.
+  const typeStreams = await typeStreamsOf(redis, key);
+  const groups = /** @type {unknown[][]} */ ((await Promise.all([key, ...typeStreams].map((k) => redis.xinfo('GROUPS', k).catch(() => [])))).flat());
   let worst = /** @type {number | null} */ (null);
   for (const flat of groups) {
     /** @type {Record<string, unknown>} */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { STREAMS, deadLetterStreamOf } from '@app/contracts';
+import { STREAMS, TYPE_STREAMS, deadLetterStreamOf } from '@app/contracts';
 import { JetStreamAdmin } from '@app/nats-jetstream';
 import { decodeEntry } from '@app/redis-streams';
 import { jetStreamSource } from '@app/testing';
@@ -48,7 +48,7 @@ export function redisProbe(redis: Redis): BusProbe {
     },
     async undrainedGroups() {
       const undrained: string[] = [];
-      for (const stream of Object.values(STREAMS)) {
+      for (const stream of [...Object.values(STREAMS), ...TYPE_STREAMS.keys()]) {
         const lastId = await redis
           .xinfo('STREAM', stream)
           .then((info) => {

@@ -147,6 +147,11 @@ export abstract class DeliveryServer<Status extends string, O extends ResolvedDe
     const types = patterns.filter((pattern): pattern is EventType => Object.hasOwn(STREAM_OF, pattern));
     const unknown = patterns.filter((pattern) => !Object.hasOwn(STREAM_OF, pattern));
     if (unknown.length > 0) this.options.logger.warn({ patterns: unknown }, 'Patterns that are not event types are never called by this transport');
+    return this.streamsOfTypes(types);
+  }
+
+  /** The streams that hold the events of `types`: the stream of each. A transport may read others that hold them. */
+  protected streamsOfTypes(types: readonly EventType[]): string[] {
     return [...new Set(types.map((type) => STREAM_OF[type]))];
   }
 }
@@ -157,7 +162,8 @@ export abstract class DeliveryServer<Status extends string, O extends ResolvedDe
  * other events of the checkout stream, and none for carts or parcels.
  */
 function tracedDelivery(system: string, topic: string, group: string, attempt: number, event: AnyEvent): EventDelivery {
-  const bySaga = topic === STREAMS.saga || (event.payload as { sagaId?: unknown }).sagaId !== undefined;
-  const style = bySaga ? 'orchestrated' : topic === STREAMS.checkout ? 'choreographed' : undefined;
+  const stream = STREAM_OF[event.type];
+  const bySaga = stream === STREAMS.saga || (event.payload as { sagaId?: unknown }).sagaId !== undefined;
+  const style = bySaga ? 'orchestrated' : stream === STREAMS.checkout ? 'choreographed' : undefined;
   return { system, destination: topic, group, attempt, ...(style !== undefined && { style }) };
 }

@@ -1,7 +1,7 @@
 import { type AppConfig } from '@app/config';
-import { deadLetterStreamOf } from '@app/contracts';
+import { deadLetterStreamOf, eventStreamOf } from '@app/contracts';
 import { JetStreamAdmin } from '@app/nats-jetstream';
-import { type StoredDeadLetter, type StreamGroupStats, listDeadLetters, redriveAllDeadLetters, redriveDeadLetter, streamGroupStats } from '@app/redis-streams';
+import { type StoredDeadLetter, type StreamGroupStats, listDeadLetters, redriveAllDeadLetters, redriveDeadLetter, eventStreamGroupStats } from '@app/redis-streams';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 
@@ -16,7 +16,8 @@ export interface BusStreamSummary {
 /**
  * What operators ask of the bus, whichever it is: its streams' consumer groups and dead letters, and
  * the redrive of a dead letter back onto its stream. Streams are named as `STREAMS` names them;
- * dead letters' `originalStream` too.
+ * dead letters' `originalStream` too. On Redis, a stream's groups include those reading its type
+ * streams, and a redrive puts a letter back on the copy its group read.
  */
 export abstract class BusAdmin implements OnApplicationShutdown {
   abstract summary(stream: string): Promise<BusStreamSummary>;
@@ -48,14 +49,15 @@ class RedisBusAdmin extends BusAdmin {
     const [busLength, deadLetters, groups] = await Promise.all([
       this.redis.xlen(key),
       this.redis.xlen(deadLetterStreamOf(key)),
-      streamGroupStats(this.redis, key),
+      eventStreamGroupStats(this.redis, this.prefix, stream),
     ]);
     return { busLength, deadLetters, groups };
   }
 
   async listDeadLetters(stream: string, options: { after?: string; limit: number }): Promise<StoredDeadLetter[]> {
     const letters = await listDeadLetters(this.redis, this.prefix + stream, options);
-    return letters.map((letter) => ({ ...letter, originalStream: letter.originalStream.slice(this.prefix.length) }));
+    // A letter read from a type stream names the stream whose event it is, as on JetStream; the group says who gave up.
+    return letters.map((letter) => ({ ...letter, originalStream: eventStreamOf(letter.originalStream.slice(this.prefix.length)) }));
   }
 
   redriveDeadLetter(stream: string, id: string): Promise<string | undefined> {

@@ -70,8 +70,19 @@ export async function listDeadLetters(redis: Redis, stream: string, options: { a
 }
 
 /**
- * Moves a dead letter back onto its stream once its cause is fixed: appends the original entry again
- * (a new id, so every group of the stream sees it once more, which idempotent handlers make safe) and
+ * The stream a dead letter of `stream` goes back to: the one it was read from, which is `stream` or
+ * one of its type streams (`<stream>.<Type>`), so the groups that gave up on it see it again;
+ * `stream` itself when the letter names anything else.
+ */
+function returnStreamOf(stream: string, letter: Record<string, string>): string {
+  const from = letter['originalStream'];
+  const typeStream = from !== undefined && /^[A-Za-z]+$/.test(from.slice(stream.length + 1)) && from.startsWith(`${stream}.`) && from !== deadLetterStreamOf(stream);
+  return typeStream ? from : stream;
+}
+
+/**
+ * Moves a dead letter back onto the stream it was read from once its cause is fixed: appends the
+ * original entry again (a new id, so every group of that stream sees it once more, which idempotent handlers make safe) and
  * deletes it from the dead-letter stream, in one transaction watched against concurrent redrives, so a
  * letter is moved at most once. Resolves with the new entry id, or `undefined` when there is no such letter.
  */
@@ -84,10 +95,10 @@ export async function redriveDeadLetter(redis: Redis, stream: string, deadLetter
       await watcher.watch(dlq);
       const [entry] = (await watcher.xrange(dlq, deadLetterId, deadLetterId)) as [string, string[]][];
       if (entry === undefined) return undefined;
-      const original = originalOf(toRecord(entry[1]));
+      const letter = toRecord(entry[1]);
       const replies = await watcher
         .multi()
-        .xadd(stream, '*', ...original)
+        .xadd(returnStreamOf(stream, letter), '*', ...originalOf(letter))
         .xdel(dlq, deadLetterId)
         .exec();
       if (replies === null) continue;

@@ -1,11 +1,15 @@
-import { deadLetterStreamOf } from '@app/contracts';
 import type { Redis } from 'ioredis';
 import { ENVELOPE_FIELD, TYPE_FIELD } from './stream-entry.codec.js';
 
-/** An entry given up on, as written to `<stream>.dlq`. */
+/** An entry given up on, as written to the dead-letter stream of its stream (`<stream>.dlq`). */
 export interface DeadLetter {
   /** The stream key the entry was read from (prefix included). */
   stream: string;
+  /**
+   * The dead-letter stream key to write to (prefix included): `<stream>.dlq` of the stream whose
+   * events the entry is, also when it was read from a type stream (`deadLetterStreamFor`).
+   */
+  deadLetterStream: string;
   id: string;
   group: string;
   consumer: string;
@@ -17,7 +21,7 @@ export interface DeadLetter {
 }
 
 /**
- * Appends the entry to `deadLetterStreamOf(stream)` and acknowledges it, in one MULTI so an entry is
+ * Appends the entry to `deadLetterStream` and acknowledges it, in one MULTI so an entry is
  * never both lost and unacknowledged nor dead-lettered twice by one consumer.
  *
  * Dead-letter entry fields: `event` (the original envelope JSON, verbatim, when the entry had one)
@@ -30,7 +34,7 @@ export async function writeDeadLetter(redis: Redis, letter: DeadLetter): Promise
   const replies = await redis
     .multi()
     .xadd(
-      deadLetterStreamOf(letter.stream),
+      letter.deadLetterStream,
       '*',
       ...original,
       'error',

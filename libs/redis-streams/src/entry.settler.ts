@@ -1,5 +1,5 @@
 import { describeError, verdictOnFailure } from '@app/bus-delivery';
-import { type AnyEvent, payloadProblems } from '@app/contracts';
+import { type AnyEvent, deadLetterStreamFor, payloadProblems } from '@app/contracts';
 import { withCorrelation } from '@app/observability';
 import type { Redis } from 'ioredis';
 import type { AckBatcher } from './ack.batcher.js';
@@ -88,8 +88,17 @@ export class EntrySettler {
 
   private async deadLetter(delivery: Delivery, error: string): Promise<Settlement> {
     const { options, commands, metrics } = this.deps;
-    const { group, consumer, logger } = options;
-    const letter: DeadLetter = { stream: delivery.stream, id: delivery.id, group, consumer, attempts: delivery.attempt, error, fields: delivery.fields ?? [] };
+    const { group, consumer, logger, keyPrefix } = options;
+    const letter: DeadLetter = {
+      stream: delivery.stream,
+      deadLetterStream: `${keyPrefix}${deadLetterStreamFor(delivery.topic)}`,
+      id: delivery.id,
+      group,
+      consumer,
+      attempts: delivery.attempt,
+      error,
+      fields: delivery.fields ?? [],
+    };
     try {
       await writeDeadLetter(commands, letter);
     } catch (failure) {

@@ -42,9 +42,21 @@ describe('EventPublisher', () => {
       producer: 'test',
       schemaVersion: 1,
     });
-    const entries = await scope.redis.xrange(scope.stream, '-', '+');
-    expect(entries.map(([, fields]) => fields)).toEqual([['event', JSON.stringify(envelope), 'type', 'StockReserved']]);
+    const entry = ['event', JSON.stringify(envelope), 'type', 'StockReserved'];
+    const [onStream, onTypeStream] = await Promise.all([
+      scope.redis.xrange(scope.eventStream, '-', '+'),
+      scope.redis.xrange(`${scope.config.REDIS_KEY_PREFIX}${STREAMS.checkout}.StockReserved`, '-', '+'),
+    ]);
+    // On the checkout stream for the readers of every event, and on its type stream for its workers.
+    expect([onStream.map(([, fields]) => fields), onTypeStream.map(([, fields]) => fields)]).toEqual([[entry], [entry]]);
     expect(await publishedCount('StockReserved')).toBe(before + 1);
+  });
+
+  it('appends an event of a type without a type stream to its stream only', async () => {
+    const envelope = await scope.publisher.publish('OrderConfirmed', { checkoutId: 'chk-c', clientId: 'cl-c', orderId: 'order-c' }, { correlationId: 'chk-c' });
+
+    expect((await scope.redis.xrange(scope.eventStream, '-', '+')).map(([, fields]) => fields)).toEqual([['event', JSON.stringify(envelope), 'type', 'OrderConfirmed']]);
+    expect(await scope.redis.keys(`${scope.eventStream}.*`)).toEqual([]);
   });
 
   it('publishes several envelopes to several streams in one transaction', async () => {
@@ -54,11 +66,14 @@ describe('EventPublisher', () => {
     const ids = await scope.publisher.publishMany([checkout, cart]);
 
     expect(ids).toHaveLength(2);
-    const [checkoutEntries, cartEntries] = await Promise.all([
+    const [checkoutEntries, orderCreatedEntries, cartEntries] = await Promise.all([
+      scope.redis.xrange(scope.eventStream, '-', '+'),
       scope.redis.xrange(scope.stream, '-', '+'),
       scope.redis.xrange(`${scope.config.REDIS_KEY_PREFIX}${STREAMS.carts}`, '-', '+'),
     ]);
+    // The ids are those on each event's stream; the type stream copy has one of its own.
     expect(checkoutEntries).toEqual([[ids[0], ['event', JSON.stringify(checkout), 'type', 'OrderCreated']]]);
+    expect(orderCreatedEntries.map(([, fields]) => fields)).toEqual([['event', JSON.stringify(checkout), 'type', 'OrderCreated']]);
     expect(cartEntries).toEqual([[ids[1], ['event', JSON.stringify(cart), 'type', 'CartCreated']]]);
   });
 

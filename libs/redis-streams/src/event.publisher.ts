@@ -1,5 +1,5 @@
 import { RetriableError, type StreamsLogger, describeError } from '@app/bus-delivery';
-import { type AnyEvent, type EventEnvelope, type EventMap, type EventType, STREAM_OF, createEnvelope } from '@app/contracts';
+import { type AnyEvent, type EventEnvelope, type EventMap, type EventType, STREAM_OF, appendStreamsOf, createEnvelope } from '@app/contracts';
 import { createLogger } from '@app/observability';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
@@ -28,7 +28,8 @@ export interface PublishContext {
 
 /**
  * Appends events to their streams (`STREAM_OF[type]`, with the key prefix), typed by `EventMap`:
- * a payload that does not match its type does not compile. Each entry holds the envelope as JSON in
+ * a payload that does not match its type does not compile. An event of a type with a type stream
+ * (`TYPE_STREAM_TYPES`) is appended to that too, in the same MULTI, for the workers of that type. Each entry holds the envelope as JSON in
  * `event` and its type in `type` ({@link encodeEnvelope}). Streams are not capped here: consumers
  * trim them without dropping entries a group still needs. A failed append rejects with a
  * {@link RetriableError}: the bus was away, so a handler publishing its outcome gets its own event
@@ -59,7 +60,7 @@ export class EventPublisher implements OnApplicationShutdown {
     return envelope;
   }
 
-  /** Appends an envelope as it is (a relayed or replayed event); resolves with its stream entry id. */
+  /** Appends an envelope as it is (a relayed or replayed event); resolves with its entry id on its stream. */
   async publishEnvelope<T extends EventType>(envelope: EventEnvelope<T>): Promise<string> {
     const [id] = await this.append([envelope]);
     return id ?? '';
@@ -85,7 +86,17 @@ export class EventPublisher implements OnApplicationShutdown {
   private async append(envelopes: readonly EventEnvelope[]): Promise<string[]> {
     if (envelopes.length === 0) return [];
     const multi = this.redis.multi();
-    for (const envelope of envelopes) multi.xadd(`${this.keyPrefix}${STREAM_OF[envelope.type]}`, '*', ...encodeEnvelope(envelope));
+    /** Which reply is each envelope's entry on its own stream (type stream copies come after it). */
+    const idAt: number[] = [];
+    let commands = 0;
+    for (const envelope of envelopes) {
+      const fields = encodeEnvelope(envelope);
+      idAt.push(commands);
+      for (const stream of appendStreamsOf(envelope.type)) {
+        multi.xadd(`${this.keyPrefix}${stream}`, '*', ...fields);
+        commands += 1;
+      }
+    }
     let replies: [error: Error | null, result: unknown][];
     try {
       replies = (await multi.exec()) ?? [];
@@ -95,6 +106,6 @@ export class EventPublisher implements OnApplicationShutdown {
       throw new RetriableError(`Publishing ${envelopes.length} event(s) failed: ${describeError(error)}`, { cause: error });
     }
     for (const envelope of envelopes) this.metrics.published.inc({ topic: STREAM_OF[envelope.type], type: envelope.type });
-    return replies.map(([, id]) => String(id));
+    return idAt.map((at) => String(replies[at]?.[1]));
   }
 }

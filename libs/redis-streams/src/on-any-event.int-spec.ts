@@ -61,7 +61,7 @@ describe('redis-streams @OnAnyEvent', () => {
     await scope.worker({ group: 'audit' }, (event: AnyEvent) => void received.push(event.eventId), EveryEventHandler);
     const known = await scope.orderCreated('chk-unknown');
     const unknown = { ...known, eventId: 'e-unknown', type: 'CheckoutTeleported' };
-    const entry = await scope.redis.xadd(scope.stream, '*', 'event', JSON.stringify(unknown));
+    const entry = await scope.redis.xadd(scope.eventStream, '*', 'event', JSON.stringify(unknown));
 
     const [letter] = await eventually(async () => {
       const found = await scope.deadLetters();

@@ -1,13 +1,14 @@
+import { eventStreamOf } from '@app/contracts';
 import type { Redis } from 'ioredis';
 import { Gauge, register } from 'prom-client';
-import { type StreamGroupStats, streamGroupStats } from './stream-group.stats.js';
+import { type StreamGroupStats, streamGroupStats, sumPerGroup } from './stream-group.stats.js';
 
 /**
  * Streams whose groups are reported: several servers of one process each add their own. The groups
  * are read from Redis (`redis`, `keyPrefix`), or by `statsOf` for another bus.
  */
 export type GroupGaugeSource = ({ redis: Redis; keyPrefix: string } | { statsOf(topic: string): Promise<StreamGroupStats[]> }) & {
-  /** Stream names without prefix; they become the `topic` label. */
+  /** Stream names without prefix; they become the `topic` label (a type stream's, the stream it copies). */
   streams: readonly string[];
   /** Report only this group (a worker reports its own); all groups when absent. */
   group?: string;
@@ -60,8 +61,11 @@ async function readAll(): Promise<Row[]> {
     for (const topic of source.streams) {
       const read = 'statsOf' in source ? source.statsOf(topic) : streamGroupStats(source.redis, `${source.keyPrefix}${topic}`);
       const groups = await read.catch((): StreamGroupStats[] => []);
-      all.push(...groups.filter((g) => source.group === undefined || g.name === source.group).map((g) => ({ topic, ...g })));
+      all.push(...groups.filter((g) => source.group === undefined || g.name === source.group).map((g) => ({ topic: eventStreamOf(topic), ...g })));
     }
   }
-  return all;
+  // A worker reading type streams shows under the stream whose events they hold, its rows summed.
+  const byTopic = new Map<string, StreamGroupStats[]>();
+  for (const { topic, ...group } of all) byTopic.set(topic, [...(byTopic.get(topic) ?? []), group]);
+  return [...byTopic].flatMap(([topic, groups]) => sumPerGroup(groups).map((group) => ({ topic, ...group })));
 }

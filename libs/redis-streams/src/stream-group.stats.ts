@@ -1,4 +1,6 @@
+import { TYPE_STREAMS } from '@app/contracts';
 import type { Redis } from 'ioredis';
+import { compareEntryIds } from './stream-entry.id.js';
 
 /** One consumer group of a stream, as operators and dashboards want to see it. */
 export interface StreamGroupStats {
@@ -49,4 +51,45 @@ export function flatToRecord(flat: readonly unknown[]): Record<string, unknown> 
   const record: Record<string, unknown> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) record[String(flat[i])] = flat[i + 1];
   return record;
+}
+
+/**
+ * Rows of one group on several streams holding the same events (a stream and its type streams)
+ * summed into one per group: pending and lag added (lag unknown when one is), the oldest pending
+ * entry the oldest of them, the last delivered the latest.
+ */
+export function sumPerGroup(groups: readonly StreamGroupStats[]): StreamGroupStats[] {
+  const byName = new Map<string, StreamGroupStats>();
+  for (const group of groups) {
+    const seen = byName.get(group.name);
+    byName.set(
+      group.name,
+      seen === undefined
+        ? { ...group }
+        : {
+            name: group.name,
+            consumers: Math.max(seen.consumers, group.consumers),
+            pending: seen.pending + group.pending,
+            lag: seen.lag === null || group.lag === null ? null : seen.lag + group.lag,
+            lastDeliveredId: compareEntryIds(seen.lastDeliveredId, group.lastDeliveredId) >= 0 ? seen.lastDeliveredId : group.lastDeliveredId,
+            oldestPendingId: oldestOf(seen.oldestPendingId, group.oldestPendingId),
+          },
+    );
+  }
+  return [...byName.values()];
+}
+
+function oldestOf(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return a ?? b;
+  return compareEntryIds(a, b) <= 0 ? a : b;
+}
+
+/**
+ * The consumer groups of `stream` (as `STREAMS` names it) as operators want them: those reading the
+ * stream and those reading its type streams (`<stream>.<Type>`), summed per group.
+ */
+export async function eventStreamGroupStats(redis: Redis, keyPrefix: string, stream: string): Promise<StreamGroupStats[]> {
+  const streams = [stream, ...[...TYPE_STREAMS].filter(([, of]) => of === stream).map(([typeStream]) => typeStream)];
+  const groups = await Promise.all(streams.map((name) => streamGroupStats(redis, `${keyPrefix}${name}`)));
+  return sumPerGroup(groups.flat());
 }

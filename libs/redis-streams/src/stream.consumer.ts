@@ -1,4 +1,4 @@
-import type { AnyEvent } from '@app/contracts';
+import { type AnyEvent, eventStreamOf } from '@app/contracts';
 import type { Redis } from 'ioredis';
 import { AckBatcher } from './ack.batcher.js';
 import { removeDeadConsumers } from './dead-consumers.js';
@@ -13,6 +13,7 @@ import type { ResolvedServerOptions } from './redis-streams.options.js';
 import { StopSignal } from './stop.signal.js';
 import { type DecodedEntry, decodeEntry, entryTypeOf } from './stream-entry.codec.js';
 import type { Delivery } from './stream.delivery.js';
+import { compareEntryIds } from './stream-entry.id.js';
 import { trimStream } from './stream.trimmer.js';
 
 /** What the consumer needs from the app around it (the Nest server). */
@@ -60,12 +61,13 @@ export class StreamConsumer {
     // by a disconnection is resent after reconnecting (ioredis would otherwise leave its promise unsettled).
     this.reader = createRedisConnection(url, `${group}:${consumer}:reader`, logger, { enableOfflineQueue: false });
     this.commands = createRedisConnection(url, `${group}:${consumer}:commands`, logger);
-    this.topics = new Map(options.streams.map((topic) => [`${keyPrefix}${topic}`, topic]));
+    // A type stream's entries are events of its stream: they carry that stream's name as their topic.
+    this.topics = new Map(options.streams.map((stream) => [`${keyPrefix}${stream}`, eventStreamOf(stream)]));
     this.claimEveryMs = options.claimIntervalMs;
     this.queue = new KeyedQueue((error) => logger.error({ err: error }, 'Unexpected failure while settling an entry'));
     this.acks = new AckBatcher(this.commands, group, logger);
     const metrics = streamMetrics();
-    initConsumerSeries(metrics, options.streams, group);
+    initConsumerSeries(metrics, new Set(this.topics.values()), group);
     this.settler = new EntrySettler({
       options,
       commands: this.commands,
@@ -199,11 +201,14 @@ export class StreamConsumer {
     const count = Math.min(batchSize, this.room());
     if (count <= 0) return;
     const reply = await this.reader.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map(() => '>'));
-    let read = 0;
+    const deliveries: Delivery[] = [];
     for (const [stream, entries] of reply ?? []) {
-      read += entries.length;
-      this.accept(entries.map(([id, fields]) => ({ stream, topic: this.topics.get(stream) ?? stream, id, fields, attempt: 1 })));
+      for (const [id, fields] of entries) deliveries.push({ stream, topic: this.topics.get(stream) ?? stream, id, fields, attempt: 1 });
     }
+    // Several streams (a worker's type streams) come one after the other: hand their entries on in the order they were appended.
+    if (reply !== null && reply.length > 1) deliveries.sort((a, b) => compareEntryIds(a.id, b.id));
+    this.accept(deliveries);
+    const read = deliveries.length;
     if (read > 0) this.readSince = { claim: true, trim: true };
     // A short read means the group has caught up: let a few entries gather rather than fetch them one round trip each.
     if (read > 0 && read < count && readPauseMs > 0) await this.stopSignal.sleep(readPauseMs);

@@ -1,6 +1,6 @@
 import { RedisStreamsContext } from '@app/bus-delivery';
 import type { AppConfig } from '@app/config';
-import { type EventEnvelope, STREAMS, createEnvelope } from '@app/contracts';
+import { type EventEnvelope, STREAMS, createEnvelope, typeStreamOf } from '@app/contracts';
 import { createLogger } from '@app/observability';
 import { Controller, Inject, type INestMicroservice, type Type } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
@@ -59,14 +59,17 @@ const TEST_DEFAULTS: Partial<RedisStreamsServerOptions> = {
 export class StreamsTestScope {
   readonly redis: Redis;
   readonly publisher: EventPublisher;
-  /** The checkout stream's key. */
+  /** The key of the stream the workers read: `OrderCreated`'s type stream (`<checkout stream>.OrderCreated`). */
   readonly stream: string;
+  /** The checkout stream's key: every event of the checkout, for the readers of every event. */
+  readonly eventStream: string;
   private readonly workers: TestWorker[] = [];
 
   constructor(readonly config: AppConfig) {
     this.redis = new Redis(config.REDIS_URL);
     this.publisher = new EventPublisher({ redis: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, producer: 'test', logger: this.logger() });
-    this.stream = `${config.REDIS_KEY_PREFIX}${STREAMS.checkout}`;
+    this.stream = `${config.REDIS_KEY_PREFIX}${typeStreamOf('OrderCreated')}`;
+    this.eventStream = `${config.REDIS_KEY_PREFIX}${STREAMS.checkout}`;
   }
 
   logger(): ReturnType<typeof createLogger> {
@@ -94,9 +97,9 @@ export class StreamsTestScope {
     return Number(count);
   }
 
-  /** The entries of the checkout stream's dead-letter stream, as field records. */
+  /** The entries of the checkout stream's dead-letter stream (where type stream readers put theirs too), as field records. */
   async deadLetters(): Promise<Record<string, string>[]> {
-    const entries = await this.redis.xrange(`${this.stream}.dlq`, '-', '+');
+    const entries = await this.redis.xrange(`${this.eventStream}.dlq`, '-', '+');
     return entries.map(([, fields]) => flatToRecord(fields) as Record<string, string>);
   }
 

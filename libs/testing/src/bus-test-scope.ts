@@ -1,5 +1,5 @@
 import type { AppConfig } from '@app/config';
-import { type AnyEvent, type EventEnvelope, STREAMS, STREAM_OF } from '@app/contracts';
+import { type AnyEvent, type EventEnvelope, type EventType, STREAMS, STREAM_OF, appendStreamsOf } from '@app/contracts';
 import { JetStreamNames, connectNats } from '@app/nats-jetstream';
 import { createLogger } from '@app/observability';
 import { OnEvent, RedisStreamsContext } from '@app/redis-streams';
@@ -95,8 +95,9 @@ export class BusTestScope {
 }
 
 /**
- * Appends `data` to `stream` as an entry of `type`, as it is: no envelope check, and on JetStream
- * no message id, so a second copy of an event is stored as a second message.
+ * Appends `data` to `stream` as an entry of `type` (on Redis, to its type stream too, as a publisher
+ * would), as it is: no envelope check, and on JetStream no message id, so a second copy of an event
+ * is stored as a second message.
  */
 export async function publishRaw(config: AppConfig, stream: string, type: string, data: string): Promise<void> {
   if (config.BUS === 'nats') {
@@ -110,7 +111,11 @@ export async function publishRaw(config: AppConfig, stream: string, type: string
   }
   const redis = new Redis(config.REDIS_URL);
   try {
-    await redis.xadd(`${config.REDIS_KEY_PREFIX}${stream}`, '*', 'event', data, 'type', type);
+    // Where a publisher appends an event of `type` on its stream: there, and to its type stream.
+    const streams = Object.hasOwn(STREAM_OF, type) && STREAM_OF[type as EventType] === stream ? appendStreamsOf(type as EventType) : [stream];
+    const multi = redis.multi();
+    for (const key of streams) multi.xadd(`${config.REDIS_KEY_PREFIX}${key}`, '*', 'event', data, 'type', type);
+    await multi.exec();
   } finally {
     redis.disconnect();
   }
