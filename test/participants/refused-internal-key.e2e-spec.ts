@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { STREAMS } from '@app/contracts';
-import { EventPublisher, streamGroupStats } from '@app/redis-streams';
+import { EventPublisher, eventStreamGroupStats } from '@app/redis-streams';
 import {
   BOOT_TIMEOUT_MS,
   CheckoutStream,
@@ -103,10 +103,9 @@ describe('a participant refusing INTERNAL_API_KEY', () => {
       { checkoutId, clientId: 'kim', items: [{ sku: 'KEY-1', quantity: 2 }], paymentToken: 'tok_visa' },
       { correlationId: checkoutId },
     );
-    const key = `${config.REDIS_KEY_PREFIX}${STREAMS.checkout}`;
     await eventually(
       async () => {
-        const group = (await streamGroupStats(redis, key)).find((g) => g.name === 'stock-reservation');
+        const group = (await eventStreamGroupStats(redis, config.REDIS_KEY_PREFIX, STREAMS.checkout)).find((g) => g.name === 'stock-reservation');
         expect(group).toMatchObject({ pending: 1 });
       },
       { timeoutMs: 15_000 },

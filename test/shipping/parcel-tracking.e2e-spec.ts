@@ -1,7 +1,7 @@
 import { STREAMS, type AnyEvent } from '@app/contracts';
 import { eventsOfCheckout } from '@app/event-store';
 import { replayCheckout } from '@app/projections';
-import { streamGroupStats } from '@app/redis-streams';
+import { eventStreamGroupStats } from '@app/redis-streams';
 import { eventually } from '@app/testing';
 import { SHIPPING_CONSUMER } from '../../apps/shipping/src/shipping.module.js';
 import { ShippingStack } from './shipping.fixture.js';
@@ -18,7 +18,7 @@ describe('parcel tracking after a successful checkout', () => {
       .map(([, fields]) => JSON.parse(fields[fields.indexOf('event') + 1]!) as AnyEvent)
       .filter((e) => e.type === type && (e.payload as { parcelId: string }).parcelId === parcelId);
   const caughtUp = async (group: string) => {
-    const stats = await streamGroupStats(stack.redis, `${stack.config.REDIS_KEY_PREFIX}${STREAMS.checkout}`);
+    const stats = await eventStreamGroupStats(stack.redis, stack.config.REDIS_KEY_PREFIX, STREAMS.checkout);
     expect(stats.filter((g) => g.name === group).map((g) => [g.pending, g.lag])).toEqual([[0, 0]]);
   };
   const projected = (parcelId: string, status: string) =>

@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CheckoutStepsModule, type ParticipantOverrides } from '@app/checkout-steps';
 import { type AppConfig, ConfigModule } from '@app/config';
-import { STREAMS } from '@app/contracts';
 import { type DatabaseOptions, databaseModule } from '@app/database';
 import { ParcelViewCacheModule } from '@app/event-store';
 import { HTTP_APP_PROVIDERS, HealthModule, MetricsModule } from '@app/http-app';
@@ -20,10 +19,11 @@ import { RegisterParcelHandler } from './register-parcel/register-parcel.handler
 import { SHIPPING_SETTINGS, type ShippingSettings, shippingSettingsOf } from './shipping.settings.js';
 
 /**
- * The shipping app's name, consumer group and transport settings: it reads the checkout stream for
- * `CheckoutSucceeded` (published by both styles) and lets reads gather for 20 ms (a parcel is not in a hurry).
+ * The shipping app's name, consumer group and transport settings: it takes `CheckoutSucceeded`
+ * (published by both styles; on Redis it reads that type's stream) and lets reads gather for 20 ms
+ * (a parcel is not in a hurry).
  */
-export const SHIPPING_CONSUMER = { name: PRODUCER, group: 'shipping', transport: { streams: [STREAMS.checkout], readPauseMs: 20 } } as const;
+export const SHIPPING_CONSUMER = { name: PRODUCER, group: 'shipping', transport: { readPauseMs: 20 } } as const;
 
 export const SHIPPING_DATABASE: DatabaseOptions = {
   url: (config: AppConfig) => config.SHIPPING_DATABASE_URL,

@@ -3,7 +3,7 @@ import pg from 'pg';
 import request from 'supertest';
 import type { AppConfig } from '@app/config';
 import { type AnyEvent, type EventEnvelope, STREAMS, createEnvelope } from '@app/contracts';
-import { EventPublisher, streamGroupStats } from '@app/redis-streams';
+import { EventPublisher, eventStreamGroupStats, streamGroupStats } from '@app/redis-streams';
 import {
   type ChoreographyEnding,
   type TestApp,
@@ -61,9 +61,10 @@ describe('notification worker (Redis + PostgreSQL)', () => {
     ];
     await publisher.publishMany(late);
 
-    const key = `${config.REDIS_KEY_PREFIX}${STREAMS.checkout}`;
     await eventually(async () =>
-      expect((await streamGroupStats(redis, key)).map((g) => [g.name, g.pending, g.lag])).toEqual([[NOTIFICATION_WORKER.group, 0, 0]]),
+      expect((await eventStreamGroupStats(redis, config.REDIS_KEY_PREFIX, STREAMS.checkout)).map((g) => [g.name, g.pending, g.lag])).toEqual([
+        [NOTIFICATION_WORKER.group, 0, 0],
+      ]),
     );
     const { rows } = await sql.query<{ checkout_id: string; client_id: string; kind: string; event_id: string }>(
       'SELECT checkout_id, client_id, kind, event_id FROM notifications ORDER BY notification_id',
@@ -96,7 +97,7 @@ describe('notification worker (Redis + PostgreSQL)', () => {
     await publisher.publishMany([...interleave([succeeded, declined, undone]), forced, succeeded.at(-1)!]);
 
     await eventually(async () =>
-      expect((await streamGroupStats(redis, `${config.REDIS_KEY_PREFIX}${STREAMS.checkout}`)).map((g) => [g.name, g.pending, g.lag])).toEqual([
+      expect((await eventStreamGroupStats(redis, config.REDIS_KEY_PREFIX, STREAMS.checkout)).map((g) => [g.name, g.pending, g.lag])).toEqual([
         [NOTIFICATION_WORKER.group, 0, 0],
       ]),
     );
