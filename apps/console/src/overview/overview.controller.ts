@@ -7,7 +7,7 @@ import { ViewRenderer } from '../web/view.renderer.js';
 import { SAMPLE_INTERVAL_MS, OverviewSampler } from './overview.sampler.js';
 import { overviewStats } from './overview.stats.js';
 
-/** Both styles side by side, live: the page polls `/overview/data` as often as the sampler scrapes. */
+/** Both styles side by side, live: the page polls `/overview/data` as often as the sampler scrapes while it is watched. */
 @Controller()
 export class OverviewController {
   constructor(
@@ -18,12 +18,14 @@ export class OverviewController {
 
   @Get()
   page(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    this.sampler.watch();
     return this.views.page(request, reply, 'overview', { title: 'Overview', refreshMs: SAMPLE_INTERVAL_MS });
   }
 
   /** The metrics' view of both styles, and the bus as the event store reports it (or why it could not). */
   @Get('overview/data')
   async data(@ApiKey() apiKey: string) {
+    this.sampler.watch();
     let streams: StreamSummary[] = [];
     let busError: string | undefined;
     try {
