@@ -8,7 +8,7 @@ export { SagaState, SAGA_STATES, TERMINAL_SAGA_STATES, COMPENSATING_SAGA_STATES,
 export type { CartEvents } from './cart.events.js';
 export { type ShippingEvents, type IncidentKind, type IncidentResolution, INCIDENT_KINDS, INCIDENT_RESOLUTIONS } from './shipping.events.js';
 export { type EventMap, type EventType, type EventEnvelope, type AnyEvent, STREAM_OF, EVENT_TYPES, SCHEMA_VERSION } from './event-map.js';
-export { TYPE_STREAM_TYPES, TYPE_STREAMS, typeStreamOf, appendStreamsOf, readStreamOf, eventStreamOf, deadLetterStreamFor } from './type-streams.js';
+export { TYPE_STREAM_TYPES, TYPE_STREAMS, typeStreamOf, appendStreamsOf, eventStreamOf, deadLetterStreamFor } from './type-streams.js';
 export { type EnvelopeContext, createEnvelope, deterministicEventId } from './envelope.js';
 export { type TraceContext, captureTraceContext, traceCarrierOf } from './trace-context.js';
 export { SKU_PATTERN, ID_PATTERN, MAX_QUANTITY, MAX_ITEMS, LineItemDto, LineItemsDto, PaymentDto, CheckoutRequestDto } from './checkout-request.dto.js';

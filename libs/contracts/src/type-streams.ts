@@ -35,9 +35,6 @@ export const TYPE_STREAMS: ReadonlyMap<string, string> = new Map(
 /** The streams an event of `type` is appended to: its stream, then its type stream when it has one. */
 export const appendStreamsOf = (type: EventType): string[] => (TYPE_STREAM_TYPES.has(type) ? [STREAM_OF[type], typeStreamOf(type)] : [STREAM_OF[type]]);
 
-/** The stream a consumer of `type` reads: its type stream when it has one, else the stream of its type. */
-export const readStreamOf = (type: EventType): string => (TYPE_STREAM_TYPES.has(type) ? typeStreamOf(type) : STREAM_OF[type]);
-
 /** The stream whose events `stream` holds: itself, or for a type stream the stream it copies. */
 export const eventStreamOf = (stream: string): string => TYPE_STREAMS.get(stream) ?? stream;
 

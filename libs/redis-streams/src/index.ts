@@ -15,7 +15,7 @@ export { EventPublisher, type EventPublisherOptions, type PublishContext } from 
 export { RedisStreamsModule, type RedisStreamsModuleOptions } from './redis-streams.module.js';
 export { ENVELOPE_FIELD, TYPE_FIELD, encodeEnvelope, decodeEntry, entryTypeOf, type DecodedEntry } from './stream-entry.codec.js';
 export { compareEntryIds } from './stream-entry.id.js';
-export { type StreamGroupStats, streamGroupStats, eventStreamGroupStats, sumPerGroup } from './stream-group.stats.js';
+export { type StreamGroupStats, streamGroupStats, eventStreamGroupStats } from './stream-group.stats.js';
 export { type GroupGaugeSource, registerStreamGroupGauges } from './stream-group.gauges.js';
 export { trimStream } from './stream.trimmer.js';
 export { type StoredDeadLetter, listDeadLetters, redriveDeadLetter, redriveAllDeadLetters } from './dead-letter.redrive.js';
