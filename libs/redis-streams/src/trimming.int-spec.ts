@@ -25,7 +25,8 @@ describe('redis-streams trimming', () => {
     const envelopes = Array.from({ length: 20 }, (_, i) =>
       createEnvelope('OrderCreated', orderCreatedPayload(`chk-${i}`), { correlationId: `chk-${i}`, producer: 'test' }),
     );
-    const ids = await scope.publisher.publishMany(envelopes);
+    await scope.publisher.publishMany(envelopes);
+    const ids = await scope.entryIds();
     await eventually(() => expect(handled).toBe(20));
     await eventually(async () => expect(await scope.pending('fast')).toBe(0));
 
@@ -48,7 +49,8 @@ describe('redis-streams trimming', () => {
     const envelopes = Array.from({ length: 20 }, (_, i) =>
       createEnvelope('OrderCreated', orderCreatedPayload(`chk-${i}`), { correlationId: `chk-${i}`, producer: 'test' }),
     );
-    const ids = await scope.publisher.publishMany(envelopes);
+    await scope.publisher.publishMany(envelopes);
+    const ids = await scope.entryIds();
     await eventually(() => expect(handled).toBe(20));
 
     await eventually(async () => expect((await scope.redis.xrange(scope.stream, '-', '+')).map(([id]) => id)).toEqual(ids.slice(12)));
@@ -58,7 +60,8 @@ describe('redis-streams trimming', () => {
     const envelopes = Array.from({ length: 250 }, (_, i) =>
       createEnvelope('OrderCreated', orderCreatedPayload(`chk-${i}`), { correlationId: 'chk', producer: 'test' }),
     );
-    const ids = await scope.publisher.publishMany(envelopes);
+    await scope.publisher.publishMany(envelopes);
+    const ids = await scope.entryIds();
     await scope.redis.xgroup('CREATE', scope.stream, 'g', '0');
     await scope.redis.xreadgroup('GROUP', 'g', 'c', 'COUNT', 240, 'STREAMS', scope.stream, '>');
     await scope.redis.xack(scope.stream, 'g', ...ids.slice(0, 230));

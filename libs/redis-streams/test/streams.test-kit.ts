@@ -92,6 +92,11 @@ export class StreamsTestScope {
     return this.publisher.publish('OrderCreated', orderCreatedPayload(checkoutId, seq), { correlationId: checkoutId });
   }
 
+  /** The ids of the entries on the workers' stream, oldest first (the publisher answers with those of the checkout stream). */
+  async entryIds(): Promise<string[]> {
+    return (await this.redis.xrange(this.stream, '-', '+')).map(([id]) => id);
+  }
+
   async pending(group: string): Promise<number> {
     const [count] = (await this.redis.xpending(this.stream, group)) as [number];
     return Number(count);
