@@ -76,15 +76,16 @@ export async function listDeadLetters(redis: Redis, stream: string, options: { a
  */
 function returnStreamOf(stream: string, letter: Record<string, string>): string {
   const from = letter['originalStream'];
-  const typeStream = from !== undefined && /^[A-Za-z]+$/.test(from.slice(stream.length + 1)) && from.startsWith(`${stream}.`) && from !== deadLetterStreamOf(stream);
-  return typeStream ? from : stream;
+  if (from === undefined || !from.startsWith(`${stream}.`) || from === deadLetterStreamOf(stream)) return stream;
+  // What follows `<stream>.` in a type stream's name is an event type.
+  return /^[A-Za-z]+$/.test(from.slice(stream.length + 1)) ? from : stream;
 }
 
 /**
  * Moves a dead letter back onto the stream it was read from once its cause is fixed: appends the
- * original entry again (a new id, so every group of that stream sees it once more, which idempotent handlers make safe) and
- * deletes it from the dead-letter stream, in one transaction watched against concurrent redrives, so a
- * letter is moved at most once. Resolves with the new entry id, or `undefined` when there is no such letter.
+ * original entry again (a new id, so every group of that stream sees it once more, which idempotent
+ * handlers make safe) and deletes it from the dead-letter stream, in one transaction watched against
+ * concurrent redrives, so a letter is moved at most once. Resolves with the new entry id, or `undefined` when there is no such letter.
  */
 export async function redriveDeadLetter(redis: Redis, stream: string, deadLetterId: string): Promise<string | undefined> {
   const dlq = deadLetterStreamOf(stream);

@@ -29,8 +29,8 @@ export interface PublishContext {
 /**
  * Appends events to their streams (`STREAM_OF[type]`, with the key prefix), typed by `EventMap`:
  * a payload that does not match its type does not compile. An event of a type with a type stream
- * (`TYPE_STREAM_TYPES`) is appended to that too, in the same MULTI, for the workers of that type. Each entry holds the envelope as JSON in
- * `event` and its type in `type` ({@link encodeEnvelope}). Streams are not capped here: consumers
+ * (`TYPE_STREAM_TYPES`) is appended to that too, in the same MULTI, for the workers of that type
+ * (ADR 0019). Each entry holds the envelope as JSON in `event` and its type in `type` ({@link encodeEnvelope}). Streams are not capped here: consumers
  * trim them without dropping entries a group still needs. A failed append rejects with a
  * {@link RetriableError}: the bus was away, so a handler publishing its outcome gets its own event
  * delivered again rather than dead-lettered.
@@ -86,7 +86,7 @@ export class EventPublisher implements OnApplicationShutdown {
   private async append(envelopes: readonly EventEnvelope[]): Promise<string[]> {
     if (envelopes.length === 0) return [];
     const multi = this.redis.multi();
-    /** Which reply is each envelope's entry on its own stream (type stream copies come after it). */
+    /** The index of each envelope's reply for its entry on its stream (its type stream copy comes next). */
     const idAt: number[] = [];
     let commands = 0;
     for (const envelope of envelopes) {

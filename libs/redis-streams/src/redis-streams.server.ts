@@ -17,12 +17,12 @@ export type RedisStreamsStatus = 'connected' | 'disconnected' | 'closed';
  * Each app is one consumer group, so every app sees every event of its types, and instances of one
  * app compete for entries. A worker whose types all have type streams (`TYPE_STREAM_TYPES`) reads
  * only those, so it is not woken by other events; an app that handles every type reads the whole
- * streams, in the order events were appended (ADR 0019). An entry is acknowledged only once its handler's promise or observable succeeded; a
- * failure is delivered again or dead-lettered as the delivery policy says (`verdictOnFailure`);
- * entries of a crashed consumer are claimed after `claimIdleMs`, and the consumer is removed once
- * it holds nothing; entries with the same `correlationId` are handled one after the other in stream
- * order (unless `ordering` is `none`). Entries of types the app does not handle are acknowledged
- * without being parsed. Dead letters, redeliveries, lag and pending entries are metrics.
+ * streams, in the order events were appended (ADR 0019). An entry is acknowledged only once its
+ * handler's promise or observable succeeded; a failure is delivered again or dead-lettered as the
+ * delivery policy says (`verdictOnFailure`); entries of a crashed consumer are claimed after
+ * `claimIdleMs`, and the consumer is removed once it holds nothing; entries with the same
+ * `correlationId` are handled one after the other in the order they were appended (unless `ordering`
+ * is `none`). Entries of types the app does not handle are acknowledged without being parsed. Dead letters, redeliveries, lag and pending entries are metrics.
  *
  * @example
  * app.connectMicroservice({ strategy: new RedisStreamsServer(serverOptionsFromConfig(config, { group: 'payment' })) });
