@@ -1,4 +1,4 @@
-import { deadLetterStreamOf } from '@app/contracts';
+import { TYPE_STREAMS, deadLetterStreamOf } from '@app/contracts';
 import type { Redis } from 'ioredis';
 import { ENVELOPE_FIELD, TYPE_FIELD } from './stream-entry.codec.js';
 
@@ -76,9 +76,9 @@ export async function listDeadLetters(redis: Redis, stream: string, options: { a
  */
 function returnStreamOf(stream: string, letter: Record<string, string>): string {
   const from = letter['originalStream'];
-  if (from === undefined || !from.startsWith(`${stream}.`) || from === deadLetterStreamOf(stream)) return stream;
-  // What follows `<stream>.` in a type stream's name is an event type.
-  return /^[A-Za-z]+$/.test(from.slice(stream.length + 1)) ? from : stream;
+  // `stream` is a key (prefix included): a type stream's key is it followed by what the type stream's name adds to its stream's.
+  const typeStream = [...TYPE_STREAMS].some(([name, of]) => stream.endsWith(of) && from === `${stream}${name.slice(of.length)}`);
+  return typeStream && from !== undefined ? from : stream;
 }
 
 /**
