@@ -2,7 +2,7 @@ import { type DataSource } from 'typeorm';
 import { type AnyEvent, STREAMS, createEnvelope } from '@app/contracts';
 import { type TestEventStore, createTestEventStore } from '@app/testing';
 import { appendEvents } from './event-store.appender.js';
-import { eventsOfCheckout, readAll, readStream } from './event-store.reader.js';
+import { eventsOfCheckout, readAll, readAllForFold, readStream } from './event-store.reader.js';
 import { READ_MODELS, checkoutStatusModel, ordersByClientModel } from './read-models/read-model.definitions.js';
 import { projectEvents, projectEventsWithChanges } from './read-models/read-model.projector.js';
 import { rebuildReadModel } from './read-models/read-model.rebuilder.js';
@@ -137,5 +137,26 @@ describe('event store and read models (PostgreSQL)', () => {
     const stored = (await eventsOfCheckout(db, 'c900')).map((s) => s.event);
     expect(stored).toEqual([traced, garbled, ended]);
     expect(stored[2]).not.toHaveProperty('traceContext');
+  });
+
+  it('hands a fold every event after a position, in order, as it was published but for its trace context', async () => {
+    const before = await readAll(db, 0, 100_000);
+    const after = before[before.length - 1]!.globalPosition;
+    const [initiated, ordered, ended] = checkout(950, 'eve', true);
+    // Times the fold reader formats in SQL: a leap day before noon, a year's last millisecond, a round second.
+    const times = ['2028-02-29T09:05:03.007Z', '2026-12-31T23:59:59.999Z', '2027-01-01T00:00:00.000Z'];
+    const published = [initiated!, ordered!, ended!].map((event, i) => ({ ...event, occurredAt: times[i]! }));
+    const traced = { ...published[0]!, traceContext: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } };
+    await appendEvents(
+      db,
+      [traced, published[1]!, published[2]!].map((event) => ({ stream: STREAMS.checkout, event })),
+    );
+    const folded = await readAllForFold(db, after, 2);
+    const rest = await readAllForFold(db, folded[folded.length - 1]!.globalPosition, 10);
+    expect([...folded, ...rest].map((e) => e.event)).toEqual(published);
+    expect([...folded, ...rest].map((e) => e.globalPosition)).toEqual([after + 1, after + 2, after + 3]);
+    // What the full reader gives, less the trace context.
+    const full = (await readAll(db, after, 10)).map(({ event: { traceContext: _, ...event } }) => event);
+    expect(full).toEqual(published);
   });
 });

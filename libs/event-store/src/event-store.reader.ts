@@ -65,6 +65,47 @@ export async function readAll(db: Pick<EntityManager, 'query'>, after: number, l
   return rows.map(toStored);
 }
 
+/** An event as a fold needs it: its envelope (without its trace context) and its global position. */
+export interface FoldedEvent {
+  globalPosition: number;
+  event: AnyEvent;
+}
+
+type FoldRow = Pick<EventRow, 'global_position' | 'event_id' | 'type' | 'schema_version' | 'correlation_id' | 'causation_id' | 'producer' | 'payload'> & {
+  occurred_at: string;
+};
+
+/**
+ * The envelope's time as `toISOString()` writes it, formatted by PostgreSQL: a rebuild reads every
+ * event, and parsing each timestamp into a Date only to print it again costs more than the read.
+ */
+const OCCURRED_AT_ISO = `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * Every event after a global position, in order, with only what a fold reads: what projection
+ * rebuilds read (also inside a transaction). About twice as fast as `readAll` on the same page.
+ */
+export async function readAllForFold(db: Pick<EntityManager, 'query'>, after: number, limit: number): Promise<FoldedEvent[]> {
+  const rows = await db.query<FoldRow[]>(
+    `SELECT global_position, event_id, type, schema_version, ${OCCURRED_AT_ISO} AS occurred_at, correlation_id, causation_id, producer, payload
+     FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+    [after, limit],
+  );
+  return rows.map((row) => ({
+    globalPosition: Number(row.global_position),
+    event: {
+      eventId: row.event_id,
+      type: row.type,
+      schemaVersion: row.schema_version,
+      occurredAt: row.occurred_at,
+      correlationId: row.correlation_id,
+      causationId: row.causation_id,
+      producer: row.producer,
+      payload: row.payload,
+    } as AnyEvent,
+  }));
+}
+
 /** The events of a checkout in either style, found by checkoutId or by sagaId. */
 export async function eventsOfCheckout(db: DataSource, id: string): Promise<StoredEvent[]> {
   const rows = await db.query<EventRow[]>(

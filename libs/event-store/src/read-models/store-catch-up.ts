@@ -8,12 +8,15 @@ type Queryable = Pick<EntityManager, 'query'>;
 /** The audit worker stores each batch within milliseconds when it keeps up. */
 const POLL_MS = 20;
 
-/** Ids in the model's checkpoint that the store does not hold: applied live, not yet stored. */
+/**
+ * Ids in the model's checkpoint that the store does not hold: applied live, not yet stored. A hashed
+ * set difference, whatever the statistics say: an anti-join planned on stale ones probes the store's
+ * index once per applied id, several times slower.
+ */
 async function appliedNotStored(source: Queryable, model: ReadModel<unknown>): Promise<string[]> {
-  const rows = await source.query<{ event_id: string }[]>(
-    'SELECT a.event_id FROM projection_applied a WHERE a.model = $1 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = a.event_id)',
-    [model.name],
-  );
+  const rows = await source.query<{ event_id: string }[]>('SELECT event_id FROM projection_applied WHERE model = $1 EXCEPT SELECT event_id FROM events', [
+    model.name,
+  ]);
   return rows.map((r) => r.event_id);
 }
 
