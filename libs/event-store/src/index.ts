@@ -3,7 +3,6 @@ export { type StoredEvent, readStream, readAll, eventsOfCheckout, eventsOfCart, 
 export { EVENT_STORE_DATABASE } from './event-store.database.js';
 export { type ReadModel, READ_MODELS, checkoutStatusModel, ordersByClientModel, cartModel, parcelModel } from './read-models/read-model.definitions.js';
 export { type ViewChange, projectEvents, projectEventsWithChanges } from './read-models/read-model.projector.js';
-export { type CommitBatcherOptions, CommitBatcher } from './commit.batcher.js';
 export { type StoreBatcher, type StreamItem, storeBatcher } from './store.batcher.js';
 export { type RebuildReport, type RebuildOptions, rebuildReadModel } from './read-models/read-model.rebuilder.js';
 export { ordersOfClient } from './read-models/client-orders.reader.js';

@@ -1,7 +1,7 @@
 import type { AppConfig } from '@app/config';
+import { CommitBatcher } from '@app/database';
 import { histogram } from '@app/observability';
 import { RetriableError, compareEntryIds } from '@app/redis-streams';
-import { CommitBatcher } from './commit.batcher.js';
 
 /** How long a lone event waits for others before its write starts. */
 const LINGER_MS = 5;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { type Histogram, register } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { ConfigModule } from '@app/config';
 import type { TraceContext } from '@app/contracts';
@@ -122,6 +123,28 @@ describe('saga repository (PostgreSQL)', () => {
     const results = await Promise.allSettled([advance(saga), advance(saga)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: expect.any(StaleSagaError) });
+  });
+
+  it('commits the decisions of sagas running side by side together, each with its own transitions and events, refusing only the stale one', async () => {
+    const sagas = (await Promise.all(Array.from({ length: 8 }, () => createSaga()))).map((s) => s!);
+    const stale = sagas[5]!;
+    await advance(stale);
+    const batches = async () =>
+      (await (register.getSingleMetric('saga_write_batch_size') as Histogram).get()).values.find((v) => v.metricName?.endsWith('_count'))!.value;
+    const before = await batches();
+    // The first write starts at once; the other eight arrive while it runs and are committed by the next statement.
+    const results = await Promise.allSettled([sagas[0]!, ...sagas].map((saga) => advance(saga)));
+    expect((await batches()) - before).toBe(2);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', ...Array(4).fill('fulfilled'), 'rejected', 'fulfilled', 'fulfilled']);
+    for (const saga of sagas) {
+      expect((await repository.history(saga.id)).map((t) => [t.seq, t.to_state])).toEqual([
+        [1, 'VERIFICATION_STOCK'],
+        [2, 'STOCK_VERIFIE'],
+        [3, 'RESERVATION_STOCK'],
+      ]);
+      expect(await count('saga_outbox', saga.id)).toBe(3);
+      expect(await repository.find(saga.id)).toMatchObject({ state: 'RESERVATION_STOCK', version: 2, data: { totalCents: 100 } });
+    }
   });
 
   it('never gives one expired saga to two concurrent claimers, and leaves live leases alone', async () => {

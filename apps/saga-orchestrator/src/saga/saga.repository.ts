@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { TraceContext } from '@app/contracts';
-import { rowsOf, runPrepared } from '@app/database';
+import { CommitBatcher, rowsOf, runPrepared } from '@app/database';
+import { histogram } from '@app/observability';
 import type { TransitionEvents } from '../publish-transitions/saga-transition.events.js';
 import { StaleSagaError } from './saga.errors.js';
 import { type Decision, type SagaState, TERMINAL_STATES } from './saga.machine.js';
@@ -29,53 +30,83 @@ export interface NewSaga {
 const TERMINAL = TERMINAL_STATES.map((s) => `'${s}'`).join(', ');
 
 /**
- * The transitions of a decision and their events, recorded by the same statement as the state
- * change: numbered after the saga's previous ones, stamped with the attempt and with the time of
- * their event, and queued in the outbox with the checkout's outcome when one ends it (so no event is
- * lost if the process dies before publishing it).
+ * The transitions of the decisions a statement applied and their events, recorded by the same
+ * statement as the state changes: `saga` holds the rows written, each with `input_ord`, its entry of
+ * `input` (whose `moves` are its transitions). Each transition is numbered after the saga's previous
+ * ones, stamped with the attempt and with the time of its event, and queued in the outbox with the
+ * checkout's outcome when one ends it (so no event is lost if the process dies before publishing it).
  */
 const RECORD_MOVES = `
   moves AS (
-    SELECT m.value->>'from' AS from_state, m.value->>'to' AS to_state, m.value->'detail' AS detail, m.value->'envelope' AS envelope,
-      m.value->'outcome' AS outcome, m.ord
-    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS m(value, ord)
+    SELECT saga.id AS saga_id, saga.transitions - jsonb_array_length(input.v->'moves') + m.ord AS seq, saga.attempt, saga.input_ord, m.ord,
+      m.value->>'from' AS from_state, m.value->>'to' AS to_state, m.value->'detail' AS detail, m.value->'envelope' AS envelope, m.value->'outcome' AS outcome
+    FROM saga JOIN input ON input.ord = saga.input_ord, jsonb_array_elements(input.v->'moves') WITH ORDINALITY AS m(value, ord)
   ), logged AS (
     INSERT INTO saga_transitions (saga_id, seq, from_state, to_state, at, detail, attempt)
-    SELECT saga.id, saga.transitions - jsonb_array_length($1::jsonb) + moves.ord, moves.from_state, moves.to_state, (moves.envelope->>'occurredAt')::timestamptz, moves.detail, saga.attempt
-    FROM saga, moves ORDER BY moves.ord
+    SELECT saga_id, seq, from_state, to_state, (envelope->>'occurredAt')::timestamptz, detail, attempt FROM moves ORDER BY input_ord, ord
   ), queued AS (
     INSERT INTO saga_outbox (envelope)
-    SELECT e.envelope FROM saga, moves, LATERAL (VALUES (1, moves.envelope), (2, moves.outcome)) AS e(n, envelope)
-    WHERE e.envelope IS NOT NULL ORDER BY moves.ord, e.n
+    SELECT e.envelope FROM moves, LATERAL (VALUES (1, moves.envelope), (2, moves.outcome)) AS e(n, envelope)
+    WHERE e.envelope IS NOT NULL ORDER BY moves.input_ord, moves.ord, e.n
   )
   SELECT * FROM saga`;
 
 const CREATE = `
-  WITH saga AS (
+  WITH input AS (
+    SELECT 1::bigint AS ord, jsonb_build_object('moves', $1::jsonb) AS v
+  ), saga AS (
     INSERT INTO sagas (id, checkout_id, client_id, state, data, transitions, idempotency_key, lease_owner, lease_until, deadline_at, created_at, trace_context)
     VALUES ($2, $3, $4, $5, $6, jsonb_array_length($1::jsonb), $7, $8, now() + $9::int * interval '1 millisecond', now() + $10::int * interval '1 millisecond',
       COALESCE(($1::jsonb->0->'envelope'->>'occurredAt')::timestamptz, now()), $11::jsonb)
     ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING *
+    RETURNING *, 1::bigint AS input_ord
   ), ${RECORD_MOVES}`;
 
+/**
+ * Applies the decisions of several sagas at once (group commit), each at the version it was read at:
+ * a saga another writer advanced first is left out of `saga` and of what is recorded, and the others
+ * are written all the same. Should one saga be in the input twice at one version, one write wins.
+ */
 const ADVANCE = `
-  WITH saga AS (
-    UPDATE sagas SET
-      state = $4, data = data || $5::jsonb, version = version + 1, transitions = transitions + jsonb_array_length($1::jsonb),
-      attempt = attempt + $6,
-      lease_owner = CASE WHEN $7 THEN NULL ELSE $8 END,
-      lease_until = CASE WHEN $7 THEN NULL ELSE now() + $9::int * interval '1 millisecond' END,
-      state_entered_at = CASE WHEN state = $4 THEN state_entered_at ELSE now() END,
+  WITH input AS (
+    SELECT i.ord, i.v FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS i(v, ord)
+  ), saga AS (
+    UPDATE sagas s SET
+      state = input.v->>'state', data = s.data || (input.v->'facts'), version = s.version + 1,
+      transitions = s.transitions + jsonb_array_length(input.v->'moves'),
+      attempt = s.attempt + (input.v->>'takeOver')::int,
+      lease_owner = CASE WHEN (input.v->>'terminal')::boolean THEN NULL ELSE input.v->>'leaseOwner' END,
+      lease_until = CASE WHEN (input.v->>'terminal')::boolean THEN NULL ELSE now() + (input.v->>'leaseMs')::int * interval '1 millisecond' END,
+      state_entered_at = CASE WHEN s.state = input.v->>'state' THEN s.state_entered_at ELSE now() END,
       updated_at = now()
-    WHERE id = $2 AND version = $3
-    RETURNING *
+    FROM input
+    WHERE s.id = (input.v->>'id')::uuid AND s.version = (input.v->>'version')::int
+    RETURNING s.*, input.ord AS input_ord
   ), ${RECORD_MOVES}`;
 
-function movesOf(decision: Decision, events: readonly TransitionEvents[]): string {
-  return JSON.stringify(
-    decision.transitions.map((t, i) => ({ from: t.from, to: t.to, detail: t.detail, envelope: events[i]?.transition, outcome: events[i]?.outcome })),
-  );
+/** One saga's decision as the group-committed ADVANCE takes it. */
+interface Advance {
+  id: string;
+  version: number;
+  state: SagaState;
+  facts: object;
+  moves: Move[];
+  takeOver: 0 | 1;
+  terminal: boolean;
+  leaseOwner: string;
+  leaseMs: number;
+}
+
+type Move = { from: SagaState; to: SagaState; detail: unknown; envelope?: unknown; outcome?: unknown };
+
+/** A row written by CREATE or ADVANCE: the saga, and which entry of the input wrote it (1-based). */
+type WrittenRow = SagaRow & { input_ord: string };
+
+/** Writes committed together at most: a batch waits only for the write before it, never on a timer. */
+const MAX_ADVANCES_PER_WRITE = 32;
+
+function movesOf(decision: Decision, events: readonly TransitionEvents[]): Move[] {
+  return decision.transitions.map((t, i) => ({ from: t.from, to: t.to, detail: t.detail, envelope: events[i]?.transition, outcome: events[i]?.outcome }));
 }
 
 /**
@@ -86,6 +117,21 @@ function movesOf(decision: Decision, events: readonly TransitionEvents[]): strin
  */
 @Injectable()
 export class SagaRepository {
+  private readonly writeBatch = histogram({
+    name: 'saga_write_batch_size',
+    help: 'Saga decisions committed by one statement of the orchestrator (group commit)',
+    buckets: [1, 2, 4, 8, 16, 32],
+  });
+
+  /** Decisions of sagas running side by side, committed together when they arrive while a write is under way. */
+  private readonly advances = new CommitBatcher<Advance, SagaRow | undefined>({
+    commit: (batch) => this.advanceMany(batch),
+    maxBatch: MAX_ADVANCES_PER_WRITE,
+    lingerMs: 0,
+    // Two instances' batches lock their rows in one order, so they cannot deadlock each other.
+    order: (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  });
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
@@ -94,8 +140,8 @@ export class SagaRepository {
    * event, when the checkout was requested, so durations include the availability check run before.
    */
   async create(saga: NewSaga, decision: Decision, events: readonly TransitionEvents[], lease: Lease): Promise<SagaRecord | undefined> {
-    const [row] = await runPrepared<SagaRow>(this.db, { name: 'saga_create', text: CREATE }, [
-      movesOf(decision, events),
+    const [row] = await runPrepared<WrittenRow>(this.db, { name: 'saga_create', text: CREATE }, [
+      JSON.stringify(movesOf(decision, events)),
       saga.id,
       saga.checkoutId,
       saga.clientId,
@@ -115,19 +161,27 @@ export class SagaRepository {
    * @throws StaleSagaError when another writer got there first.
    */
   async advance(saga: SagaRecord, decision: Decision, events: readonly TransitionEvents[], lease: Lease, takeOver = false): Promise<SagaRecord> {
-    const [row] = await runPrepared<SagaRow>(this.db, { name: 'saga_advance', text: ADVANCE }, [
-      movesOf(decision, events),
-      saga.id,
-      saga.version,
-      decision.state,
-      JSON.stringify(decision.facts),
-      takeOver ? 1 : 0,
-      TERMINAL_STATES.includes(decision.state),
-      lease.owner,
-      lease.ms,
-    ]);
+    const row = await this.advances.add({
+      id: saga.id,
+      version: saga.version,
+      state: decision.state,
+      facts: decision.facts,
+      moves: movesOf(decision, events),
+      takeOver: takeOver ? 1 : 0,
+      terminal: TERMINAL_STATES.includes(decision.state),
+      leaseOwner: lease.owner,
+      leaseMs: lease.ms,
+    });
     if (row === undefined) throw new StaleSagaError(saga.id, saga.version);
     return toSaga(row);
+  }
+
+  /** One statement, one transaction, for every decision of the batch; what each wrote, in the batch's order (undefined: stale). */
+  private async advanceMany(batch: Advance[]): Promise<(SagaRow | undefined)[]> {
+    const rows = await runPrepared<WrittenRow>(this.db, { name: 'saga_advance', text: ADVANCE }, [JSON.stringify(batch)]);
+    const byInput = new Map(rows.map((row) => [Number(row.input_ord), row]));
+    this.writeBatch.observe(batch.length);
+    return batch.map((_, i) => byInput.get(i + 1));
   }
 
   /**

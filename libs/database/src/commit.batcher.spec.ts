@@ -57,4 +57,26 @@ describe('CommitBatcher', () => {
     expect(store.batches).toEqual([[1, 2, 3, 4], [1], [2], [3], [4]]);
     expect(store.committed).toEqual([1, 2, 3, 4]);
   });
+
+  it('without linger, writes an item at once when nothing is being written, and joins the ones that arrive meanwhile into the next write', async () => {
+    const { store, commit } = fakeStore();
+    const batcher = new CommitBatcher({ commit, maxBatch: 8, lingerMs: 0 });
+    const first = batcher.add(1);
+    // Already under way, before any timer could have fired.
+    expect(store.running).toBe(1);
+    await Promise.all([first, batcher.add(2), batcher.add(3)]);
+    expect(store.batches).toEqual([[1], [2, 3]]);
+  });
+
+  it('answers each item with what the write returned for it, also when a failed batch is written again one by one', async () => {
+    const doubled = (failing: number) => async (items: number[]) => {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      if (items.includes(failing) && items.length > 1) throw new Error('one of these fails together');
+      return items.map((i) => i * 2);
+    };
+    const batcher = new CommitBatcher<number, number>({ commit: doubled(7), maxBatch: 8, lingerMs: 1 });
+    expect(await Promise.all([5, 6, 7].map((i) => batcher.add(i)))).toEqual([10, 12, 14]);
+    const ordered = new CommitBatcher<number, number>({ commit: doubled(-1), maxBatch: 8, lingerMs: 1, order: (a, b) => a - b });
+    expect(await Promise.all([9, 3, 6].map((i) => ordered.add(i)))).toEqual([18, 6, 12]);
+  });
 });
