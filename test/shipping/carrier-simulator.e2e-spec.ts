@@ -1,4 +1,5 @@
 import { eventually } from '@app/testing';
+import { PARCELS_DUE_A_MOVE } from '../../apps/shipping/src/carrier-simulator/carrier.simulator.js';
 import { ShippingStack } from './shipping.fixture.js';
 
 const simulated = (incidentRate: number) => ({ overrides: { settings: { carrier: { enabled: true, stepMs: 50, incidentRate } } } });
@@ -28,6 +29,22 @@ describe('the simulated carrier', () => {
       );
       expect(parcels[1]!.replaces_parcel_id).toBe(parcels[0]!.parcel_id);
       expect(await stack.ledgerOf('s-2')).toEqual({ order: 'REFUNDED', authorization: 'VOIDED' });
+    } finally {
+      await stack.close();
+    }
+  }, 60_000);
+
+  it('finds the parcels due a move through an index, whatever the count of parcels delivered long ago', async () => {
+    const stack = await ShippingStack.start('carrier_index');
+    try {
+      // The plan the planner takes when reading the table whole is not an option: only an index can serve the query.
+      const plan = await stack.shippingDb.transaction(async (tx) => {
+        await tx.query('SET LOCAL enable_seqscan = off');
+        return tx.query<{ 'QUERY PLAN': unknown }[]>(`EXPLAIN (FORMAT JSON) ${PARCELS_DUE_A_MOVE.replace('$1', '5000').replace('$2', '200')}`);
+      });
+      const text = JSON.stringify(plan);
+      expect(text).toContain('parcels_awaiting_carrier');
+      expect(text).not.toContain('Seq Scan');
     } finally {
       await stack.close();
     }

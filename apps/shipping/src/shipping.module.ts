@@ -9,6 +9,7 @@ import { CarrierCallbacksController } from './carrier-callbacks/carrier-callback
 import { MoveParcelHandler } from './carrier-callbacks/move-parcel.handler.js';
 import { CarrierSimulator } from './carrier-simulator/carrier.simulator.js';
 import { CreateParcels1797000001000 } from './migrations/1797000001000-create-parcels.js';
+import { IndexParcelsAwaitingNews1797000004000 } from './migrations/1797000004000-index-parcels-awaiting-news.js';
 import { ParcelDeadlineScanner } from './parcel-deadline/parcel-deadline.scanner.js';
 import { PRODUCER } from './parcel/parcel.events.js';
 import { ParcelRepository } from './parcel/parcel.repository.js';
@@ -29,7 +30,7 @@ export const SHIPPING_DATABASE: DatabaseOptions = {
   url: (config: AppConfig) => config.SHIPPING_DATABASE_URL,
   schema: 'shipping',
   entities: [],
-  migrations: [CreateParcels1797000001000],
+  migrations: [CreateParcels1797000001000, IndexParcelsAwaitingNews1797000004000],
 };
 
 /** Tests tune timings and participant clients; production takes every default from the configuration. */

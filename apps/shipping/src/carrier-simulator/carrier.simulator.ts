@@ -13,6 +13,14 @@ import { carrierMoveFor } from './carrier.decisions.js';
 const BATCH = 200;
 
 /**
+ * The parcels due a move ($1: the step in ms, $2: how many), oldest news first. Asked every second,
+ * so it reads the `parcels_awaiting_carrier` index, never every parcel ever shipped.
+ */
+export const PARCELS_DUE_A_MOVE = `SELECT parcel_id, status, replaces_parcel_id IS NOT NULL AS reshipment FROM parcels
+  WHERE status IN ('REGISTERED', 'SHIPPED', 'INCIDENT') AND last_news_at < now() - make_interval(secs => $1::double precision / 1000)
+  ORDER BY last_news_at LIMIT $2`;
+
+/**
  * A simulated carrier for demonstrations (CARRIER_SIMULATOR, on in `npm start`, off in tests): every
  * parcel moves on CARRIER_STEP_MS after its last move, through the same path as the carrier's
  * callbacks, with an incident at CARRIER_INCIDENT_RATE.
@@ -43,12 +51,10 @@ export class CarrierSimulator implements OnApplicationBootstrap, OnModuleDestroy
 
   /** Moves every parcel due; resolves with how many moved. */
   async tick(): Promise<number> {
-    const due = await this.db.query<{ parcel_id: string; status: ParcelState; reshipment: boolean }[]>(
-      `SELECT parcel_id, status, replaces_parcel_id IS NOT NULL AS reshipment FROM parcels
-       WHERE status IN ('REGISTERED', 'SHIPPED', 'INCIDENT') AND last_news_at < now() - make_interval(secs => $1::double precision / 1000)
-       ORDER BY last_news_at LIMIT $2`,
-      [this.settings.carrier.stepMs, BATCH],
-    );
+    const due = await this.db.query<{ parcel_id: string; status: ParcelState; reshipment: boolean }[]>(PARCELS_DUE_A_MOVE, [
+      this.settings.carrier.stepMs,
+      BATCH,
+    ]);
     let moved = 0;
     for (const parcel of due) {
       const move = carrierMoveFor(
