@@ -5,6 +5,7 @@ import { CreateReadModels1732360001000 } from './migrations/1732360001000-create
 import { ClientOrders1732360002000 } from './migrations/1732360002000-client-orders.js';
 import { CreateParcelView1797000000000 } from './migrations/1797000000000-create-parcel-view.js';
 import { StoreEventTraceContext1797000004000 } from './migrations/1797000004000-store-event-trace-context.js';
+import { ParcelClientVersions1797000005000 } from './migrations/1797000005000-parcel-client-versions.js';
 
 /**
  * The durable event store and the read models projected from it: written by the audit and
@@ -20,5 +21,6 @@ export const EVENT_STORE_DATABASE: DatabaseOptions = {
     ClientOrders1732360002000,
     CreateParcelView1797000000000,
     StoreEventTraceContext1797000004000,
+    ParcelClientVersions1797000005000,
   ],
 };

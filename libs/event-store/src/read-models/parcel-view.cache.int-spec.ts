@@ -41,6 +41,13 @@ describe('parcels read model and its cache (PostgreSQL + Redis)', () => {
     await cache.invalidate(await parcelVersions(db, ids));
   };
   const viaCache = (id: string) => cache.parcel(id, () => parcelById(db, id));
+  const clientVersions = async () =>
+    Object.fromEntries(
+      (await db.query<{ client_id: string; version: string }[]>('SELECT client_id, version FROM parcel_client_versions')).map((r) => [
+        r.client_id,
+        Number(r.version),
+      ]),
+    );
 
   beforeAll(async () => {
     eventStore = await createTestEventStore('parcel_cache');
@@ -146,8 +153,32 @@ describe('parcels read model and its cache (PostgreSQL + Redis)', () => {
     );
     const live = await rows();
     expect(live).toHaveLength(13);
+    const liveVersions = await clientVersions();
     const report = await rebuildReadModel(db, parcelModel);
     expect(report).toMatchObject({ projection: 'parcels', rows: 13 });
     expect(await rows()).toEqual(live);
+    expect(await clientVersions()).toEqual(liveVersions);
   }, 30_000);
+
+  it("keeps each client's version equal to the sum of its parcels' versions through projection, redelivery and rebuild, as the readers give it", async () => {
+    const sums = async () =>
+      Object.fromEntries(
+        (await db.query<{ client_id: string; sum: string }[]>('SELECT client_id, sum(version) AS sum FROM parcel_view GROUP BY client_id')).map((r) => [
+          r.client_id,
+          Number(r.sum),
+        ]),
+      );
+    const before = await clientVersions();
+    expect(before).toEqual(await sums());
+    // Two events of a new parcel of client-1 and one more of a parcel it has: +3, once, even delivered twice.
+    const more = [...lifeOf(13).slice(0, 2), lifeOf(1)[1]!];
+    await project(more);
+    await project(more);
+    expect(await clientVersions()).toEqual({ ...before, 'client-1': before['client-1']! + 3 });
+    expect(await clientVersions()).toEqual(await sums());
+    expect((await parcelsOfClient(db, 'client-1', { limit: 2 })).version).toBe(before['client-1']! + 3);
+    expect((await parcelVersions(db, ['p-13'])).map((v) => v.clientVersion)).toEqual([before['client-1']! + 3]);
+    await db.query('DELETE FROM parcel_view');
+    expect(Object.values(await clientVersions()).every((v) => v === 0)).toBe(true);
+  });
 });

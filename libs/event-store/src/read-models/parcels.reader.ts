@@ -10,8 +10,9 @@ export interface ParcelPage {
   /** Pass as `cursor` for the next page; absent on the last one. */
   nextCursor?: string;
   /**
-   * The sum of the versions of all the client's parcels, read in the same statement as the page:
-   * it grows with every event projected for the client, so a cached page can tell it is older.
+   * The sum of the versions of all the client's parcels (kept in `parcel_client_versions`), read in
+   * the same statement as the page: it grows with every event projected for the client, so a cached
+   * page can tell it is older.
    */
   version: number;
 }
@@ -37,7 +38,7 @@ export async function parcelById(db: Queryable, parcelId: string): Promise<Parce
 export async function parcelsOfClient(db: Queryable, clientId: string, { limit, cursor }: { limit: number; cursor?: string }): Promise<ParcelPage> {
   const [after, afterId] = parseCursor(cursor);
   const [row] = await db.query<{ version: string; items: ParcelView[] }[]>(
-    `SELECT (SELECT coalesce(sum(version), 0) FROM parcel_view WHERE client_id = $1) AS version,
+    `SELECT coalesce((SELECT version FROM parcel_client_versions WHERE client_id = $1), 0) AS version,
             coalesce((SELECT json_agg(p.view ORDER BY p.registered_at DESC, p.parcel_id DESC) FROM (
               SELECT view, registered_at, parcel_id FROM parcel_view
               WHERE client_id = $1 AND ($2::timestamptz IS NULL OR (registered_at, parcel_id) < ($2, $3))
@@ -62,7 +63,7 @@ export interface ParcelVersion {
 export async function parcelVersions(db: Queryable, parcelIds: readonly string[]): Promise<ParcelVersion[]> {
   if (parcelIds.length === 0) return [];
   const rows = await db.query<{ parcel_id: string; client_id: string; version: number; client_version: string }[]>(
-    `SELECT p.parcel_id, p.client_id, p.version, (SELECT sum(c.version) FROM parcel_view c WHERE c.client_id = p.client_id) AS client_version
+    `SELECT p.parcel_id, p.client_id, p.version, (SELECT c.version FROM parcel_client_versions c WHERE c.client_id = p.client_id) AS client_version
      FROM parcel_view p WHERE p.parcel_id = ANY($1)`,
     [parcelIds],
   );
