@@ -77,6 +77,25 @@ describe('parcel tracking after a successful checkout', () => {
     expect(await shippingEvents('ParcelDelivered', parcelId)).toHaveLength(1);
   }, 30_000);
 
+  it('applies concurrent callbacks of one parcel once each: the same news sent many times at once, then news that race each other', async () => {
+    await succeeded('k-9', 'saga-orchestrator');
+    const parcelId = await parcelOf('k-9');
+    const shipped = await Promise.all(Array.from({ length: 6 }, () => callback(parcelId, 'shipped', { carrierRef: 'TRK-2' })));
+    expect(shipped.map((r) => [r.status, r.body.status])).toEqual(Array(6).fill([200, 'SHIPPED']));
+    // Delivered and damaged at once: whichever is written first wins, the other is decided again on it and refused.
+    const raced = await Promise.all([callback(parcelId, 'delivered'), callback(parcelId, 'incidents', { kind: 'DAMAGED' })]);
+    expect(raced.map((r) => r.status).sort()).toEqual([200, 409]);
+    const winner = raced.find((r) => r.status === 200)!.body.status as string;
+    expect((await parcelsOf('k-9')).map((p) => p.status)).toEqual([winner]);
+    await eventually(async () => {
+      expect(await shippingEvents('ParcelShipped', parcelId)).toHaveLength(1);
+      const ends = [...(await shippingEvents('ParcelDelivered', parcelId)), ...(await shippingEvents('IncidentDeclared', parcelId))];
+      expect(ends.map((e) => e.type)).toEqual([winner === 'DELIVERED' ? 'ParcelDelivered' : 'IncidentDeclared']);
+    });
+    // A damaged parcel is refunded, so the checkout keeps the invariant checked below.
+    if (winner === 'INCIDENT') await callback(parcelId, 'incident/resolution', { resolution: 'REFUNDED' }).expect(200);
+  }, 30_000);
+
   it('refuses what is not a parcel or not a callback with a 4xx naming the problem', async () => {
     const parcelId = await parcelOf('k-2');
     expect((await callback('00000000-0000-4000-8000-0000000000ff', 'shipped').expect(404)).body.code).toBe('SHIPPING.PARCEL_NOT_FOUND');
@@ -176,6 +195,7 @@ describe('parcel tracking after a successful checkout', () => {
       ['k-3', 1],
       // k-4's incident is declared and not resolved yet: neither live nor refunded.
       ['k-4', 0],
+      ['k-9', 1],
     ]);
   });
 });

@@ -18,6 +18,22 @@ interface Moved {
   applied?: ParcelState;
 }
 
+const isReshipment = (move: ParcelMove): boolean => move.kind === 'resolve' && move.resolution === 'RESHIPPED';
+
+/** The events of a move other than a reshipment (a refund's come when it is carried out); they name only what a parcel never changes. */
+function eventsOf(parcel: ParcelRow, move: ParcelMove): AnyEvent[] {
+  switch (move.kind) {
+    case 'ship':
+      return [parcelEvent('ParcelShipped', parcel, move.carrierRef !== undefined ? { carrierRef: move.carrierRef } : {})];
+    case 'deliver':
+      return [parcelEvent('ParcelDelivered', parcel, {})];
+    case 'declare-incident':
+      return [parcelEvent('IncidentDeclared', parcel, { kind: move.incident, ...(move.detail !== undefined && { detail: move.detail }) })];
+    case 'resolve':
+      return [];
+  }
+}
+
 /** The change a move makes to a parcel's row, once decided legal. */
 function changeOf(move: ParcelMove, to: ParcelState): ParcelChange {
   switch (move.kind) {
@@ -58,7 +74,7 @@ export class MoveParcelHandler {
    * @throws NotFoundError `SHIPPING.PARCEL_NOT_FOUND`; ConflictError `SHIPPING.ILLEGAL_TRANSITION`.
    */
   async apply(parcelId: string, move: ParcelMove): Promise<Parcel> {
-    const moved = await this.parcels.transaction((tx) => this.decideAndWrite(tx, parcelId, move));
+    const moved = await this.decideAndWrite(parcelId, move);
     if (moved.applied !== undefined) this.moves.inc({ to: moved.applied });
     this.relay.nudge();
     return toParcel(moved.refund ? await this.refund(moved.parcel) : moved.parcel);
@@ -75,7 +91,7 @@ export class MoveParcelHandler {
       const idle = await this.parcels.lockIdle(tx, AWAITING_CARRIER, deadlineMs, limit);
       for (const parcel of idle) {
         const after = await this.parcels.move(tx, parcel.parcel_id, changeOf(move, 'INCIDENT'));
-        await this.parcels.queue(tx, await this.eventsOf(tx, after, move));
+        await this.parcels.queue(tx, eventsOf(after, move));
       }
       return idle.map((p) => p.parcel_id);
     });
@@ -86,8 +102,38 @@ export class MoveParcelHandler {
     return overdue;
   }
 
-  private async decideAndWrite(tx: EntityManager, parcelId: string, move: ParcelMove): Promise<Moved> {
-    const parcel = await this.parcels.lock(tx, parcelId);
+  /**
+   * Decides the move on the parcel as last committed and writes it in one statement that applies only
+   * if the parcel is still where the decision was taken (a parcel only moves forward, so its status
+   * is its version); if another move got there first, decides again on what it is now. A reshipment,
+   * which registers the new parcel with the move, is written in a transaction under the parcel's lock.
+   */
+  private async decideAndWrite(parcelId: string, move: ParcelMove): Promise<Moved> {
+    for (;;) {
+      const moved = await this.decided(await this.parcels.find(parcelId), parcelId, move, async (parcel, to) => {
+        if (isReshipment(move)) return this.parcels.transaction((tx) => this.decideLocked(tx, parcelId, move));
+        const after = await this.parcels.moveFrom(parcelId, parcel.status, changeOf(move, to), eventsOf(parcel, move));
+        return after === undefined ? undefined : { parcel: after, refund: to === 'REFUNDING', applied: to };
+      });
+      if (moved !== undefined) return moved;
+    }
+  }
+
+  private async decideLocked(tx: EntityManager, parcelId: string, move: ParcelMove): Promise<Moved> {
+    return this.decided(await this.parcels.lock(tx, parcelId), parcelId, move, async (parcel, to) => {
+      const after = await this.parcels.move(tx, parcel.parcel_id, changeOf(move, to));
+      await this.parcels.queue(tx, await this.eventsWithReshipment(tx, after, move));
+      return { parcel: after, refund: to === 'REFUNDING', applied: to };
+    });
+  }
+
+  /** What the parcel's transition table says of `move`: refused, repeated, a refund to finish, or `write` to carry it out. */
+  private async decided<R>(
+    parcel: ParcelRow | undefined,
+    parcelId: string,
+    move: ParcelMove,
+    write: (parcel: ParcelRow, to: ParcelState) => Promise<R>,
+  ): Promise<Moved | R> {
     if (parcel === undefined) throw parcelNotFound(parcelId);
     const decision = decideMove(parcel.status, move);
     switch (decision.verdict) {
@@ -97,33 +143,20 @@ export class MoveParcelHandler {
         return { parcel, refund: false };
       case 'resume-refund':
         return { parcel, refund: true };
-      case 'apply': {
-        const after = await this.parcels.move(tx, parcelId, changeOf(move, decision.to));
-        await this.parcels.queue(tx, await this.eventsOf(tx, after, move));
-        return { parcel: after, refund: decision.to === 'REFUNDING', applied: decision.to };
-      }
+      case 'apply':
+        return write(parcel, decision.to);
     }
   }
 
   /** The events of a move just applied; a reshipment also registers the new parcel. */
-  private async eventsOf(tx: EntityManager, parcel: ParcelRow, move: ParcelMove): Promise<AnyEvent[]> {
-    switch (move.kind) {
-      case 'ship':
-        return [parcelEvent('ParcelShipped', parcel, move.carrierRef !== undefined ? { carrierRef: move.carrierRef } : {})];
-      case 'deliver':
-        return [parcelEvent('ParcelDelivered', parcel, {})];
-      case 'declare-incident':
-        return [parcelEvent('IncidentDeclared', parcel, { kind: move.incident, ...(move.detail !== undefined && { detail: move.detail }) })];
-      case 'resolve': {
-        if (move.resolution === 'REFUNDED') return [];
-        const order = { checkoutId: parcel.checkout_id, clientId: parcel.client_id, orderId: parcel.order_id };
-        const replacement = (await this.parcels.register(tx, order, parcel.parcel_id))!;
-        return [
-          parcelEvent('IncidentResolved', parcel, { resolution: 'RESHIPPED', newParcelId: replacement.parcel_id }),
-          parcelEvent('ParcelRegistered', replacement, { replacesParcelId: parcel.parcel_id }),
-        ];
-      }
-    }
+  private async eventsWithReshipment(tx: EntityManager, parcel: ParcelRow, move: ParcelMove): Promise<AnyEvent[]> {
+    if (!isReshipment(move)) return eventsOf(parcel, move);
+    const order = { checkoutId: parcel.checkout_id, clientId: parcel.client_id, orderId: parcel.order_id };
+    const replacement = (await this.parcels.register(tx, order, parcel.parcel_id))!;
+    return [
+      parcelEvent('IncidentResolved', parcel, { resolution: 'RESHIPPED', newParcelId: replacement.parcel_id }),
+      parcelEvent('ParcelRegistered', replacement, { replacesParcelId: parcel.parcel_id }),
+    ];
   }
 
   /** Voids the authorization and marks the order refunded, then records the refund. */

@@ -20,7 +20,20 @@ export interface ParcelChange {
   incident?: { kind: IncidentKind; detail?: string };
 }
 
-/** The parcels table and the outbox of their events; every write is in the caller's transaction. */
+/** A move's change to a parcel ($1 the parcel, $2-$5 `changeValues`); any change is news from the carrier, which restarts its deadline. */
+const MOVE = `UPDATE parcels SET status = $2, carrier_ref = coalesce($3, carrier_ref), incident_kind = coalesce($4, incident_kind),
+    incident_detail = coalesce($5, incident_detail), last_news_at = now(), updated_at = now()
+  WHERE parcel_id = $1`;
+
+const changeValues = (parcelId: string, change: ParcelChange) => [
+  parcelId,
+  change.status,
+  change.carrierRef ?? null,
+  change.incident?.kind ?? null,
+  change.incident?.detail ?? null,
+];
+
+/** The parcels table and the outbox of their events; every write but `moveFrom` is in the caller's transaction. */
 @Injectable()
 export class ParcelRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -40,6 +53,29 @@ export class ParcelRepository {
     return row;
   }
 
+  /** The parcel as last committed, or undefined. */
+  async find(parcelId: string): Promise<ParcelRow | undefined> {
+    const [row] = await rowsOf<ParcelRow>(this.db.manager, 'SELECT * FROM parcels WHERE parcel_id = $1', [parcelId]);
+    return row;
+  }
+
+  /**
+   * Moves a parcel that is still in `from`, and queues the move's events, in one statement (its own
+   * transaction): the status is the parcel's version, and only moves forward, so a parcel another
+   * move changed since it was read is left alone (undefined) for the caller to decide again.
+   */
+  async moveFrom(parcelId: string, from: ParcelState, change: ParcelChange, events: readonly AnyEvent[]): Promise<ParcelRow | undefined> {
+    const [row] = await rowsOf<ParcelRow>(
+      this.db.manager,
+      `WITH moved AS (${MOVE} AND status = $6 RETURNING *), queued AS (
+         INSERT INTO shipping_outbox (envelope) SELECT e FROM moved, jsonb_array_elements($7::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n
+       )
+       SELECT * FROM moved`,
+      [...changeValues(parcelId, change), from, JSON.stringify(events)],
+    );
+    return row;
+  }
+
   /** The parcel, locked until the transaction ends, or undefined. */
   async lock(tx: EntityManager, parcelId: string): Promise<ParcelRow | undefined> {
     const [row] = await rowsOf<ParcelRow>(tx, 'SELECT * FROM parcels WHERE parcel_id = $1 FOR UPDATE', [parcelId]);
@@ -48,13 +84,7 @@ export class ParcelRepository {
 
   /** Moves a locked parcel; any change is news from the carrier, which restarts its deadline. */
   async move(tx: EntityManager, parcelId: string, change: ParcelChange): Promise<ParcelRow> {
-    const [row] = await rowsOf<ParcelRow>(
-      tx,
-      `UPDATE parcels SET status = $2, carrier_ref = coalesce($3, carrier_ref), incident_kind = coalesce($4, incident_kind),
-         incident_detail = coalesce($5, incident_detail), last_news_at = now(), updated_at = now()
-       WHERE parcel_id = $1 RETURNING *`,
-      [parcelId, change.status, change.carrierRef ?? null, change.incident?.kind ?? null, change.incident?.detail ?? null],
-    );
+    const [row] = await rowsOf<ParcelRow>(tx, `${MOVE} RETURNING *`, changeValues(parcelId, change));
     return row!;
   }
 
