@@ -29,23 +29,29 @@ interface EventRow {
 const COLUMNS =
   'global_position, event_id, stream, stream_position, type, schema_version, occurred_at, recorded_at, correlation_id, causation_id, producer, payload, trace_context';
 
+/** The columns of an envelope but its time and trace context, which each reader reads its own way. */
+type EnvelopeRow = Pick<EventRow, 'event_id' | 'type' | 'schema_version' | 'correlation_id' | 'causation_id' | 'producer' | 'payload'>;
+
+function envelopeOf(row: EnvelopeRow, occurredAt: string): AnyEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    occurredAt,
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
+    producer: row.producer,
+    payload: row.payload,
+  } as AnyEvent;
+}
+
 function toStored(row: EventRow): StoredEvent {
   return {
     globalPosition: Number(row.global_position),
     stream: row.stream,
     streamPosition: Number(row.stream_position),
     recordedAt: row.recorded_at.toISOString(),
-    event: {
-      eventId: row.event_id,
-      type: row.type,
-      schemaVersion: row.schema_version,
-      occurredAt: row.occurred_at.toISOString(),
-      correlationId: row.correlation_id,
-      causationId: row.causation_id,
-      producer: row.producer,
-      payload: row.payload,
-      ...(row.trace_context !== null && { traceContext: row.trace_context }),
-    } as AnyEvent,
+    event: { ...envelopeOf(row, row.occurred_at.toISOString()), ...(row.trace_context !== null && { traceContext: row.trace_context }) } as AnyEvent,
   };
 }
 
@@ -71,9 +77,7 @@ export interface FoldedEvent {
   event: AnyEvent;
 }
 
-type FoldRow = Pick<EventRow, 'global_position' | 'event_id' | 'type' | 'schema_version' | 'correlation_id' | 'causation_id' | 'producer' | 'payload'> & {
-  occurred_at: string;
-};
+type FoldRow = EnvelopeRow & Pick<EventRow, 'global_position'> & { occurred_at: string };
 
 /**
  * The envelope's time as `toISOString()` writes it, formatted by PostgreSQL: a rebuild reads every
@@ -91,19 +95,7 @@ export async function readAllForFold(db: Pick<EntityManager, 'query'>, after: nu
      FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
     [after, limit],
   );
-  return rows.map((row) => ({
-    globalPosition: Number(row.global_position),
-    event: {
-      eventId: row.event_id,
-      type: row.type,
-      schemaVersion: row.schema_version,
-      occurredAt: row.occurred_at,
-      correlationId: row.correlation_id,
-      causationId: row.causation_id,
-      producer: row.producer,
-      payload: row.payload,
-    } as AnyEvent,
-  }));
+  return rows.map((row) => ({ globalPosition: Number(row.global_position), event: envelopeOf(row, row.occurred_at) }));
 }
 
 /** The events of a checkout in either style, found by checkoutId or by sagaId. */
