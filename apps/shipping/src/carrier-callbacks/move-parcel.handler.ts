@@ -34,6 +34,9 @@ function eventsOf(parcel: ParcelRow, move: ParcelMove): AnyEvent[] {
   }
 }
 
+/** A move applied: the parcel after it, and whether it decided a refund. */
+const movedTo = (parcel: ParcelRow, to: ParcelState): Moved => ({ parcel, refund: to === 'REFUNDING', applied: to });
+
 /** The change a move makes to a parcel's row, once decided legal. */
 function changeOf(move: ParcelMove, to: ParcelState): ParcelChange {
   switch (move.kind) {
@@ -109,21 +112,27 @@ export class MoveParcelHandler {
    * which registers the new parcel with the move, is written in a transaction under the parcel's lock.
    */
   private async decideAndWrite(parcelId: string, move: ParcelMove): Promise<Moved> {
+    if (isReshipment(move)) return this.parcels.transaction((tx) => this.reship(tx, parcelId, move));
     for (;;) {
       const moved = await this.decided(await this.parcels.find(parcelId), parcelId, move, async (parcel, to) => {
-        if (isReshipment(move)) return this.parcels.transaction((tx) => this.decideLocked(tx, parcelId, move));
         const after = await this.parcels.moveFrom(parcelId, parcel.status, changeOf(move, to), eventsOf(parcel, move));
-        return after === undefined ? undefined : { parcel: after, refund: to === 'REFUNDING', applied: to };
+        return after === undefined ? undefined : movedTo(after, to);
       });
       if (moved !== undefined) return moved;
     }
   }
 
-  private async decideLocked(tx: EntityManager, parcelId: string, move: ParcelMove): Promise<Moved> {
+  /** A reshipment, decided under the parcel's lock: the move, the new parcel and both their events, in the caller's transaction. */
+  private async reship(tx: EntityManager, parcelId: string, move: ParcelMove): Promise<Moved> {
     return this.decided(await this.parcels.lock(tx, parcelId), parcelId, move, async (parcel, to) => {
       const after = await this.parcels.move(tx, parcel.parcel_id, changeOf(move, to));
-      await this.parcels.queue(tx, await this.eventsWithReshipment(tx, after, move));
-      return { parcel: after, refund: to === 'REFUNDING', applied: to };
+      const order = { checkoutId: after.checkout_id, clientId: after.client_id, orderId: after.order_id };
+      const replacement = (await this.parcels.register(tx, order, after.parcel_id))!;
+      await this.parcels.queue(tx, [
+        parcelEvent('IncidentResolved', after, { resolution: 'RESHIPPED', newParcelId: replacement.parcel_id }),
+        parcelEvent('ParcelRegistered', replacement, { replacesParcelId: after.parcel_id }),
+      ]);
+      return movedTo(after, to);
     });
   }
 
@@ -146,17 +155,6 @@ export class MoveParcelHandler {
       case 'apply':
         return write(parcel, decision.to);
     }
-  }
-
-  /** The events of a move just applied; a reshipment also registers the new parcel. */
-  private async eventsWithReshipment(tx: EntityManager, parcel: ParcelRow, move: ParcelMove): Promise<AnyEvent[]> {
-    if (!isReshipment(move)) return eventsOf(parcel, move);
-    const order = { checkoutId: parcel.checkout_id, clientId: parcel.client_id, orderId: parcel.order_id };
-    const replacement = (await this.parcels.register(tx, order, parcel.parcel_id))!;
-    return [
-      parcelEvent('IncidentResolved', parcel, { resolution: 'RESHIPPED', newParcelId: replacement.parcel_id }),
-      parcelEvent('ParcelRegistered', replacement, { replacesParcelId: parcel.parcel_id }),
-    ];
   }
 
   /** Voids the authorization and marks the order refunded, then records the refund. */
