@@ -187,4 +187,21 @@ describe('saga repository (PostgreSQL)', () => {
     ]);
     expect(Object.fromEntries(leases.map((l: { id: string; renewed: boolean }) => [l.id, l.renewed]))).toEqual({ [live.id]: false, [lapsed.id]: true });
   });
+
+  it('renews leases without waiting for a saga another transaction is writing, which renews its own', async () => {
+    const [busy, idle] = [(await createSaga())!, (await createSaga())!];
+    const writer = sql.createQueryRunner();
+    await writer.startTransaction();
+    try {
+      await writer.query('SELECT id FROM sagas WHERE id = $1 FOR UPDATE', [busy.id]);
+      await repository.renewLeases([busy.id, idle.id], { owner: 'instance-a', ms: 120_000 });
+    } finally {
+      await writer.rollbackTransaction();
+      await writer.release();
+    }
+    const leases = await sql.query(`SELECT id, lease_until > now() + interval '90 seconds' AS renewed FROM sagas WHERE id = ANY($1::uuid[])`, [
+      [busy.id, idle.id],
+    ]);
+    expect(Object.fromEntries(leases.map((l: { id: string; renewed: boolean }) => [l.id, l.renewed]))).toEqual({ [busy.id]: false, [idle.id]: true });
+  });
 });

@@ -212,14 +212,19 @@ export class SagaRepository {
     return row === undefined ? undefined : toSaga(row);
   }
 
-  /** Extends the leases this instance holds on the sagas it is running. */
+  /**
+   * Extends the leases this instance holds on the sagas it is running. A saga locked by a write under
+   * way is skipped: that write renews its lease itself. Waiting for it instead could deadlock with a
+   * batch of advances, which locks in id order while this statement may lock in the table's order.
+   */
   async renewLeases(ids: readonly string[], lease: Lease): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.query(`UPDATE sagas SET lease_until = now() + $3::int * interval '1 millisecond' WHERE id = ANY($1::uuid[]) AND lease_owner = $2`, [
-      ids,
-      lease.owner,
-      lease.ms,
-    ]);
+    await this.db.query(
+      `UPDATE sagas s SET lease_until = now() + $3::int * interval '1 millisecond'
+       FROM (SELECT id FROM sagas WHERE id = ANY($1::uuid[]) AND lease_owner = $2 FOR UPDATE SKIP LOCKED) held
+       WHERE s.id = held.id`,
+      [ids, lease.owner, lease.ms],
+    );
   }
 
   async find(id: string): Promise<SagaRecord | undefined> {
