@@ -241,7 +241,12 @@ describe('the saga state machine', () => {
         clientId: 'u1',
         items: priced,
       });
-      expect(commandOf({ state: State.AUTORISATION_PAIEMENT, data: ordered })).toEqual({ kind: 'run', step: 'authorizePayment', amountCents: 1000, token: 'pt1.sealed' });
+      expect(commandOf({ state: State.AUTORISATION_PAIEMENT, data: ordered })).toEqual({
+        kind: 'run',
+        step: 'authorizePayment',
+        amountCents: 1000,
+        token: 'pt1.sealed',
+      });
       expect(commandOf({ state: State.CONFIRMATION_COMMANDE, data: ordered })).toEqual({ kind: 'run', step: 'confirmOrder', orderId: 'o1' });
     });
 
