@@ -103,7 +103,9 @@ describe('outbox relay', () => {
 
   it('listens again after losing its connection, and relays what was committed meanwhile', async () => {
     await startRelay();
-    await dataSource.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'outbox-listener' AND datname = current_database()`);
+    await dataSource.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'outbox-listener' AND datname = current_database()`,
+    );
     await queue(30, 31, 32);
     await eventually(() => expect(published).toEqual([30, 31, 32]), { timeoutMs: 8_000 });
     await queue(33);

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
+import { type PreparedStatement, runPrepared } from '@app/database';
 
 /** An event and the bus stream it was read from. */
 export interface IncomingEvent {
@@ -28,19 +29,36 @@ export async function appendEvents(db: DataSource, batch: readonly IncomingEvent
   if (batch.length === 0) return { appended: 0, duplicates: 0 };
   return db.transaction(async (tx) => {
     const unique = dedupe(batch);
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [APPEND_LOCK]);
-    const stored = new Set(
-      (await tx.query<{ event_id: string }[]>('SELECT event_id FROM events WHERE event_id = ANY($1)', [unique.map((i) => i.event.eventId)])).map(
-        (r) => r.event_id,
-      ),
-    );
+    await runPrepared(tx, LOCK_APPENDS, []);
+    const stored = new Set((await runPrepared<{ event_id: string }>(tx, STORED_OF, [unique.map((i) => i.event.eventId)])).map((r) => r.event_id));
     const fresh = unique.filter((i) => !stored.has(i.event.eventId));
     if (fresh.length > 0) await insertEvents(tx, fresh);
     return { appended: fresh.length, duplicates: batch.length - fresh.length };
   });
 }
 
-const APPEND_LOCK = 'event-store:append';
+/*
+ * The statements of every append, prepared: the audit worker appends a batch per read of the bus,
+ * so parsing and planning them each time would cost more than some of them take to run.
+ */
+const LOCK_APPENDS: PreparedStatement = { name: 'store_lock_appends', text: `SELECT pg_advisory_xact_lock(hashtext('event-store:append'))` };
+const STORED_OF: PreparedStatement = { name: 'store_stored_of', text: 'SELECT event_id FROM events WHERE event_id = ANY($1)' };
+const LAST_POSITION: PreparedStatement = { name: 'store_last_position', text: 'SELECT coalesce(max(global_position), 0) AS last FROM events' };
+const ADVANCE_HEADS: PreparedStatement = {
+  name: 'store_advance_heads',
+  text: `INSERT INTO stream_heads (stream, position) SELECT * FROM unnest($1::text[], $2::bigint[])
+     ON CONFLICT (stream) DO UPDATE SET position = stream_heads.position + EXCLUDED.position
+     RETURNING stream, position`,
+};
+const INSERT_EVENTS: PreparedStatement = {
+  name: 'store_insert_events',
+  text: `INSERT INTO events (global_position, event_id, stream, stream_position, type, schema_version, occurred_at, correlation_id, causation_id, checkout_id, producer, payload,
+       trace_context)
+     SELECT global_position, event_id, stream, stream_position, type, schema_version, occurred_at, correlation_id, causation_id, checkout_id, producer, payload,
+       trace_context
+     FROM jsonb_to_recordset($1::jsonb) AS r(global_position bigint, event_id text, stream text, stream_position bigint, type text, schema_version integer,
+       occurred_at timestamptz, correlation_id text, causation_id text, checkout_id text, producer text, payload jsonb, trace_context jsonb)`,
+};
 
 function dedupe(batch: readonly IncomingEvent[]): IncomingEvent[] {
   const seen = new Set<string>();
@@ -51,17 +69,12 @@ function dedupe(batch: readonly IncomingEvent[]): IncomingEvent[] {
 async function advanceStreamHeads(tx: EntityManager, items: readonly IncomingEvent[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const { stream } of items) counts.set(stream, (counts.get(stream) ?? 0) + 1);
-  const heads = await tx.query<{ stream: string; position: string }[]>(
-    `INSERT INTO stream_heads (stream, position) SELECT * FROM unnest($1::text[], $2::bigint[])
-     ON CONFLICT (stream) DO UPDATE SET position = stream_heads.position + EXCLUDED.position
-     RETURNING stream, position`,
-    [[...counts.keys()], [...counts.values()]],
-  );
+  const heads = await runPrepared<{ stream: string; position: string }>(tx, ADVANCE_HEADS, [[...counts.keys()], [...counts.values()]]);
   return new Map(heads.map((h) => [h.stream, Number(h.position) - counts.get(h.stream)! + 1]));
 }
 
 async function insertEvents(tx: EntityManager, items: readonly IncomingEvent[]): Promise<void> {
-  const [head] = await tx.query<{ last: string }[]>('SELECT coalesce(max(global_position), 0) AS last FROM events');
+  const [head] = await runPrepared<{ last: string }>(tx, LAST_POSITION, []);
   const last = Number(head?.last ?? 0);
   const next = await advanceStreamHeads(tx, items);
   const rows = items.map(({ stream, event }, i) => {
@@ -84,13 +97,5 @@ async function insertEvents(tx: EntityManager, items: readonly IncomingEvent[]):
       trace_context: event.traceContext ?? null,
     };
   });
-  await tx.query(
-    `INSERT INTO events (global_position, event_id, stream, stream_position, type, schema_version, occurred_at, correlation_id, causation_id, checkout_id, producer, payload,
-       trace_context)
-     SELECT global_position, event_id, stream, stream_position, type, schema_version, occurred_at, correlation_id, causation_id, checkout_id, producer, payload,
-       trace_context
-     FROM jsonb_to_recordset($1::jsonb) AS r(global_position bigint, event_id text, stream text, stream_position bigint, type text, schema_version integer,
-       occurred_at timestamptz, correlation_id text, causation_id text, checkout_id text, producer text, payload jsonb, trace_context jsonb)`,
-    [JSON.stringify(rows)],
-  );
+  await runPrepared(tx, INSERT_EVENTS, [JSON.stringify(rows)]);
 }

@@ -27,5 +27,9 @@ export function notificationOf(event: TerminalEvent): Notification {
     const { orderId, totalCents } = event.payload;
     return { ...common, kind: 'checkout_succeeded', message: `Your order ${orderId} is confirmed; ${amount(totalCents)} will be charged.` };
   }
-  return { ...common, kind: 'checkout_failed', message: `We could not complete your checkout ${checkoutId}: ${sentence(event.payload.reason)}. Nothing was charged.` };
+  return {
+    ...common,
+    kind: 'checkout_failed',
+    message: `We could not complete your checkout ${checkoutId}: ${sentence(event.payload.reason)}. Nothing was charged.`,
+  };
 }

@@ -3,9 +3,17 @@ import { Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@app/contracts';
+import { type PreparedStatement, runPrepared } from '@app/database';
 import { counter } from '@app/observability';
 import { OnEvent, RetriableError } from '@app/redis-streams';
 import { type NotificationKind, type TerminalEvent, notificationOf } from './notification.message.js';
+
+/** Run once per checkout, so prepared once per connection. */
+const RECORD: PreparedStatement = {
+  name: 'notification_record',
+  text: `INSERT INTO notifications (checkout_id, client_id, kind, message, event_id) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (checkout_id) DO NOTHING RETURNING kind`,
+};
 
 /**
  * Records one notification per checkout when it ends, in either style: both publish `CheckoutSucceeded` or
@@ -36,11 +44,7 @@ export class NotifyClientHandler {
     const n = notificationOf(event);
     let inserted: { kind: NotificationKind }[];
     try {
-      inserted = await this.db.query(
-        `INSERT INTO notifications (checkout_id, client_id, kind, message, event_id) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (checkout_id) DO NOTHING RETURNING kind`,
-        [n.checkoutId, n.clientId, n.kind, n.message, n.eventId],
-      );
+      inserted = await runPrepared<{ kind: NotificationKind }>(this.db, RECORD, [n.checkoutId, n.clientId, n.kind, n.message, n.eventId]);
     } catch (error) {
       throw new RetriableError(`Recording the notification failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }

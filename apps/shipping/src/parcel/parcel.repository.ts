@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AnyEvent, IncidentKind } from '@app/contracts';
-import { rowsOf } from '@app/database';
+import { type PreparedStatement, rowsOf, runPrepared } from '@app/database';
 import type { ParcelState } from './parcel.machine.js';
 import type { ParcelRow } from './parcel.mapper.js';
 
@@ -25,6 +25,25 @@ const MOVE = `UPDATE parcels SET status = $2, carrier_ref = coalesce($3, carrier
     incident_detail = coalesce($5, incident_detail), last_news_at = now(), updated_at = now()
   WHERE parcel_id = $1`;
 
+/* The statements of every parcel's life, prepared: each is parsed and planned once per connection. */
+const REGISTER: PreparedStatement = {
+  name: 'parcel_register',
+  text: `INSERT INTO parcels (checkout_id, client_id, order_id, status, replaces_parcel_id) VALUES ($1, $2, $3, 'REGISTERED', $4)
+       ON CONFLICT DO NOTHING RETURNING *`,
+};
+const FIND: PreparedStatement = { name: 'parcel_find', text: 'SELECT * FROM parcels WHERE parcel_id = $1' };
+const MOVE_FROM: PreparedStatement = {
+  name: 'parcel_move_from',
+  text: `WITH moved AS (${MOVE} AND status = $6 RETURNING *), queued AS (
+         INSERT INTO shipping_outbox (envelope) SELECT e FROM moved, jsonb_array_elements($7::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n
+       )
+       SELECT * FROM moved`,
+};
+const QUEUE: PreparedStatement = {
+  name: 'parcel_queue_events',
+  text: 'INSERT INTO shipping_outbox (envelope) SELECT e FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n',
+};
+
 const changeValues = (parcelId: string, change: ParcelChange) => [
   parcelId,
   change.status,
@@ -44,18 +63,13 @@ export class ParcelRepository {
 
   /** Registers a parcel, or nothing (undefined) when the checkout already has its first one, or the parcel replaced was already reshipped. */
   async register(tx: EntityManager, order: ParcelOrder, replacesParcelId?: string): Promise<ParcelRow | undefined> {
-    const [row] = await rowsOf<ParcelRow>(
-      tx,
-      `INSERT INTO parcels (checkout_id, client_id, order_id, status, replaces_parcel_id) VALUES ($1, $2, $3, 'REGISTERED', $4)
-       ON CONFLICT DO NOTHING RETURNING *`,
-      [order.checkoutId, order.clientId, order.orderId, replacesParcelId ?? null],
-    );
+    const [row] = await runPrepared<ParcelRow>(tx, REGISTER, [order.checkoutId, order.clientId, order.orderId, replacesParcelId ?? null]);
     return row;
   }
 
   /** The parcel as last committed, or undefined. */
   async find(parcelId: string): Promise<ParcelRow | undefined> {
-    const [row] = await rowsOf<ParcelRow>(this.db.manager, 'SELECT * FROM parcels WHERE parcel_id = $1', [parcelId]);
+    const [row] = await runPrepared<ParcelRow>(this.db, FIND, [parcelId]);
     return row;
   }
 
@@ -65,14 +79,7 @@ export class ParcelRepository {
    * move changed since it was read is left alone (undefined) for the caller to decide again.
    */
   async moveFrom(parcelId: string, from: ParcelState, change: ParcelChange, events: readonly AnyEvent[]): Promise<ParcelRow | undefined> {
-    const [row] = await rowsOf<ParcelRow>(
-      this.db.manager,
-      `WITH moved AS (${MOVE} AND status = $6 RETURNING *), queued AS (
-         INSERT INTO shipping_outbox (envelope) SELECT e FROM moved, jsonb_array_elements($7::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n
-       )
-       SELECT * FROM moved`,
-      [...changeValues(parcelId, change), from, JSON.stringify(events)],
-    );
+    const [row] = await runPrepared<ParcelRow>(this.db, MOVE_FROM, [...changeValues(parcelId, change), from, JSON.stringify(events)]);
     return row;
   }
 
@@ -91,9 +98,7 @@ export class ParcelRepository {
   /** Queues events for the relay, in the transaction of the change they announce. */
   async queue(tx: EntityManager, events: readonly AnyEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await tx.query('INSERT INTO shipping_outbox (envelope) SELECT e FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n', [
-      JSON.stringify(events),
-    ]);
+    await runPrepared(tx, QUEUE, [JSON.stringify(events)]);
   }
 
   /**

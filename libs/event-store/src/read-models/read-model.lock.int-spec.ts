@@ -39,7 +39,12 @@ describe('read model locks (PostgreSQL)', () => {
     let waiting: Promise<unknown> = Promise.resolve();
     await sameApp[0].transaction(async (tx) => {
       await lockRows(tx, checkoutStatusModel, ['checkout-1']);
-      expect(await finishesWithin(otherApp.transaction((other) => lockRows(other, checkoutStatusModel, ['checkout-1'])), 5_000)).toBe(true);
+      expect(
+        await finishesWithin(
+          otherApp.transaction((other) => lockRows(other, checkoutStatusModel, ['checkout-1'])),
+          5_000,
+        ),
+      ).toBe(true);
       waiting = sameApp[1].transaction((other) => lockRows(other, checkoutStatusModel, ['checkout-1']));
       expect(await finishesWithin(waiting, 300)).toBe(false);
     });
@@ -51,7 +56,12 @@ describe('read model locks (PostgreSQL)', () => {
     let waiting: Promise<unknown> = Promise.resolve();
     await sameApp[0].transaction(async (tx) => {
       await lockReadModel(tx, checkoutStatusModel, 'exclusive');
-      expect(await finishesWithin(otherApp.transaction((other) => lockReadModel(other, checkoutStatusModel, 'shared')), 5_000)).toBe(true);
+      expect(
+        await finishesWithin(
+          otherApp.transaction((other) => lockReadModel(other, checkoutStatusModel, 'shared')),
+          5_000,
+        ),
+      ).toBe(true);
       waiting = sameApp[1].transaction((other) => lockReadModel(other, checkoutStatusModel, 'shared'));
       expect(await finishesWithin(waiting, 300)).toBe(false);
     });

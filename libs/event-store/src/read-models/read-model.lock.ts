@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { runPrepared } from '@app/database';
 import type { ReadModel } from './read-model.definitions.js';
 
 /*
@@ -18,16 +19,18 @@ import type { ReadModel } from './read-model.definitions.js';
  */
 export async function lockReadModel(tx: EntityManager, model: ReadModel<unknown>, mode: 'shared' | 'exclusive'): Promise<void> {
   const lock = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
-  await tx.query(`SELECT ${lock}(hashtext(current_schema() || '.read-model'), hashtext($1))`, [model.name]);
+  await runPrepared(tx, { name: `read_model_lock_${mode}`, text: `SELECT ${lock}(hashtext(current_schema() || '.read-model'), hashtext($1))` }, [model.name]);
 }
+
+const LOCK_ROWS = {
+  name: 'read_model_lock_rows',
+  text: `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.' || $1 || ':' || k)) FROM unnest($2::text[]) AS k ORDER BY k`,
+};
 
 /**
  * Locks rows of a read model by key for the rest of the transaction, in key order so that two
  * projector instances holding events of the same rows never deadlock.
  */
 export async function lockRows(tx: EntityManager, model: ReadModel<unknown>, keys: readonly string[]): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.' || $1 || ':' || k)) FROM unnest($2::text[]) AS k ORDER BY k`, [
-    model.table,
-    keys,
-  ]);
+  await runPrepared(tx, LOCK_ROWS, [model.table, keys]);
 }

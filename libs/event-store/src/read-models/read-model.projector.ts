@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
+import { runPrepared } from '@app/database';
 import { READ_MODELS, type ReadModel } from './read-model.definitions.js';
 import { lockReadModel, lockRows } from './read-model.lock.js';
 import { eventsByKey, upsertViews } from './read-model.writer.js';
@@ -41,14 +42,17 @@ export async function projectEventsWithChanges(
   });
 }
 
+/** Records which of the events the model has not applied yet; the statements of every batch are prepared. */
+const CHECKPOINT = {
+  name: 'read_model_checkpoint',
+  text: 'INSERT INTO projection_applied (model, event_id) SELECT $1, id FROM unnest($2::text[]) AS id ON CONFLICT DO NOTHING RETURNING event_id',
+};
+
 async function applyToModel(tx: EntityManager, model: ReadModel<unknown>, events: readonly AnyEvent[]): Promise<ViewChange[]> {
   const relevant = events.filter((e) => model.keyOf(e) !== undefined);
   if (relevant.length === 0) return [];
   await lockReadModel(tx, model, 'shared');
-  const inserted = await tx.query<{ event_id: string }[]>(
-    `INSERT INTO projection_applied (model, event_id) SELECT $1, id FROM unnest($2::text[]) AS id ON CONFLICT DO NOTHING RETURNING event_id`,
-    [model.name, relevant.map((e) => e.eventId)],
-  );
+  const inserted = await runPrepared<{ event_id: string }>(tx, CHECKPOINT, [model.name, relevant.map((e) => e.eventId)]);
   const fresh = new Set(inserted.map((r) => r.event_id));
   const byKey = eventsByKey(
     model,
@@ -58,8 +62,9 @@ async function applyToModel(tx: EntityManager, model: ReadModel<unknown>, events
   const keys = [...byKey.keys()].sort();
   // Instances of the projector may hold events of one row at once.
   await lockRows(tx, model, keys);
-  const current = await tx.query<{ key: string; view: unknown }[]>(
-    `SELECT ${model.keyColumn} AS key, view FROM ${model.table} WHERE ${model.keyColumn} = ANY($1)`,
+  const current = await runPrepared<{ key: string; view: unknown }>(
+    tx,
+    { name: `read_model_views_${model.table}`, text: `SELECT ${model.keyColumn} AS key, view FROM ${model.table} WHERE ${model.keyColumn} = ANY($1)` },
     [keys],
   );
   const views = new Map<string, unknown>(current.map((r) => [r.key, r.view]));

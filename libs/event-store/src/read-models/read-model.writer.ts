@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
+import { runPrepared } from '@app/database';
 import type { ReadModel } from './read-model.definitions.js';
 
 /** Groups events by the row of `model` they touch, keeping their order. */
@@ -19,13 +20,11 @@ export async function upsertViews(tx: EntityManager, model: ReadModel<unknown>, 
   const rows = [...views.entries()].map(([key, view]) => ({ [model.keyColumn]: key, view, ...model.columns(view) }));
   const columns = [model.keyColumn, 'view', ...extra];
   const recordType = [`${model.keyColumn} text`, 'view jsonb', ...extra.map((c) => `${c} ${model.columnTypes[c]}`)].join(', ');
-  await tx.query(
-    `INSERT INTO ${model.table} (${columns.join(', ')})
+  const text = `INSERT INTO ${model.table} (${columns.join(', ')})
      SELECT ${columns.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${recordType})
      ON CONFLICT (${model.keyColumn}) DO UPDATE SET ${columns
        .slice(1)
        .map((c) => `${c} = EXCLUDED.${c}`)
-       .join(', ')}`,
-    [JSON.stringify(rows)],
-  );
+       .join(', ')}`;
+  await runPrepared(tx, { name: `read_model_upsert_${model.table}`, text }, [JSON.stringify(rows)]);
 }
