@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions, ensureSchema } from '@app/database';
 import { type TestDatabase, createTestDatabase, testConfig } from '@app/testing';
 import { checkoutStatusModel } from './read-model.definitions.js';
-import { lockReadModel, lockRows } from './read-model.lock.js';
+import { lockModelRows, lockReadModel } from './read-model.lock.js';
 
 /** Whether `work` finished within `ms` (it keeps running either way). */
 const finishesWithin = (work: Promise<unknown>, ms: number) =>
@@ -38,14 +38,14 @@ describe('read model locks (PostgreSQL)', () => {
   it("makes a projector of the same schema wait on a held row, and never one of another app's schema", async () => {
     let waiting: Promise<unknown> = Promise.resolve();
     await sameApp[0].transaction(async (tx) => {
-      await lockRows(tx, checkoutStatusModel, ['checkout-1']);
+      await lockModelRows(tx, checkoutStatusModel, ['checkout-1']);
       expect(
         await finishesWithin(
-          otherApp.transaction((other) => lockRows(other, checkoutStatusModel, ['checkout-1'])),
+          otherApp.transaction((other) => lockModelRows(other, checkoutStatusModel, ['checkout-1'])),
           5_000,
         ),
       ).toBe(true);
-      waiting = sameApp[1].transaction((other) => lockRows(other, checkoutStatusModel, ['checkout-1']));
+      waiting = sameApp[1].transaction((other) => lockModelRows(other, checkoutStatusModel, ['checkout-1']));
       expect(await finishesWithin(waiting, 300)).toBe(false);
     });
     // Released with the holder's transaction.
@@ -66,5 +66,24 @@ describe('read model locks (PostgreSQL)', () => {
       expect(await finishesWithin(waiting, 300)).toBe(false);
     });
     expect(await finishesWithin(waiting, 5_000)).toBe(true);
+  });
+
+  it('takes the model before any row: a projector waiting on a rebuild holds none of its rows meanwhile', async () => {
+    const advisoryLocksOf = async (db: DataSource, pid: number) =>
+      Number((await db.query(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = $1 AND granted`, [pid]))[0].n);
+    let waiting: Promise<unknown> = Promise.resolve();
+    let pid = 0;
+    await sameApp[0].transaction(async (tx) => {
+      await lockReadModel(tx, checkoutStatusModel, 'exclusive');
+      waiting = sameApp[1].transaction(async (other) => {
+        pid = (await other.query('SELECT pg_backend_pid() AS pid'))[0].pid;
+        await lockModelRows(other, checkoutStatusModel, ['checkout-1', 'checkout-2']);
+        return advisoryLocksOf(otherApp, pid);
+      });
+      expect(await finishesWithin(waiting, 300)).toBe(false);
+      expect(await advisoryLocksOf(otherApp, pid)).toBe(0);
+    });
+    // Once the rebuild is done: the model's lock and one per row.
+    await expect(waiting).resolves.toBe(3);
   });
 });

@@ -22,15 +22,23 @@ export async function lockReadModel(tx: EntityManager, model: ReadModel<unknown>
   await runPrepared(tx, { name: `read_model_lock_${mode}`, text: `SELECT ${lock}(hashtext(current_schema() || '.read-model'), hashtext($1))` }, [model.name]);
 }
 
-const LOCK_ROWS = {
-  name: 'read_model_lock_rows',
-  text: `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.' || $1 || ':' || k)) FROM unnest($2::text[]) AS k ORDER BY k`,
+/*
+ * The model's lock (shared), then the rows' in key order, in one statement: the sort reads every key,
+ * joined to the model's lock, before the first row lock is taken, so the model's lock always comes
+ * first. With no key, nothing is locked, and there is nothing to write either.
+ */
+const LOCK_MODEL_ROWS = {
+  name: 'read_model_lock_model_rows',
+  text: `WITH model AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(hashtext(current_schema() || '.read-model'), hashtext($1)))
+    SELECT count(pg_advisory_xact_lock(hashtext(current_schema() || '.' || $2 || ':' || k))) AS locked
+    FROM (SELECT k FROM model, unnest($3::text[]) AS k ORDER BY k) AS keys`,
 };
 
 /**
- * Locks rows of a read model by key for the rest of the transaction, in key order so that two
- * projector instances holding events of the same rows never deadlock.
+ * What a live projector transaction locks before it reads or writes anything of a model: the model,
+ * shared ({@link lockReadModel}), then the rows of `keys`, in key order so that two projector
+ * instances holding events of the same rows never deadlock.
  */
-export async function lockRows(tx: EntityManager, model: ReadModel<unknown>, keys: readonly string[]): Promise<void> {
-  await runPrepared(tx, LOCK_ROWS, [model.table, keys]);
+export async function lockModelRows(tx: EntityManager, model: ReadModel<unknown>, keys: readonly string[]): Promise<void> {
+  await runPrepared(tx, LOCK_MODEL_ROWS, [model.name, model.table, keys]);
 }

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
 import { runPrepared } from '@app/database';
 import { READ_MODELS, type ReadModel } from './read-model.definitions.js';
-import { lockReadModel, lockRows } from './read-model.lock.js';
+import { lockModelRows } from './read-model.lock.js';
 import { eventsByKey, upsertViews } from './read-model.writer.js';
 
 /** One fresh event applied to one row of a read model: the row's view before and after it. */
@@ -42,37 +42,42 @@ export async function projectEventsWithChanges(
   });
 }
 
-/** Records which of the events the model has not applied yet; the statements of every batch are prepared. */
-const CHECKPOINT = {
-  name: 'read_model_checkpoint',
-  text: 'INSERT INTO projection_applied (model, event_id) SELECT $1, id FROM unnest($2::text[]) AS id ON CONFLICT DO NOTHING RETURNING event_id',
-};
+/**
+ * Records the events in the model's checkpoint and reads the rows they touch, in one statement run
+ * once the rows are locked: which events are fresh (not applied before), and each row's view.
+ */
+const checkpointAndRead = (model: ReadModel<unknown>) => ({
+  name: `read_model_checkpoint_read_${model.table}`,
+  text: `WITH fresh AS (
+      INSERT INTO projection_applied (model, event_id) SELECT $1, id FROM unnest($2::text[]) AS id ON CONFLICT DO NOTHING RETURNING event_id
+    )
+    SELECT (SELECT coalesce(array_agg(event_id), '{}') FROM fresh) AS fresh,
+      (SELECT coalesce(jsonb_object_agg(${model.keyColumn}, view), '{}') FROM ${model.table} WHERE ${model.keyColumn} = ANY($3)) AS views`,
+});
 
+/**
+ * Applies the events to one model, in three statements: lock the model and the rows the events
+ * touch, record the checkpoint and read those rows, write the rows that changed.
+ */
 async function applyToModel(tx: EntityManager, model: ReadModel<unknown>, events: readonly AnyEvent[]): Promise<ViewChange[]> {
-  const relevant = events.filter((e) => model.keyOf(e) !== undefined);
-  if (relevant.length === 0) return [];
-  await lockReadModel(tx, model, 'shared');
-  const inserted = await runPrepared<{ event_id: string }>(tx, CHECKPOINT, [model.name, relevant.map((e) => e.eventId)]);
-  const fresh = new Set(inserted.map((r) => r.event_id));
-  const byKey = eventsByKey(
-    model,
-    relevant.filter((e) => fresh.delete(e.eventId)),
-  );
-  if (byKey.size === 0) return [];
-  const keys = [...byKey.keys()].sort();
+  const relevant = eventsByKey(model, events);
+  if (relevant.size === 0) return [];
+  const keys = [...relevant.keys()];
   // Instances of the projector may hold events of one row at once.
-  await lockRows(tx, model, keys);
-  const current = await runPrepared<{ key: string; view: unknown }>(
-    tx,
-    { name: `read_model_views_${model.table}`, text: `SELECT ${model.keyColumn} AS key, view FROM ${model.table} WHERE ${model.keyColumn} = ANY($1)` },
-    [keys],
-  );
-  const views = new Map<string, unknown>(current.map((r) => [r.key, r.view]));
+  await lockModelRows(tx, model, keys);
+  const [read] = await runPrepared<{ fresh: string[]; views: Record<string, unknown> }>(tx, checkpointAndRead(model), [
+    model.name,
+    [...relevant.values()].flat().map((e) => e.eventId),
+    keys,
+  ]);
+  const fresh = new Set(read!.fresh);
   const changes: ViewChange[] = [];
   const changed = new Map<string, unknown>();
-  for (const [key, keyEvents] of byKey) {
-    let view = views.get(key);
-    for (const event of keyEvents) {
+  for (const [key, keyEvents] of relevant) {
+    const freshEvents = keyEvents.filter((e) => fresh.delete(e.eventId));
+    if (freshEvents.length === 0) continue;
+    let view = read!.views[key];
+    for (const event of freshEvents) {
       const after = model.evolve(view, event);
       changes.push({ model: model.name, key, event, before: view, after });
       view = after;
