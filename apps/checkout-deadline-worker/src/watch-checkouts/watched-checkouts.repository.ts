@@ -2,7 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AnyEvent, EventEnvelope } from '@app/contracts';
+import { type PreparedStatement, runPrepared } from '@app/database';
 import { checkoutStatusModel, projectEvents } from '@app/event-store';
+
+/** Run for every batch with a new checkout, so prepared once per connection. */
+const WATCH: PreparedStatement = {
+  name: 'deadline_watch',
+  text: `INSERT INTO watched_checkouts (checkout_id, client_id, cart_id, initiated_event_id, accepted_at)
+       SELECT checkout_id, client_id, cart_id, initiated_event_id, accepted_at
+       FROM jsonb_to_recordset($1::jsonb) AS r(checkout_id text, client_id text, cart_id text, initiated_event_id text, accepted_at timestamptz)
+       ON CONFLICT (checkout_id) DO NOTHING`,
+};
 
 /** What the worker learns from the events it consumes, in its own schema. */
 @Injectable()
@@ -31,12 +41,6 @@ export class WatchedCheckoutsRepository {
       initiated_event_id: e.eventId,
       accepted_at: e.occurredAt,
     }));
-    await this.db.query(
-      `INSERT INTO watched_checkouts (checkout_id, client_id, cart_id, initiated_event_id, accepted_at)
-       SELECT checkout_id, client_id, cart_id, initiated_event_id, accepted_at
-       FROM jsonb_to_recordset($1::jsonb) AS r(checkout_id text, client_id text, cart_id text, initiated_event_id text, accepted_at timestamptz)
-       ON CONFLICT (checkout_id) DO NOTHING`,
-      [JSON.stringify(rows)],
-    );
+    await runPrepared(this.db, WATCH, [JSON.stringify(rows)]);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EventEnvelope, SealedCheckoutRequest } from '@app/contracts';
-import { rowsOf } from '@app/database';
+import { type PreparedStatement, rowsOf, runPrepared } from '@app/database';
 import { type AcceptedCheckout, type CheckoutRow, toAcceptedCheckout } from './accepted-checkout.mapper.js';
 
 /** A checkout to record, with the CheckoutInitiated that announces it. */
@@ -13,9 +13,11 @@ export interface NewCheckout {
   idempotencyKey?: string;
 }
 
-// One statement: the checkout and its event are recorded together or not at all, and a taken
-// idempotency key records neither.
-const ACCEPT = `
+// One statement, prepared (it runs on every checkout): the checkout and its event are recorded
+// together or not at all, and a taken idempotency key records neither.
+const ACCEPT: PreparedStatement = {
+  name: 'checkout_accept',
+  text: `
   WITH accepted AS (
     INSERT INTO checkouts (checkout_id, client_id, request, cart_id, idempotency_key, initiated_event_id)
     VALUES ($1, $2, $3, $4, $5, $6)
@@ -24,7 +26,8 @@ const ACCEPT = `
   ), queued AS (
     INSERT INTO checkout_outbox (envelope) SELECT $7::jsonb FROM accepted
   )
-  SELECT * FROM accepted`;
+  SELECT * FROM accepted`,
+};
 
 /** The accepted choreographed checkouts (schema `checkout`) and the outbox their events go through. */
 @Injectable()
@@ -34,7 +37,7 @@ export class CheckoutRepository {
   /** Records the checkout and queues its CheckoutInitiated; undefined when the idempotency key is taken. */
   async accept(checkout: NewCheckout, tx: EntityManager = this.db.manager): Promise<AcceptedCheckout | undefined> {
     const { initiated } = checkout;
-    const [row] = await rowsOf<CheckoutRow>(tx, ACCEPT, [
+    const [row] = await runPrepared<CheckoutRow>(tx, ACCEPT, [
       initiated.payload.checkoutId,
       initiated.payload.clientId,
       JSON.stringify(checkout.request),
