@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
-import { type PreparedStatement, planOnce, runPrepared } from '@app/database';
+import { type PreparedStatement, runPrepared } from '@app/database';
 
 /** An event and the bus stream it was read from. */
 export interface IncomingEvent {
@@ -29,7 +29,6 @@ export async function appendEvents(db: DataSource, batch: readonly IncomingEvent
   if (batch.length === 0) return { appended: 0, duplicates: 0 };
   return db.transaction(async (tx) => {
     const unique = dedupe(batch);
-    await planOnce(tx);
     await runPrepared(tx, LOCK_APPENDS, []);
     const stored = new Set((await runPrepared<{ event_id: string }>(tx, STORED_OF, [unique.map((i) => i.event.eventId)])).map((r) => r.event_id));
     const fresh = unique.filter((i) => !stored.has(i.event.eventId));
