@@ -1,7 +1,7 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { OutboxListener } from './outbox.listener.js';
-import { type PreparedStatement, planOnce, runPrepared } from './prepared-statement.js';
+import { type PreparedStatement, runPrepared } from './prepared-statement.js';
 
 /** Where an outbox lives and how eagerly it is relayed. */
 export interface OutboxRelayOptions {
@@ -170,7 +170,6 @@ export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModul
   /** Relays one batch above `after`; resolves with the ids relayed, in order. */
   private async relayBatch(after: bigint): Promise<bigint[]> {
     return this.db.transaction(async (tx) => {
-      await planOnce(tx);
       const rows = (await runPrepared<{ id: string; envelope: T }>(tx, this.batch, [this.options.batchSize, String(after)])).map((row) => ({
         id: BigInt(row.id),
         envelope: row.envelope,

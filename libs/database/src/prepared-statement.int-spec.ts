@@ -1,7 +1,7 @@
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase, testConfig } from '@app/testing';
 import { dataSourceOptions } from './database.module.js';
-import { type PreparedStatement, planOnce, runPrepared } from './prepared-statement.js';
+import { type PreparedStatement, runPrepared } from './prepared-statement.js';
 
 const INSERT: PreparedStatement = { name: 'test_insert_note', text: 'INSERT INTO notes (body) VALUES ($1) RETURNING body' };
 const BACKEND: PreparedStatement = { name: 'test_backend', text: 'SELECT pg_backend_pid() AS pid' };
@@ -55,20 +55,5 @@ describe('prepared statements (PostgreSQL)', () => {
     await runPrepared(dataSource, INSERT, ['taken']);
     await expect(dataSource.transaction((tx) => runPrepared(tx, INSERT, ['taken']))).rejects.toMatchObject({ code: '23505' });
     expect(await bodies()).toEqual(['taken']);
-  });
-
-  it('plans a statement once for the rest of a transaction that asks for it, instead of on every run', async () => {
-    const byList = (name: string): PreparedStatement => ({ name, text: 'SELECT body FROM notes WHERE body = ANY($1)' });
-    const plansOf = (tx: EntityManager, name: string) =>
-      tx.query<{ generic_plans: string; custom_plans: string }[]>('SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = $1', [name]);
-    await runPrepared(dataSource, INSERT, ['x']);
-    const [replanned, plannedOnce] = await dataSource.transaction(async (tx) => {
-      for (let i = 0; i < 3; i++) await runPrepared(tx, byList('test_replanned'), [['x']]);
-      await planOnce(tx);
-      for (let i = 0; i < 3; i++) expect(await runPrepared(tx, byList('test_planned_once'), [['x']])).toEqual([{ body: 'x' }]);
-      return [await plansOf(tx, 'test_replanned'), await plansOf(tx, 'test_planned_once')];
-    });
-    expect(replanned).toEqual([{ generic_plans: '0', custom_plans: '3' }]);
-    expect(plannedOnce).toEqual([{ generic_plans: '3', custom_plans: '0' }]);
   });
 });

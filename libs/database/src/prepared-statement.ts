@@ -32,14 +32,3 @@ async function connectionOf(db: DataSource | EntityManager): Promise<Pool | Pool
   if (runner !== undefined) return (await runner.connect()) as PoolClient;
   return ((db instanceof DataSource ? db : db.connection).driver as unknown as { master: Pool }).master;
 }
-
-/**
- * Plans the prepared statements of the rest of the transaction once per connection (generic plans),
- * for a transaction whose statements find rows by key, by a range of ids or by a list of them, and
- * run in a fraction of a millisecond. PostgreSQL would otherwise plan such a statement again on every
- * run whose parameter is an array or a bound of a range (it rates a plan for the given values as
- * cheaper), and that planning cost more than the run.
- */
-export async function planOnce(tx: EntityManager): Promise<void> {
-  await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
-}

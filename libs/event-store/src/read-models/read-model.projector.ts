@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
-import { planOnce, runPrepared } from '@app/database';
+import { runPrepared } from '@app/database';
 import { READ_MODELS, type ReadModel } from './read-model.definitions.js';
 import { lockModelRows } from './read-model.lock.js';
 import { eventsByKey, upsertViews } from './read-model.writer.js';
@@ -36,7 +36,6 @@ export async function projectEventsWithChanges(
 ): Promise<ViewChange[]> {
   if (events.length === 0) return [];
   return db.transaction(async (tx) => {
-    await planOnce(tx);
     const changes: ViewChange[] = [];
     for (const model of models) changes.push(...(await applyToModel(tx, model, events)));
     return changes;
