@@ -1,7 +1,7 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { OutboxListener } from './outbox.listener.js';
-import { type PreparedStatement, runPrepared } from './prepared-statement.js';
+import { rowsOf } from './rows-of.js';
 
 /** Where an outbox lives and how eagerly it is relayed. */
 export interface OutboxRelayOptions {
@@ -40,7 +40,7 @@ const retryDelayMs = (failures: number): number => Math.min(2_000, 100 * 2 ** Ma
  */
 export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger: Logger;
-  private readonly batch: PreparedStatement;
+  private readonly batchSql: string;
   private listener: OutboxListener | undefined;
   private sweep?: NodeJS.Timeout;
   private scheduled?: NodeJS.Timeout | NodeJS.Immediate;
@@ -58,10 +58,7 @@ export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModul
     private readonly options: OutboxRelayOptions,
   ) {
     this.logger = new Logger(`OutboxRelay(${options.table})`);
-    this.batch = {
-      name: `relay_${options.table}`,
-      text: `DELETE FROM ${options.table} WHERE id IN (SELECT id FROM ${options.table} WHERE id > $2 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id, envelope`,
-    };
+    this.batchSql = `DELETE FROM ${options.table} WHERE id IN (SELECT id FROM ${options.table} WHERE id > $2 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id, envelope`;
   }
 
   /** Starts listening; the first notification-free drain reads what was queued before the start. */
@@ -170,7 +167,7 @@ export class OutboxRelay<T = unknown> implements OnApplicationBootstrap, OnModul
   /** Relays one batch above `after`; resolves with the ids relayed, in order. */
   private async relayBatch(after: bigint): Promise<bigint[]> {
     return this.db.transaction(async (tx) => {
-      const rows = (await runPrepared<{ id: string; envelope: T }>(tx, this.batch, [this.options.batchSize, String(after)])).map((row) => ({
+      const rows = (await rowsOf<{ id: string; envelope: T }>(tx, this.batchSql, [this.options.batchSize, String(after)])).map((row) => ({
         id: BigInt(row.id),
         envelope: row.envelope,
       }));

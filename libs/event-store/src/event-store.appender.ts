@@ -30,7 +30,11 @@ export async function appendEvents(db: DataSource, batch: readonly IncomingEvent
   return db.transaction(async (tx) => {
     const unique = dedupe(batch);
     await runPrepared(tx, LOCK_APPENDS, []);
-    const stored = new Set((await runPrepared<{ event_id: string }>(tx, STORED_OF, [unique.map((i) => i.event.eventId)])).map((r) => r.event_id));
+    const stored = new Set(
+      (await tx.query<{ event_id: string }[]>('SELECT event_id FROM events WHERE event_id = ANY($1)', [unique.map((i) => i.event.eventId)])).map(
+        (r) => r.event_id,
+      ),
+    );
     const fresh = unique.filter((i) => !stored.has(i.event.eventId));
     if (fresh.length > 0) await insertEvents(tx, fresh);
     return { appended: fresh.length, duplicates: batch.length - fresh.length };
@@ -38,12 +42,11 @@ export async function appendEvents(db: DataSource, batch: readonly IncomingEvent
 }
 
 /*
- * The statements of every append, prepared: the audit worker appends a batch per read of the bus,
- * so parsing and planning them each time would cost more than some of them take to run.
+ * The writes of every append are prepared (ADR 0022): the audit worker appends a batch per read of
+ * the bus. The reads of the store are not: a plan kept for the life of a connection would be the one
+ * made when the store was small, a scan of the whole table, kept as the store grows.
  */
 const LOCK_APPENDS: PreparedStatement = { name: 'store_lock_appends', text: `SELECT pg_advisory_xact_lock(hashtext('event-store:append'))` };
-const STORED_OF: PreparedStatement = { name: 'store_stored_of', text: 'SELECT event_id FROM events WHERE event_id = ANY($1)' };
-const LAST_POSITION: PreparedStatement = { name: 'store_last_position', text: 'SELECT coalesce(max(global_position), 0) AS last FROM events' };
 const ADVANCE_HEADS: PreparedStatement = {
   name: 'store_advance_heads',
   text: `INSERT INTO stream_heads (stream, position) SELECT * FROM unnest($1::text[], $2::bigint[])
@@ -74,7 +77,7 @@ async function advanceStreamHeads(tx: EntityManager, items: readonly IncomingEve
 }
 
 async function insertEvents(tx: EntityManager, items: readonly IncomingEvent[]): Promise<void> {
-  const [head] = await runPrepared<{ last: string }>(tx, LAST_POSITION, []);
+  const [head] = await tx.query<{ last: string }[]>('SELECT coalesce(max(global_position), 0) AS last FROM events');
   const last = Number(head?.last ?? 0);
   const next = await advanceStreamHeads(tx, items);
   const rows = items.map(({ stream, event }, i) => {

@@ -25,19 +25,11 @@ const MOVE = `UPDATE parcels SET status = $2, carrier_ref = coalesce($3, carrier
     incident_detail = coalesce($5, incident_detail), last_news_at = now(), updated_at = now()
   WHERE parcel_id = $1`;
 
-/* The statements of every parcel's life, prepared: each is parsed and planned once per connection. */
+/* The inserts of every parcel's life, prepared (ADR 0022); what finds a parcel is planned on each run, as the table grows. */
 const REGISTER: PreparedStatement = {
   name: 'parcel_register',
   text: `INSERT INTO parcels (checkout_id, client_id, order_id, status, replaces_parcel_id) VALUES ($1, $2, $3, 'REGISTERED', $4)
        ON CONFLICT DO NOTHING RETURNING *`,
-};
-const FIND: PreparedStatement = { name: 'parcel_find', text: 'SELECT * FROM parcels WHERE parcel_id = $1' };
-const MOVE_FROM: PreparedStatement = {
-  name: 'parcel_move_from',
-  text: `WITH moved AS (${MOVE} AND status = $6 RETURNING *), queued AS (
-         INSERT INTO shipping_outbox (envelope) SELECT e FROM moved, jsonb_array_elements($7::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n
-       )
-       SELECT * FROM moved`,
 };
 const QUEUE: PreparedStatement = {
   name: 'parcel_queue_events',
@@ -69,7 +61,7 @@ export class ParcelRepository {
 
   /** The parcel as last committed, or undefined. */
   async find(parcelId: string): Promise<ParcelRow | undefined> {
-    const [row] = await runPrepared<ParcelRow>(this.db, FIND, [parcelId]);
+    const [row] = await rowsOf<ParcelRow>(this.db.manager, 'SELECT * FROM parcels WHERE parcel_id = $1', [parcelId]);
     return row;
   }
 
@@ -79,7 +71,14 @@ export class ParcelRepository {
    * move changed since it was read is left alone (undefined) for the caller to decide again.
    */
   async moveFrom(parcelId: string, from: ParcelState, change: ParcelChange, events: readonly AnyEvent[]): Promise<ParcelRow | undefined> {
-    const [row] = await runPrepared<ParcelRow>(this.db, MOVE_FROM, [...changeValues(parcelId, change), from, JSON.stringify(events)]);
+    const [row] = await rowsOf<ParcelRow>(
+      this.db.manager,
+      `WITH moved AS (${MOVE} AND status = $6 RETURNING *), queued AS (
+         INSERT INTO shipping_outbox (envelope) SELECT e FROM moved, jsonb_array_elements($7::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n
+       )
+       SELECT * FROM moved`,
+      [...changeValues(parcelId, change), from, JSON.stringify(events)],
+    );
     return row;
   }
 

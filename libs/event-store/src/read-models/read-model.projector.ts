@@ -1,6 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AnyEvent } from '@app/contracts';
-import { runPrepared } from '@app/database';
 import { READ_MODELS, type ReadModel } from './read-model.definitions.js';
 import { lockModelRows } from './read-model.lock.js';
 import { eventsByKey, upsertViews } from './read-model.writer.js';
@@ -44,16 +43,14 @@ export async function projectEventsWithChanges(
 
 /**
  * Records the events in the model's checkpoint and reads the rows they touch, in one statement run
- * once the rows are locked: which events are fresh (not applied before), and each row's view.
+ * once the rows are locked: which events are fresh (not applied before), and each row's view. Sent as
+ * text, so planned on every run: it reads a table that grows (ADR 0022).
  */
-const checkpointAndRead = (model: ReadModel<unknown>) => ({
-  name: `read_model_checkpoint_read_${model.table}`,
-  text: `WITH fresh AS (
+const checkpointAndRead = (model: ReadModel<unknown>): string => `WITH fresh AS (
       INSERT INTO projection_applied (model, event_id) SELECT $1, id FROM unnest($2::text[]) AS id ON CONFLICT DO NOTHING RETURNING event_id
     )
     SELECT (SELECT coalesce(array_agg(event_id), '{}') FROM fresh) AS fresh,
-      (SELECT coalesce(jsonb_object_agg(${model.keyColumn}, view), '{}') FROM ${model.table} WHERE ${model.keyColumn} = ANY($3)) AS views`,
-});
+      (SELECT coalesce(jsonb_object_agg(${model.keyColumn}, view), '{}') FROM ${model.table} WHERE ${model.keyColumn} = ANY($3)) AS views`;
 
 /**
  * Applies the events to one model, in three statements: lock the model and the rows the events
@@ -65,7 +62,7 @@ async function applyToModel(tx: EntityManager, model: ReadModel<unknown>, events
   const keys = [...relevant.keys()];
   // Instances of the projector may hold events of one row at once.
   await lockModelRows(tx, model, keys);
-  const [read] = await runPrepared<{ fresh: string[]; views: Record<string, unknown> }>(tx, checkpointAndRead(model), [
+  const [read] = await tx.query<{ fresh: string[]; views: Record<string, unknown> }[]>(checkpointAndRead(model), [
     model.name,
     [...relevant.values()].flat().map((e) => e.eventId),
     keys,
