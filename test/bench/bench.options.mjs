@@ -38,7 +38,8 @@ import { HTTP_APPS, WORKERS } from '../../scripts/system.mjs';
  * @property {string} databaseUrl The system's database: its PostgreSQL version, the statements it ran over the cost step, and the calibration (in a schema of its own).
  * @property {string} outDir Reports go to `<outDir>/<timestamp>/`.
  * @property {boolean} replay
- * @property {{ rate: number, seconds: number } | null} cost Where the time goes: a steady step at this rate, CPU per process and statements per checkout; null to skip.
+ * @property {{ rate: number, seconds: number, leadSeconds: number } | null} cost Where the time goes: a steady step at this rate, CPU per process and statements per checkout,
+ *   after an unmeasured lead-in at the same rate; null to skip.
  * @property {number} restSeconds How long the system's CPU at rest is measured, with no traffic (0 with --no-cost).
  * @property {number} calibrationSeconds How long the `pgbench -N` calibration runs (0 with --no-cost).
  */
@@ -61,6 +62,7 @@ const SMOKE = {
   verifySuccesses: 1_000,
   costRate: 10,
   costSeconds: 2,
+  costLeadSeconds: 1,
   restSeconds: 2,
   calibrationSeconds: 1,
 };
@@ -78,6 +80,7 @@ const FULL = {
   verifySuccesses: 1_000,
   costRate: 40,
   costSeconds: 10,
+  costLeadSeconds: 20,
   restSeconds: 10,
   calibrationSeconds: 5,
 };
@@ -119,6 +122,9 @@ measure, and a report in <out>/<timestamp>/report.{md,json} with SVG charts.
   --cost-rate R            rate of the step measuring where the time goes: CPU per process from /proc and
                            PostgreSQL statements (pg_stat_statements, when preloaded) per checkout (default 40)
   --cost-seconds S         duration of that step (default 10)
+  --cost-lead-seconds S    unmeasured lead-in at the cost rate before it (default 20), so that what earlier steps
+                           left to do later (the simulated carrier's moves of their parcels) is over and the work
+                           in the window is that of the rate itself
   --rest-seconds S         how long the system's CPU at rest is measured (default 10)
   --calibration-seconds S  how long pgbench -N (or its stand-in without pgbench) calibrates the machine (default 5)
   --no-cost                skip the cost step, the CPU at rest and the calibration (e.g. when the system runs
@@ -145,6 +151,13 @@ function busOf(value) {
 export function positive(name, value) {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${value}"`);
+  return n;
+}
+
+/** @param {string} name @param {string} value */
+function zeroOrMore(name, value) {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be zero or a positive number, got "${value}"`);
   return n;
 }
 
@@ -214,6 +227,7 @@ export function parseBenchOptions(argv, env) {
       'no-replay': { type: 'boolean', default: false },
       'cost-rate': { type: 'string' },
       'cost-seconds': { type: 'string' },
+      'cost-lead-seconds': { type: 'string' },
       'rest-seconds': { type: 'string' },
       'calibration-seconds': { type: 'string' },
       'no-cost': { type: 'boolean', default: false },
@@ -267,6 +281,7 @@ export function parseBenchOptions(argv, env) {
       : {
           rate: values['cost-rate'] === undefined ? profile.costRate : positive('cost-rate', values['cost-rate']),
           seconds: values['cost-seconds'] === undefined ? profile.costSeconds : positive('cost-seconds', values['cost-seconds']),
+          leadSeconds: values['cost-lead-seconds'] === undefined ? profile.costLeadSeconds : zeroOrMore('cost-lead-seconds', values['cost-lead-seconds']),
         },
     restSeconds: values['no-cost'] ? 0 : number(values['rest-seconds'], 'rest-seconds', profile.restSeconds),
     calibrationSeconds: values['no-cost'] ? 0 : number(values['calibration-seconds'], 'calibration-seconds', profile.calibrationSeconds),

@@ -71,12 +71,16 @@ async function worstGroupBacklog(redis, key) {
 
 /**
  * Where the time goes: one steady open-model step, with the CPU of every process and the statements
- * PostgreSQL ran measured around it, and the time of each hop from what the system records.
+ * PostgreSQL ran measured around it, and the time of each hop from what the system records. An
+ * unmeasured lead-in at the same rate comes first: a succeeded checkout leaves work for later (the
+ * simulated carrier moves its parcel every few seconds), and the steps before, at other rates, would
+ * otherwise put theirs in the window.
  * @param {StyleSession} session
  * @param {import('./bench.options.mjs').BenchOptions} options
  */
 async function costAt(session, options) {
-  const { rate, seconds } = /** @type {{ rate: number, seconds: number }} */ (options.cost);
+  const { rate, seconds, leadSeconds } = /** @type {NonNullable<typeof options.cost>} */ (options.cost);
+  if (leadSeconds > 0) await runStep(session.context, { label: `cost lead-in ${rate}/s`, load: { kind: 'open', rate }, seconds: leadSeconds });
   const first = session.results.length;
   const hops = await openHopTiming(session.style, options);
   const { report, statements } = await measureCost(() => runStep(session.context, { label: `cost ${rate}/s`, load: { kind: 'open', rate }, seconds }), {

@@ -202,7 +202,8 @@ function whereTheTimeGoes(r) {
   const measured = r.styles.filter((s) => s.cost !== null && s.cost !== undefined);
   if (measured.length === 0) return [...lines, 'Not measured (`--no-cost`).'];
   lines.push(
-    'CPU time of every process of the system over one steady open-model step, from `/proc` (user + system, exited PostgreSQL backends',
+    'CPU time of every process of the system over one steady open-model step, after an unmeasured lead-in at the same rate (so the',
+    "work earlier steps left for later, the simulated carrier's moves of their parcels, is over), from `/proc` (user + system, exited PostgreSQL backends",
     "included through the postmaster's reaped-children time), divided by the checkouts sent in that step. Once every core is busy,",
     `the rate cannot go past about ${r.machine.cores} × 1,000 ms / (CPU ms per checkout).`,
     '',
