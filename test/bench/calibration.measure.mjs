@@ -167,6 +167,9 @@ export async function calibrate({ databaseUrl, seconds, runTag, postgresRestMsPe
     };
   } finally {
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    // The calibration wrote about 100,000 rows: flush them now, or a checkpoint spread over the next
+    // minutes writes them during the first measures (it needs a superuser or pg_checkpoint; else skipped).
+    await admin.query('CHECKPOINT').catch(() => undefined);
     await admin.end();
   }
 }
