@@ -9,6 +9,9 @@ import type { ReadModel } from './read-model.definitions.js';
  * projector never waits on another's rows or rebuild.
  */
 
+/** The two keys of a model's lock, `$1` the model's name: the same for the rebuild and the live projector. */
+const MODEL_KEY = `hashtext(current_schema() || '.read-model'), hashtext($1)`;
+
 /**
  * Takes a read model's lock for the rest of the transaction: live projector transactions hold it
  * shared (they run side by side), a rebuild holds it alone, so no projector transaction of that model
@@ -19,7 +22,7 @@ import type { ReadModel } from './read-model.definitions.js';
  */
 export async function lockReadModel(tx: EntityManager, model: ReadModel<unknown>, mode: 'shared' | 'exclusive'): Promise<void> {
   const lock = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
-  await runPrepared(tx, { name: `read_model_lock_${mode}`, text: `SELECT ${lock}(hashtext(current_schema() || '.read-model'), hashtext($1))` }, [model.name]);
+  await runPrepared(tx, { name: `read_model_lock_${mode}`, text: `SELECT ${lock}(${MODEL_KEY})` }, [model.name]);
 }
 
 /*
@@ -29,7 +32,7 @@ export async function lockReadModel(tx: EntityManager, model: ReadModel<unknown>
  */
 const LOCK_MODEL_ROWS = {
   name: 'read_model_lock_model_rows',
-  text: `WITH model AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(hashtext(current_schema() || '.read-model'), hashtext($1)))
+  text: `WITH model AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(${MODEL_KEY}))
     SELECT count(pg_advisory_xact_lock(hashtext(current_schema() || '.' || $2 || ':' || k))) AS locked
     FROM (SELECT k FROM model, unnest($3::text[]) AS k ORDER BY k) AS keys`,
 };
