@@ -154,6 +154,9 @@ describe('npm run bench -- --smoke', () => {
         expect(style.rounds.map((r: { round: number }) => r.round)).toEqual([1, 2]);
         for (const { closed, sweep } of style.rounds) {
           expect(closed.completed).toBeGreaterThan(0);
+          // The closed model's CPU, read from /proc around it like the cost step.
+          expect(closed.cpu.totalMsPerCheckout).toBeGreaterThan(0);
+          expect(closed.cpu.machineBusyShare).toBeGreaterThan(0);
           expect(sweep.steps[0].load).toEqual({ kind: 'open', rate: 5 });
           expect(sweep.knee === null || sweep.steps.some((s: { load: { rate: number } }) => s.load.rate === sweep.knee)).toBe(true);
         }
@@ -219,6 +222,12 @@ describe('npm run bench -- --smoke', () => {
         ['chaos suite', expect.stringContaining('npm run chaos')],
       ]);
       expect(report.targets.every((t: { measured: string }) => t.measured.length > 0)).toBe(true);
+      // A missed target of latency, CPU or the closed model says what bounds it, from this run's figures.
+      const explainable = report.targets.filter(
+        (t: { met: boolean | null; target: string }) => t.met === false && /end to end|CPU per checkout|closed model/.test(t.target),
+      );
+      for (const t of explainable) expect({ target: t.target, why: t.why }).toEqual({ target: t.target, why: expect.any(String) });
+      if (explainable.length > 0) expect(markdown).toContain('What bounds each missed target');
       expect(markdown).toContain('## Targets');
       expect(report.versions.node).toBe(process.version);
       expect(report.machine.cores).toBeGreaterThan(0);

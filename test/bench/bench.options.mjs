@@ -18,6 +18,7 @@ import { HTTP_APPS, WORKERS } from '../../scripts/system.mjs';
  * @property {number} stepSeconds
  * @property {number} warmupSeconds
  * @property {number} drainSeconds How long to wait, after a step, for its checkouts to reach a terminal state.
+ * @property {number} settleSeconds How long a step waits at most, before it starts, for the work earlier steps left for later to be done (0: no wait).
  * @property {{ success: number, insufficientStock: number, declined: number }} mix Shares of planned outcomes (sum 1).
  * @property {number} connections Size of each undici pool driving a style.
  * @property {number} p99LimitMs A rate is sustained only with an end-to-end p99 under this.
@@ -59,6 +60,7 @@ const SMOKE = {
   stepSeconds: 1.5,
   warmupSeconds: 0.5,
   drainSeconds: 20,
+  settleSeconds: 2,
   verifySuccesses: 1_000,
   costRate: 10,
   costSeconds: 2,
@@ -77,6 +79,7 @@ const FULL = {
   stepSeconds: 10,
   warmupSeconds: 5,
   drainSeconds: 30,
+  settleSeconds: 60,
   verifySuccesses: 1_000,
   costRate: 40,
   costSeconds: 10,
@@ -104,6 +107,9 @@ measure, and a report in <out>/<timestamp>/report.{md,json} with SVG charts.
   --step-seconds S         duration of each rate tried (default 10)
   --warmup-seconds S       unrecorded warm-up per style (default 5)
   --drain-seconds S        wait for outstanding checkouts after a step (default 30)
+  --settle-seconds S       before each step, wait up to S for the system's processes to fall under 10% of the cores,
+                           so the work earlier steps left for later (the simulated carrier's moves of their parcels,
+                           consumers catching up) is not measured as this step's (default 60; 0: no wait)
   --mix S,I,D              % success, insufficient stock, declined card (default 80,10,10)
   --connections N          HTTP pool size per style (default 128)
   --p99-limit-ms MS        p99 bound of a sustained rate (default 250)
@@ -205,6 +211,7 @@ export function parseBenchOptions(argv, env) {
       'step-seconds': { type: 'string' },
       'warmup-seconds': { type: 'string' },
       'drain-seconds': { type: 'string' },
+      'settle-seconds': { type: 'string' },
       mix: { type: 'string', default: '80,10,10' },
       connections: { type: 'string', default: '128' },
       'p99-limit-ms': { type: 'string', default: '250' },
@@ -256,6 +263,7 @@ export function parseBenchOptions(argv, env) {
     stepSeconds: values['step-seconds'] === undefined ? profile.stepSeconds : positive('step-seconds', values['step-seconds']),
     warmupSeconds: values['warmup-seconds'] === undefined ? profile.warmupSeconds : Number(values['warmup-seconds']),
     drainSeconds: values['drain-seconds'] === undefined ? profile.drainSeconds : positive('drain-seconds', values['drain-seconds']),
+    settleSeconds: values['settle-seconds'] === undefined ? profile.settleSeconds : zeroOrMore('settle-seconds', values['settle-seconds']),
     mix: mixOf(values.mix),
     connections: Math.round(positive('connections', values.connections)),
     p99LimitMs: positive('p99-limit-ms', values['p99-limit-ms']),

@@ -1,9 +1,11 @@
 // @ts-check
+import { cpus } from 'node:os';
 import { Redis } from 'ioredis';
 import { NatsBacklogProbe, NatsTerminalEventWatcher } from './nats.bus.mjs';
 import { setUpBenchStock } from './bench-stock.setup.mjs';
 import { choreographedDriver, orchestratedDriver } from './checkout.drivers.mjs';
 import { measureCost } from './cost.measure.mjs';
+import { untilQuiet } from './rest.measure.mjs';
 import { checkInvariants } from './invariant.check.mjs';
 import { runStep } from './load.step.mjs';
 import { checkoutRequestOf, outcomeDealer } from './outcome.mix.mjs';
@@ -16,7 +18,7 @@ import { TerminalEventWatcher } from './terminal-event.watcher.mjs';
  * One run of a style: the closed model and the knee search.
  * @typedef {object} StyleRound
  * @property {number} round 1, 2, ...
- * @property {import('./load.step.mjs').StepReport} closed
+ * @property {import('./load.step.mjs').StepReport} closed with the CPU it cost, unless `--no-cost`
  * @property {import('./rate.sweep.mjs').KneeSearch} sweep
  */
 
@@ -83,9 +85,12 @@ async function costAt(session, options) {
   if (leadSeconds > 0) await runStep(session.context, { label: `cost lead-in ${rate}/s`, load: { kind: 'open', rate }, seconds: leadSeconds });
   const first = session.results.length;
   const hops = await openHopTiming(session.style, options);
-  const { report, statements } = await measureCost(() => runStep(session.context, { label: `cost ${rate}/s`, load: { kind: 'open', rate }, seconds }), {
-    databaseUrl: options.databaseUrl,
-  });
+  const { report, statements } = await measureCost(
+    () => runStep(session.context, { label: `cost ${rate}/s`, load: { kind: 'open', rate }, seconds, settleFirst: false }),
+    {
+      databaseUrl: options.databaseUrl,
+    },
+  );
   return { cost: { rate, ...report }, hops: await hops.finish(session.results.slice(first), statements) };
 }
 
@@ -152,6 +157,8 @@ export async function openStyle(style, options, { runTag, progress }) {
             entriesRead: watcher.entriesRead,
           }),
     progress,
+    // The system's CPU is read from this machine's /proc: not when it runs elsewhere (--no-cost).
+    settle: options.settleSeconds > 0 && options.cost !== null ? () => untilQuiet({ cores: cpus().length, maxSeconds: options.settleSeconds }) : undefined,
   };
   const close = async () => {
     await driver.close();
@@ -184,6 +191,8 @@ export async function runRound(session, round, options) {
     label: `closed ${options.users} users`,
     load: { kind: 'closed', users: options.users },
     seconds: options.closedSeconds,
+    // Read from this machine's /proc, like the cost step: not when the system runs elsewhere (--no-cost).
+    measureCpu: options.cost !== null,
   });
   const sweep = await findKnee(context, {
     startRate: options.startRate,

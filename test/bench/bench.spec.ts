@@ -278,6 +278,110 @@ describe('targets', () => {
     });
   });
 
+  it("says what bounds each missed target from the run's own figures", async () => {
+    const { evaluateTargets } = await bench('bench.targets.mjs');
+    const hop = (name: string, onSuccessPath: boolean, meanMs: number, httpMs: number | null, ownDatabaseMs: number | null) => ({
+      hop: name,
+      onSuccessPath,
+      count: 50,
+      meanMs,
+      p50Ms: meanMs,
+      p95Ms: meanMs,
+      waitingMs: null,
+      httpMs,
+      participantDatabaseMs: null,
+      ownDatabaseMs,
+      publishMs: null,
+      restMs: null,
+    });
+    const orchestrated = {
+      style: 'orchestrated',
+      rounds: [
+        round(
+          1,
+          [
+            [5, true, 20, 40],
+            [10, true, 21, 50],
+            [20, true, 24, 60],
+            [40, false, 80, 400],
+          ],
+          80,
+        ),
+        round(
+          2,
+          [
+            [5, true, 22, 40],
+            [10, true, 22, 50],
+            [20, true, 25, 60],
+            [40, false, 80, 400],
+          ],
+          90,
+        ),
+      ],
+      cost: {
+        rate: 40,
+        totalMsPerCheckout: 25,
+        components: [
+          { name: 'postgres', cpuMs: 4_000, msPerCheckout: 10 },
+          { name: 'saga-orchestrator', cpuMs: 2_000, msPerCheckout: 5 },
+        ],
+        statements: { unavailable: null, statementsPerCheckout: 43, msPerCheckout: 4.5, top: [] },
+      },
+      hops: {
+        sampled: 50,
+        source: '',
+        missing: [],
+        hops: [
+          hop('request → saga started', true, 2, null, null),
+          hop('reserveStock (reserveStock)', true, 4, 2, 0.5),
+          hop('confirmOrder (confirmReservation + confirmOrder)', true, 6, 4, 0.5),
+          hop('transition event recorded → in the durable store (off the answer path)', false, 40, null, null),
+        ],
+      },
+    };
+    const cpu = (totalMsPerCheckout: number, machineBusyShare: number) => ({ seconds: 15, machineBusyShare, totalMsPerCheckout, components: [] });
+    const [first, second] = orchestrated.rounds as { closed: Record<string, unknown> }[];
+    first!.closed = { ...first!.closed, cpu: cpu(24, 0.97) };
+    second!.closed = { ...second!.closed, cpu: cpu(21.5, 0.954) };
+    const targets = evaluateTargets({ styles: [orchestrated], rest: null, calibration: { cpuMsPerTransaction: 0.25 }, cores: 2, invariantsPassed: true }, null);
+    const why = (start: string) => targets.find((t: { target: string }) => t.target.startsWith(start))?.why;
+    expect(why('p50')).toBe(
+      'Not the load: at 5/s, the lowest rate tried, the p50 was already 20.0 ms (run 1), 22.0 ms (run 2), over the bound, so the chain of steps a checkout waits for sets it. ' +
+        'A succeeded checkout is 3 hops one after the other; at 40/s their means add up to 12.0 ms: HTTP to the participants 6.0 ms, ' +
+        'the coordinator\'s own writes 1.0 ms, deciding, event-loop and pool waits, transit 5.0 ms (see "Where each millisecond goes").',
+    );
+    expect(why('p99')).toBeUndefined();
+    expect(why('CPU')).toBe(
+      'CPU: 25.0 ms per checkout (100.0 pgbench -N transactions) (measured at 40/s), so 2 fully busy cores allow about 80/s. Most of it: postgres 10.0 ms, saga-orchestrator 5.0 ms. ' +
+        'PostgreSQL ran 43.0 statements per checkout (4.50 ms executing and planning them). The bound allows 3.8 ms in all.',
+    );
+    expect(why('closed')).toBe(
+      'The CPU: during the closed model the system spent 24.0 ms of CPU per checkout with 97% of the machine busy (run 1), ' +
+        '21.5 ms of CPU per checkout with 95% of the machine busy (run 2); the cores were saturated, and 123/s on 2 cores needs at most 16.3 ms per checkout.',
+    );
+    second!.closed = { ...second!.closed, cpu: cpu(21.5, 0.6) };
+    const { closedCause } = await bench('bench.targets.mjs');
+    expect(closedCause(orchestrated, 2, 123)).toMatch(/^Not the CPU alone: .* 60% of the machine busy \(run 2\), so the cores had room;/);
+  });
+
+  it('reads a bound met at the lowest rate and missed at 20/s as waiting for the cores', async () => {
+    const { latencyCause } = await bench('bench.targets.mjs');
+    const loaded = {
+      style: 'choreographed',
+      rounds: [
+        round(1, [
+          [5, true, 30, 100],
+          [20, true, 45, 160],
+        ]),
+      ],
+      cost: null,
+      hops: null,
+    };
+    expect(latencyCause(loaded, 'p50', 40)).toBe(
+      'At 5/s, the lowest rate tried, the p50 was 30.0 ms (run 1): the rest is waiting behind other checkouts for the cores.',
+    );
+  });
+
   it('names what bounds a style from the CPU it spends per checkout', async () => {
     const { boundOf } = await bench('bench.targets.mjs');
     const components = [

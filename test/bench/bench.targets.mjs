@@ -11,7 +11,8 @@ export const TARGETS = {
 };
 
 /**
- * @typedef {{ target: string, subject: string, met: boolean | null, measured: string, shortBy: string }} TargetResult
+ * @typedef {{ target: string, subject: string, met: boolean | null, measured: string, shortBy: string, why?: string }} TargetResult
+ * `why`, on a missed target where the run measured its cause: what bounds it, from the run's own figures.
  */
 
 /**
@@ -37,6 +38,99 @@ export function boundOf(s, cores, calibration = null) {
 
 /** @param {number} n @param {number} [digits] */
 const fixed = (n, digits = 1) => n.toFixed(digits);
+
+/** @param {TargetResult} t @param {string | null} why @returns {TargetResult} */
+const withCause = (t, why) => (why === null ? t : { ...t, why });
+
+/**
+ * Why a style's end-to-end percentile misses its bound: whether it does so already at the lowest
+ * rate of the knee search (then the chain of steps sets it, not the load), and how the mean
+ * succeeded checkout's time splits over its hops (the hop table of the cost step).
+ * @param {import('./bench.run.mjs').StyleReport} s
+ * @param {'p50' | 'p99'} p
+ * @param {number} bound
+ * @returns {string | null}
+ */
+export function latencyCause(s, p, bound) {
+  /** @type {string[]} */
+  const parts = [];
+  const lowest = s.rounds.flatMap((r) => {
+    const first = r.sweep.steps[0];
+    return first === undefined || first.load.kind !== 'open' ? [] : [{ round: r.round, rate: first.load.rate, value: first.endToEnd[p] }];
+  });
+  const rate = lowest[0]?.rate;
+  if (rate !== undefined && lowest.every((l) => l.rate === rate)) {
+    const values = lowest.map((l) => `${fixed(l.value)} ms (run ${l.round})`).join(', ');
+    parts.push(
+      lowest.every((l) => l.value > bound)
+        ? `Not the load: at ${rate}/s, the lowest rate tried, the ${p} was already ${values}, over the bound, so the chain of steps a checkout waits for sets it.`
+        : `At ${rate}/s, the lowest rate tried, the ${p} was ${values}: the rest is waiting behind other checkouts for the cores.`,
+    );
+  }
+  const path = s.hops?.hops.filter((h) => h.onSuccessPath) ?? [];
+  if (path.length > 0 && s.cost !== null) {
+    const sum = (/** @type {(h: import('./hop.parts.mjs').HopTime) => number | null} */ of) => path.reduce((total, h) => total + (of(h) ?? 0), 0);
+    const total = sum((h) => h.meanMs);
+    const named = [
+      ['HTTP to the participants', sum((h) => h.httpMs)],
+      ["the coordinator's own writes", sum((h) => h.ownDatabaseMs)],
+      ['waiting on the bus', sum((h) => h.waitingMs)],
+      ['publishing', sum((h) => h.publishMs)],
+    ].filter(([, ms]) => Number(ms) > 0);
+    const other = total - named.reduce((a, [, ms]) => a + Number(ms), 0);
+    const split = [...named, ['deciding, event-loop and pool waits, transit', other]].map(([what, ms]) => `${what} ${fixed(Number(ms))} ms`).join(', ');
+    parts.push(
+      `A succeeded checkout is ${path.length} hops one after the other; at ${s.cost.rate}/s their means add up to ${fixed(total)} ms: ${split} (see "Where each millisecond goes").`,
+    );
+  }
+  return parts.length === 0 ? null : parts.join(' ');
+}
+
+/**
+ * Why a style's CPU per checkout misses its bound: the processes that spend it, and PostgreSQL's statements.
+ * @param {import('./bench.run.mjs').StyleReport} s
+ * @param {number} cores
+ * @param {import('./calibration.measure.mjs').Calibration} calibration
+ * @param {number} bound in pgbench -N transactions
+ * @returns {string | null}
+ */
+export function costCause(s, cores, calibration, bound) {
+  const cpu = boundOf(s, cores, calibration);
+  if (cpu === null || s.cost === null) return null;
+  const { statements } = s.cost;
+  const sql =
+    statements.unavailable === null
+      ? ` PostgreSQL ran ${fixed(statements.statementsPerCheckout)} statements per checkout (${fixed(statements.msPerCheckout, 2)} ms executing and planning them).`
+      : '';
+  return `${cpu}${sql} The bound allows ${fixed(bound * calibration.cpuMsPerTransaction)} ms in all.`;
+}
+
+/** Above this share of the machine busy, the cores are taken to be saturated. */
+const SATURATED = 0.9;
+
+/**
+ * Why a style's closed-model rate misses its bound: the CPU each checkout cost during the closed
+ * model and how busy that kept the machine, against the CPU per checkout the bound allows.
+ * @param {import('./bench.run.mjs').StyleReport} s
+ * @param {number} cores
+ * @param {number} bound checkouts/s
+ * @returns {string | null}
+ */
+export function closedCause(s, cores, bound) {
+  const measured = s.rounds.flatMap((r) => (r.closed.cpu === undefined ? [] : [{ round: r.round, cpu: r.closed.cpu }]));
+  if (measured.length === 0) return null;
+  const needs = (cores * 1_000) / bound;
+  const runs = measured
+    .map(
+      ({ round, cpu }) =>
+        `${fixed(cpu.totalMsPerCheckout)} ms of CPU per checkout with ${Math.round(100 * cpu.machineBusyShare)}% of the machine busy (run ${round})`,
+    )
+    .join(', ');
+  const saturated = measured.every(({ cpu }) => cpu.machineBusyShare >= SATURATED);
+  return saturated
+    ? `The CPU: during the closed model the system spent ${runs}; the cores were saturated, and ${bound}/s on ${cores} cores needs at most ${fixed(needs)} ms per checkout.`
+    : `Not the CPU alone: during the closed model the system spent ${runs}, so the cores had room; the rest is the chain of steps each user waits for (users ÷ rate = the mean time per checkout).`;
+}
 
 /**
  * A bound every run must keep: met when all do, missed by the worst one's excess.
@@ -104,7 +198,8 @@ export function evaluateTargets({ styles, rest, calibration, cores, invariantsPa
         unit: ' ms',
         notRun: kneeBelow ? `the knee is below ${rate}/s` : `${rate}/s not tried (--max-rate)`,
       });
-      results.push(kneeBelow ? { ...t, met: false, shortBy: `the knee is below ${rate}/s` } : t);
+      const missed = kneeBelow ? { ...t, met: false, shortBy: `the knee is below ${rate}/s` } : t;
+      results.push(missed.met === false ? withCause(missed, latencyCause(s, p, bounds[p])) : missed);
     }
     const bound = TARGETS.transactionsPerCheckout[s.style];
     const cost = s.cost;
@@ -119,29 +214,32 @@ export function evaluateTargets({ styles, rest, calibration, cores, invariantsPa
           }
         : (() => {
             const equivalents = cost.totalMsPerCheckout / calibration.cpuMsPerTransaction;
-            return {
-              target: `CPU per checkout at most ${bound} pgbench -N transactions`,
-              subject: s.style,
-              met: equivalents <= bound,
-              measured: `${fixed(equivalents)} transactions (${fixed(cost.totalMsPerCheckout)} ms at ${cost.rate}/s; one transaction ${calibration.cpuMsPerTransaction.toFixed(3)} ms)`,
-              shortBy: equivalents <= bound ? '' : `${fixed(equivalents - bound)} transactions (${fixed(equivalents / bound)}× the bound)`,
-            };
+            const met = equivalents <= bound;
+            return withCause(
+              {
+                target: `CPU per checkout at most ${bound} pgbench -N transactions`,
+                subject: s.style,
+                met,
+                measured: `${fixed(equivalents)} transactions (${fixed(cost.totalMsPerCheckout)} ms at ${cost.rate}/s; one transaction ${calibration.cpuMsPerTransaction.toFixed(3)} ms)`,
+                shortBy: met ? '' : `${fixed(equivalents - bound)} transactions (${fixed(equivalents / bound)}× the bound)`,
+              },
+              met ? null : costCause(s, cores, calibration, bound),
+            );
           })(),
     );
-    results.push(
-      everyRun({
-        target: `closed model, 50 users: at least ${TARGETS.closedRate[s.style]} checkouts/s`,
-        subject: s.style,
-        runs: s.rounds.map((r) => ({
-          label: `run ${r.round}`,
-          value: r.closed.load.kind === 'closed' && r.closed.load.users === 50 ? r.closed.throughput : null,
-        })),
-        bound: TARGETS.closedRate[s.style],
-        atMost: false,
-        unit: '/s',
-        notRun: 'not 50 users',
-      }),
-    );
+    const closed = everyRun({
+      target: `closed model, 50 users: at least ${TARGETS.closedRate[s.style]} checkouts/s`,
+      subject: s.style,
+      runs: s.rounds.map((r) => ({
+        label: `run ${r.round}`,
+        value: r.closed.load.kind === 'closed' && r.closed.load.users === 50 ? r.closed.throughput : null,
+      })),
+      bound: TARGETS.closedRate[s.style],
+      atMost: false,
+      unit: '/s',
+      notRun: 'not 50 users',
+    });
+    results.push(closed.met === false ? withCause(closed, closedCause(s, cores, TARGETS.closedRate[s.style])) : closed);
     const knees = s.rounds.map((r) => {
       const k = r.sweep;
       const resolved = k.resolvedTo !== null && k.resolvedTo <= TARGETS.kneeResolution;

@@ -22,6 +22,15 @@ const REACTION_TO = {
   OrderCancelled: 'releaseStock',
 };
 
+/** The hops from a succeeded checkout's request to its terminal event on the bus, in order. */
+const SUCCESS_PATH = new Set([
+  'POST /checkout/choreo → CheckoutInitiated',
+  'CheckoutInitiated → StockReserved',
+  'StockReserved → OrderCreated',
+  'OrderCreated → PaymentAuthorized',
+  'PaymentAuthorized → CheckoutSucceeded',
+]);
+
 /**
  * @typedef {{ id: string, addedAt: number, type: string, eventId: string, causationId: string | undefined, checkoutId: string, occurredAt: number }} BusEntry
  */
@@ -120,6 +129,7 @@ export async function choreographedHops(results, options, sinceMs, deltasByUrl, 
     const s = summary(t.total);
     out.push({
       hop: step === undefined ? hop : `${hop} (${step.operations.join(' + ')})`,
+      onSuccessPath: SUCCESS_PATH.has(hop),
       ...s,
       waitingMs: r2(waitingMs),
       httpMs: r2(httpMs),
@@ -138,7 +148,7 @@ export async function choreographedHops(results, options, sinceMs, deltasByUrl, 
     'event on the bus → in the durable store (audit; off the answer path)',
   );
   if (stored !== undefined) out.push(stored);
-  if (readTimes.length > 0) out.push(timesOnly('terminal event on the bus → read by the bench', readTimes));
+  if (readTimes.length > 0) out.push(timesOnly('terminal event on the bus → read by the bench', readTimes, true));
   return {
     sampled: new Set(entries.map((e) => e.checkoutId)).size,
     source: `${entries.length} entries of ${CHECKOUT_STREAM} (entry id = time on the bus; envelope occurredAt and causationId), event_latency_seconds and external_service_call_duration_seconds of each process, pg_stat_statements, over the cost step`,

@@ -113,6 +113,41 @@ export async function machineTicks() {
 }
 
 /**
+ * The CPU ticks of the system's processes and of the whole machine now, to measure a step with {@link cpuSince}.
+ * @typedef {{ ticks: Map<string, number>, machine: { busy: number, total: number }, at: number }} CpuSnapshot
+ * @returns {Promise<CpuSnapshot>}
+ */
+export async function cpuSnapshot() {
+  return { ticks: await cpuTicksByComponent(), machine: await machineTicks(), at: Date.now() };
+}
+
+/**
+ * The CPU spent since `before`, per process and per checkout of the `sent` checkouts: the system's
+ * processes (the load generator is listed but not counted) and the share of the machine kept busy.
+ * @param {CpuSnapshot} before
+ * @param {number} sent
+ * @returns {Promise<Omit<CostReport, 'checkouts' | 'statements'>>}
+ */
+export async function cpuSince(before, sent) {
+  const after = await cpuSnapshot();
+  const checkouts = Math.max(1, sent);
+  const components = [...after.ticks]
+    .map(([name, ticks]) => {
+      const cpuMs = ((ticks - (before.ticks.get(name) ?? 0)) * 1_000) / CLOCK_TICKS;
+      return { name, cpuMs, msPerCheckout: cpuMs / checkouts };
+    })
+    .sort((a, b) => b.cpuMs - a.cpuMs);
+  const system = components.filter((c) => c.name !== 'load generator (bench)');
+  const machineTotal = after.machine.total - before.machine.total;
+  return {
+    seconds: (after.at - before.at) / 1_000,
+    machineBusyShare: machineTotal === 0 ? 0 : (after.machine.busy - before.machine.busy) / machineTotal,
+    totalMsPerCheckout: system.reduce((a, c) => a + c.msPerCheckout, 0),
+    components,
+  };
+}
+
+/**
  * @typedef {{ queryid: string, query: string, calls: number, ms: number }} StatementRow
  * @param {pg.Client} client
  * @returns {Promise<Map<string, StatementRow>>}
@@ -189,27 +224,14 @@ function statementsCost(deltas, checkouts) {
 export async function measureCost(run, { databaseUrl }) {
   const statements = await openStatements(databaseUrl);
   try {
-    const [ticksBefore, machineBefore] = [await cpuTicksByComponent(), await machineTicks()];
-    const started = Date.now();
+    const before = await cpuSnapshot();
     const { sent } = await run();
-    const seconds = (Date.now() - started) / 1_000;
-    const [ticksAfter, machineAfter] = [await cpuTicksByComponent(), await machineTicks()];
+    const cpu = await cpuSince(before, sent);
     const checkouts = Math.max(1, sent);
-    const components = [...ticksAfter]
-      .map(([name, ticks]) => {
-        const cpuMs = ((ticks - (ticksBefore.get(name) ?? 0)) * 1_000) / CLOCK_TICKS;
-        return { name, cpuMs, msPerCheckout: cpuMs / checkouts };
-      })
-      .sort((a, b) => b.cpuMs - a.cpuMs);
-    const system = components.filter((c) => c.name !== 'load generator (bench)');
-    const machineTotal = machineAfter.total - machineBefore.total;
     const deltas = statements.client === null ? [] : statementDeltas(statements.before, await statementSnapshot(statements.client));
     const report = {
       checkouts: sent,
-      seconds,
-      machineBusyShare: machineTotal === 0 ? 0 : (machineAfter.busy - machineBefore.busy) / machineTotal,
-      totalMsPerCheckout: system.reduce((a, c) => a + c.msPerCheckout, 0),
-      components,
+      ...cpu,
       statements:
         statements.client === null
           ? { unavailable: statements.unavailable, statementsPerCheckout: 0, msPerCheckout: 0, top: [] }

@@ -7,6 +7,7 @@ import { CALL_HISTOGRAM } from './service-metrics.scrape.mjs';
 /**
  * @typedef {object} HopTime
  * @property {string} hop
+ * @property {boolean} onSuccessPath whether the hop lies between a succeeded checkout's request and its answer (the hops to add up for its end-to-end time)
  * @property {number} count occurrences measured
  * @property {number} meanMs from the recorded timestamps, like p50 and p95
  * @property {number} p50Ms
@@ -54,10 +55,12 @@ export function summary(values) {
  * A hop known only by its total times, with no part to split them into.
  * @param {string} hop
  * @param {number[]} values
+ * @param {boolean} onSuccessPath
  * @returns {HopTime}
  */
-export const timesOnly = (hop, values) => ({
+export const timesOnly = (hop, values, onSuccessPath) => ({
   hop,
+  onSuccessPath,
   ...summary(values),
   waitingMs: null,
   httpMs: null,
@@ -180,7 +183,7 @@ export async function auditHop({ eventStoreUrl, apiKey }, stream, sinceMs, fromO
     return from === undefined || !(Date.parse(event.occurredAt) >= sinceMs) ? [] : [Date.parse(recordedAt) - from];
   });
   if (values.length === 0) return undefined;
-  return timesOnly(hop, values);
+  return timesOnly(hop, values, false);
 }
 
 /** Epoch milliseconds of a performance.now() time of this process. */

@@ -5,6 +5,7 @@ import { LatencyRecorder, round } from './latency.recorder.mjs';
 import { EXPECTED_CODE } from './outcome.mix.mjs';
 import { closedLoad, openLoad } from './load.generators.mjs';
 import { growthPerSecond } from './backlog.trend.mjs';
+import { cpuSince, cpuSnapshot } from './cost.measure.mjs';
 
 /**
  * @typedef {{ kind: 'open', rate: number } | { kind: 'closed', users: number }} LoadShape
@@ -16,6 +17,8 @@ import { growthPerSecond } from './backlog.trend.mjs';
  * @property {string} label
  * @property {LoadShape} load
  * @property {number} seconds how long checkouts were sent
+ * @property {{ seconds: number, quiet: boolean } | null} settle how long the step waited for the system to settle first, and whether it did
+ * @property {Omit<import('./cost.measure.mjs').CostReport, 'checkouts' | 'statements'>} [cpu] the CPU the step and its drain cost, when asked for
  * @property {number} sent
  * @property {number} completed terminal states observed (succeeded or failed)
  * @property {number} throughput completed checkouts per second (open model: those that ended within the sending window)
@@ -35,6 +38,7 @@ import { growthPerSecond } from './backlog.trend.mjs';
  * @property {number} drainSeconds
  * @property {(() => Promise<{ lag: number | null, entriesRead: number }>) | undefined} streamProbe choreography: the slowest group's backlog and the entries read so far
  * @property {import('./progress.display.mjs').ProgressDisplay} progress
+ * @property {(() => Promise<{ seconds: number, quiet: boolean }>) | undefined} settle waits, before a step, until the work earlier steps left for later is done
  */
 
 /** @param {import('./checkout.drivers.mjs').CheckoutResult} result */
@@ -53,14 +57,21 @@ function matchesPlan(result) {
 }
 
 /**
- * Runs one load (a warm-up, the closed model, or one rate of the sweep), then waits for its
- * checkouts to be terminal, and sums it up.
+ * Runs one load (a warm-up, the closed model, or one rate of the sweep) once the system settled,
+ * then waits for its checkouts to be terminal, and sums it up; with `measureCpu`, with the CPU of
+ * the system's processes from the end of the settling to the end of the drain.
  * @param {StepContext} context
- * @param {{ label: string, load: LoadShape, seconds: number }} step
+ * @param {{ label: string, load: LoadShape, seconds: number, measureCpu?: boolean, settleFirst?: boolean }} step `settleFirst: false`
+ *   for a step that must follow the one before at once (the cost step after its lead-in)
  * @returns {Promise<StepReport>}
  */
-export async function runStep(context, { label, load, seconds }) {
+export async function runStep(context, { label, load, seconds, measureCpu = false, settleFirst = true }) {
   const { driver, nextCheckout, streamProbe, progress } = context;
+  const settle = settleFirst ? ((await context.settle?.()) ?? null) : null;
+  if (settle !== null && settle.seconds >= 2) {
+    progress.note(`  waited ${settle.seconds} s for the system to settle${settle.quiet ? '' : ' (it did not: the step starts anyway)'}`);
+  }
+  const cpuBefore = measureCpu ? await cpuSnapshot() : null;
   /** @type {import('./checkout.drivers.mjs').CheckoutResult[]} */
   const results = [];
   const e2e = new LatencyRecorder();
@@ -108,6 +119,7 @@ export async function runStep(context, { label, load, seconds }) {
   sampling = false;
   await sampler;
   context.keep(results);
+  const cpu = cpuBefore === null ? undefined : await cpuSince(cpuBefore, results.length);
 
   const completed = results.filter((r) => r.outcome === 'succeeded' || r.outcome === 'failed');
   const elapsedSeconds =
@@ -121,6 +133,8 @@ export async function runStep(context, { label, load, seconds }) {
     label,
     load,
     seconds,
+    settle,
+    ...(cpu !== undefined && { cpu }),
     sent: results.length,
     completed: completed.length,
     throughput: round(counted / elapsedSeconds),

@@ -66,6 +66,8 @@ export async function orchestratedHops(results, options, sinceMs, callsByUrl, st
     const s = summary(values);
     hops.push({
       hop: step === undefined ? hop : `${hop} (${step.operations.join(' + ')})`,
+      // Only succeeded sagas are sampled: every hop of theirs is on the way to the answer.
+      onSuccessPath: true,
       ...s,
       waitingMs: null,
       httpMs: r2(httpMs),

@@ -38,6 +38,10 @@ function targets(r) {
       ? []
       : [
           '',
+          "What bounds each missed target, from this run's figures:",
+          '',
+          ...missed.map((t) => `- ${t.subject}, ${t.target}: ${t.why ?? 'nothing this run measured says (see the sections below)'}`),
+          '',
           'What bounds each style on this machine (from "Where the time goes" below):',
           '',
           ...r.styles.map((s) => `- ${s.style}: ${boundOf(s, r.machine.cores, r.calibration) ?? 'not measured (`--no-cost`)'}`),
@@ -63,9 +67,23 @@ function closedModel(r) {
   return [
     `## Closed model: ${users} concurrent users, no think time, ${r.options['closedSeconds']} s`,
     '',
-    "The seed's scenarios P1/P2 (50 simultaneous users). Each style ran it once per run, the styles alternating.",
+    "The seed's scenarios P1/P2 (50 simultaneous users). Each style ran it once per run, the styles alternating. CPU: the system's processes over the step and its drain, from `/proc` like the cost step (what earlier steps left for later, the simulated carrier's moves, included); machine busy: every process of the machine over the same window.",
     '',
-    ...head(['style', 'run', 'checkouts', 'checkouts/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', '202 ack p50 / p99 ms', 'errors', 'unfinished']),
+    ...head([
+      'style',
+      'run',
+      'checkouts',
+      'checkouts/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'max ms',
+      '202 ack p50 / p99 ms',
+      'errors',
+      'unfinished',
+      'CPU ms per checkout',
+      'machine busy',
+    ]),
     ...r.styles.flatMap((s) =>
       s.rounds.map(({ round, closed: c }) =>
         row([
@@ -80,6 +98,8 @@ function closedModel(r) {
           c.ack === null ? '-' : `${c.ack.p50} / ${c.ack.p99}`,
           c.outcomes['error'],
           c.outcomes['unfinished'],
+          c.cpu === undefined ? '-' : c.cpu.totalMsPerCheckout.toFixed(1),
+          c.cpu === undefined ? '-' : `${Math.round(100 * c.cpu.machineBusyShare)}%`,
         ]),
       ),
     ),
@@ -121,6 +141,7 @@ function sweep(r) {
           'max outstanding',
           'outstanding growth/s',
           'max stream lag',
+          'settled first, s',
           'verdict',
         ]),
       );
@@ -138,6 +159,7 @@ function sweep(r) {
             b.maxOutstanding,
             b.outstandingGrowthPerSecond,
             b.maxStreamLag ?? '-',
+            step.settle === null || step.settle === undefined ? '-' : `${step.settle.seconds}${step.settle.quiet ? '' : ' (not quiet)'}`,
             step.verdict.sustained ? 'sustained' : `not sustained: ${step.verdict.reasons.join('; ')}`,
           ]),
         );
@@ -271,7 +293,7 @@ const METHOD = [
   '- End-to-end latency, the same for both styles: from the request being sent to the terminal state being observed. Orchestrated: the answer of `POST /api/saga/checkout` (201 SAGA_TERMINEE / 409 SAGA_ANNULEE). Choreographed: the `CheckoutSucceeded`/`CheckoutFailed` event read off `ecommerce.checkout.events` with a blocking XREAD (no polling); the 202 of `POST /checkout/choreo` is the acknowledgement latency.',
   '- Open model: arrivals at a constant rate; each latency counts from the intended send time, so a generator that falls behind cannot hide queueing. Closed model: each user sends its next checkout when the previous one is terminal.',
   '- Latencies are recorded in HDR histograms (microsecond resolution, 3 significant digits); report.json holds each one encoded, for any HDR tool.',
-  '- After each step the bench waits for its checkouts to end before the next one, so a step never inherits a backlog.',
+  '- After each step the bench waits for its checkouts to end before the next one, so a step never inherits a backlog; before each step it also waits (up to `--settle-seconds`) until the system\'s processes keep under 10% of the cores busy, so the work a step leaves for later (the simulated carrier moves each parcel a few seconds after its last move; consumers catch up) is not measured as the next step\'s. "settled first" in the knee tables is that wait.',
   "- Units: the system's CPU at rest and a `pgbench -N` calibration are measured first, before any traffic; CPU per checkout is then also given in calibration transactions, which move far less between machines than milliseconds.",
 ];
 

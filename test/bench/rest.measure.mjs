@@ -42,3 +42,35 @@ export async function measureRest({ seconds, cores }) {
     components,
   };
 }
+
+/** The system counts as quiet below this share of the cores busy (at rest it keeps under 2%). */
+export const QUIET_SHARE = 0.1;
+/** How long each look at the system's CPU lasts while waiting for it to be quiet. */
+const QUIET_WINDOW_MS = 1_000;
+
+/**
+ * Waits until the system's processes keep under {@link QUIET_SHARE} of the cores busy over a second,
+ * or `maxSeconds` passed. A step leaves work for later: the simulated carrier moves each parcel a
+ * few seconds after its last move, and the consumers catch up on what a step published; without
+ * this wait that work would land in the next step's measure.
+ * @param {{ cores: number, maxSeconds: number }} options
+ * @returns {Promise<{ seconds: number, quiet: boolean }>}
+ */
+export async function untilQuiet({ cores, maxSeconds }) {
+  const started = Date.now();
+  let before = await cpuTicksByComponent();
+  for (;;) {
+    const windowStart = Date.now();
+    await sleep(QUIET_WINDOW_MS);
+    const after = await cpuTicksByComponent();
+    const elapsedMs = Date.now() - windowStart;
+    let busyMs = 0;
+    for (const [name, ticks] of after) {
+      if (name !== 'load generator (bench)') busyMs += Math.max(0, ((ticks - (before.get(name) ?? 0)) * 1_000) / CLOCK_TICKS);
+    }
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    if (busyMs / elapsedMs / cores < QUIET_SHARE) return { seconds, quiet: true };
+    if (seconds >= maxSeconds) return { seconds, quiet: false };
+    before = after;
+  }
+}
