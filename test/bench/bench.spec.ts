@@ -348,7 +348,8 @@ describe('targets', () => {
     expect(why('p50')).toBe(
       'Not the load: at 5/s, the lowest rate tried, the p50 was already 20.0 ms (run 1), 22.0 ms (run 2), over the bound, so the chain of steps a checkout waits for sets it. ' +
         'A succeeded checkout is 3 hops one after the other; at 40/s their means add up to 12.0 ms: HTTP to the participants 6.0 ms, ' +
-        'the coordinator\'s own writes 1.0 ms, deciding, event-loop and pool waits, transit 5.0 ms (see "Where each millisecond goes").',
+        'the coordinator\'s own writes 1.0 ms, deciding, event-loop and pool waits, transit 5.0 ms (see "Where each millisecond goes"; ' +
+        '40/s is above every knee of this style, so these hops hold the queueing of a saturated machine).',
     );
     expect(why('p99')).toBeUndefined();
     expect(why('CPU')).toBe(
@@ -379,6 +380,15 @@ describe('targets', () => {
     };
     expect(latencyCause(loaded, 'p50', 40)).toBe(
       'At 5/s, the lowest rate tried, the p50 was 30.0 ms (run 1): the rest is waiting behind other checkouts for the cores.',
+    );
+    const hop = { hop: 'OrderCreated → PaymentAuthorized', onSuccessPath: true, count: 9, meanMs: 9, p50Ms: 9, p95Ms: 9, waitingMs: 1, httpMs: 7 };
+    const below = {
+      ...loaded,
+      cost: { rate: 10 },
+      hops: { hops: [{ ...hop, participantDatabaseMs: null, ownDatabaseMs: null, publishMs: 0.5, restMs: 0.5 }] },
+    };
+    expect(latencyCause(below, 'p50', 40)).toMatch(
+      /at 10\/s their means add up to 9\.0 ms: HTTP to the participants 7\.0 ms, waiting on the bus 1\.0 ms, publishing 0\.5 ms, deciding, event-loop and pool waits, transit 0\.5 ms \(see "Where each millisecond goes"\)\.$/,
     );
   });
 

@@ -79,8 +79,11 @@ export function latencyCause(s, p, bound) {
     ].filter(([, ms]) => Number(ms) > 0);
     const other = total - named.reduce((a, [, ms]) => a + Number(ms), 0);
     const split = [...named, ['deciding, event-loop and pool waits, transit', other]].map(([what, ms]) => `${what} ${fixed(Number(ms))} ms`).join(', ');
+    const knees = s.rounds.map((r) => r.sweep.knee ?? 0);
+    const overloaded = knees.length > 0 && Math.max(...knees) < s.cost.rate;
+    const where = overloaded ? `; ${s.cost.rate}/s is above every knee of this style, so these hops hold the queueing of a saturated machine` : '';
     parts.push(
-      `A succeeded checkout is ${path.length} hops one after the other; at ${s.cost.rate}/s their means add up to ${fixed(total)} ms: ${split} (see "Where each millisecond goes").`,
+      `A succeeded checkout is ${path.length} hops one after the other; at ${s.cost.rate}/s their means add up to ${fixed(total)} ms: ${split} (see "Where each millisecond goes"${where}).`,
     );
   }
   return parts.length === 0 ? null : parts.join(' ');
