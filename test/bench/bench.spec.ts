@@ -343,7 +343,19 @@ describe('targets', () => {
     const [first, second] = orchestrated.rounds as { closed: Record<string, unknown> }[];
     first!.closed = { ...first!.closed, cpu: cpu(24, 0.97) };
     second!.closed = { ...second!.closed, cpu: cpu(21.5, 0.954) };
-    const targets = evaluateTargets({ styles: [orchestrated], rest: null, calibration: { cpuMsPerTransaction: 0.25 }, cores: 2, invariantsPassed: true }, null);
+    const rest = {
+      seconds: 10,
+      coresBusy: 0.05,
+      share: 0.025,
+      machineShare: 0.03,
+      components: [
+        { name: 'shipping', cpuMs: 60, coresBusy: 0.006 },
+        { name: 'postgres', cpuMs: 30, coresBusy: 0.003 },
+        { name: 'redis', cpuMs: 20, coresBusy: 0.002 },
+        { name: 'orders', cpuMs: 10, coresBusy: 0.001 },
+      ],
+    };
+    const targets = evaluateTargets({ styles: [orchestrated], rest, calibration: { cpuMsPerTransaction: 0.25 }, cores: 2, invariantsPassed: true }, null);
     const why = (start: string) => targets.find((t: { target: string }) => t.target.startsWith(start))?.why;
     expect(why('p50')).toBe(
       'Not the load: at 5/s, the lowest rate tried, the p50 was already 20.0 ms (run 1), 22.0 ms (run 2), over the bound, so the chain of steps a checkout waits for sets it. ' +
@@ -352,6 +364,10 @@ describe('targets', () => {
         '40/s is above every knee of this style, so these hops hold the queueing of a saturated machine).',
     );
     expect(why('p99')).toBeUndefined();
+    expect(why('at rest')).toBe(
+      'Over 10.0 s with no traffic the busiest processes were shipping 60 ms, postgres 30 ms, redis 20 ms, and the 4 processes spent 30.0 ms each on average: ' +
+        'timers and samplers waking each process (see "Units that hold across machines").',
+    );
     expect(why('CPU')).toBe(
       'CPU: 25.0 ms per checkout (100.0 pgbench -N transactions) (measured at 40/s), so 2 fully busy cores allow about 80/s. Most of it: postgres 10.0 ms, saga-orchestrator 5.0 ms. ' +
         'PostgreSQL ran 43.0 statements per checkout (4.50 ms executing and planning them). The bound allows 3.8 ms in all.',
