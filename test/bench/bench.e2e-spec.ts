@@ -157,6 +157,8 @@ describe('npm run bench -- --smoke', () => {
           // The closed model's CPU, read from /proc around it like the cost step.
           expect(closed.cpu.totalMsPerCheckout).toBeGreaterThan(0);
           expect(closed.cpu.machineBusyShare).toBeGreaterThan(0);
+          // Every step of the round waited for the system to settle first, for at most --settle-seconds.
+          for (const step of [closed, ...sweep.steps]) expect(step.settle).toEqual({ seconds: expect.any(Number), quiet: expect.any(Boolean) });
           expect(sweep.steps[0].load).toEqual({ kind: 'open', rate: 5 });
           expect(sweep.knee === null || sweep.steps.some((s: { load: { rate: number } }) => s.load.rate === sweep.knee)).toBe(true);
         }

@@ -60,7 +60,7 @@ const SMOKE = {
   stepSeconds: 1.5,
   warmupSeconds: 0.5,
   drainSeconds: 20,
-  settleSeconds: 2,
+  settleSeconds: 1,
   verifySuccesses: 1_000,
   costRate: 10,
   costSeconds: 2,

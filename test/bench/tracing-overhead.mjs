@@ -101,7 +101,11 @@ async function measureStyle(style, { round, mode, sink, rest, calibration, bench
     let step;
     const { report: cost } = await measureCost(
       async () => {
-        step = await runStep(session.context, { label: `${style}, tracing ${mode.name}, ${options.rate}/s`, load: { kind: 'open', rate: options.rate }, seconds: options.seconds });
+        step = await runStep(session.context, {
+          label: `${style}, tracing ${mode.name}, ${options.rate}/s`,
+          load: { kind: 'open', rate: options.rate },
+          seconds: options.seconds,
+        });
         // The spans of the last checkouts leave with the exporter's next batch: its CPU is theirs.
         await sleep(EXPORT_DELAY_MS + 1_000);
         return step;
@@ -135,11 +139,24 @@ async function main() {
   }
   // The bench's own settings for driving the styles: npm start's URLs, database and bus.
   const bench = parseBenchOptions(
-    ['--styles', options.styles.join(','), '--warmup-seconds', String(options.warmupSeconds), '--start-rate', String(options.rate), '--drain-seconds', '30'],
+    // It settles once after each start itself (--settle-seconds here), and no step may wait inside its measured window.
+    [
+      '--styles',
+      options.styles.join(','),
+      '--warmup-seconds',
+      String(options.warmupSeconds),
+      '--start-rate',
+      String(options.rate),
+      '--drain-seconds',
+      '30',
+      '--settle-seconds',
+      '0',
+    ],
     process.env,
   );
   if (bench === undefined) return 0;
-  if (await isUp(bench.inventoryUrl)) throw new Error(`A system already answers at ${bench.inventoryUrl}: stop it first, this bench starts the system once per tracing mode.`);
+  if (await isUp(bench.inventoryUrl))
+    throw new Error(`A system already answers at ${bench.inventoryUrl}: stop it first, this bench starts the system once per tracing mode.`);
   const generatedAt = new Date().toISOString();
   const runTag = Date.now().toString(36).toUpperCase();
   const environment = await describeMachine(bench);
@@ -175,7 +192,14 @@ async function main() {
   const report = {
     generatedAt,
     command: commandLineOf('bench:tracing', 'test/bench/tracing-overhead.mjs'),
-    load: { rate: options.rate, seconds: options.seconds, rounds: options.rounds, modes, settleSeconds: options.settleSeconds, warmupSeconds: options.warmupSeconds },
+    load: {
+      rate: options.rate,
+      seconds: options.seconds,
+      rounds: options.rounds,
+      modes,
+      settleSeconds: options.settleSeconds,
+      warmupSeconds: options.warmupSeconds,
+    },
     environment,
     samples,
     summary: summarize(samples, modes),
