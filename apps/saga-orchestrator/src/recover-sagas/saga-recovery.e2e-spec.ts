@@ -130,7 +130,10 @@ describe('saga orchestrator: resuming sagas another instance left behind', () =>
         payment: { token: i % 5 === 0 ? 'tok_chargeDeclined' : 'tok_visa' },
       })),
     );
-    const [b] = await Promise.all([start(), start(), start()]);
+    // The abandoned leases lapse fast; the survivors' own are long enough that three instances booting side by side on two
+    // cores (event loops stalled for hundreds of milliseconds) do not lose a saga to one another: one takeover each.
+    const steady = { settings: { leaseMs: 5_000, heartbeatMs: 500 } };
+    const [b] = await Promise.all([start(steady), start(steady), start(steady)]);
     const statuses = await Promise.all(sagas.map((s) => terminal(b, s.id)));
 
     for (const status of statuses) {
