@@ -1,4 +1,5 @@
 // @ts-check
+import { LOAD_GENERATOR } from './cost.measure.mjs';
 
 /** The targets of docs/architecture.md §10.1 on a 2-core machine, everything co-located, reported plainly as met or missed. */
 export const TARGETS = {
@@ -28,7 +29,7 @@ export function boundOf(s, cores, calibration = null) {
   if (cost === null || cost.totalMsPerCheckout === 0) return null;
   const ceiling = Math.round((cores * 1_000) / cost.totalMsPerCheckout);
   const biggest = cost.components
-    .filter((c) => c.name !== 'load generator (bench)')
+    .filter((c) => c.name !== LOAD_GENERATOR)
     .slice(0, 4)
     .map((c) => `${c.name} ${c.msPerCheckout.toFixed(1)} ms`)
     .join(', ');

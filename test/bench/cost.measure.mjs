@@ -47,13 +47,16 @@ export const CLOCK_TICKS = (() => {
 
 const APP_PATH = /dist\/apps\/([^/]+)\/src\/main\.js/;
 
+/** The component the bench itself is: listed beside the system's processes, never counted as the system's. */
+export const LOAD_GENERATOR = 'load generator (bench)';
+
 /**
  * Which component a process is, from its command line; undefined for processes of no interest.
  * @param {string} cmdline
  * @param {number} pid
  */
 function componentOf(cmdline, pid) {
-  if (pid === process.pid) return 'load generator (bench)';
+  if (pid === process.pid) return LOAD_GENERATOR;
   const app = APP_PATH.exec(cmdline)?.[1];
   if (app !== undefined) return app;
   // Backends and auxiliaries name themselves `postgres: …`; the postmaster runs as `…/bin/postgres -D …`.
@@ -98,7 +101,7 @@ export async function cpuTicksByComponent() {
     }
   }
   // No app runs from this checkout: the system was started from another one, so count those.
-  const ownApps = [...ticks.keys()].some((name) => !['postgres', 'redis', 'load generator (bench)'].includes(name));
+  const ownApps = [...ticks.keys()].some((name) => !['postgres', 'redis', LOAD_GENERATOR].includes(name));
   if (!ownApps) for (const [name, used] of elsewhere) ticks.set(name, used);
   return ticks;
 }
@@ -131,20 +134,38 @@ export async function cpuSnapshot() {
 export async function cpuSince(before, sent) {
   const after = await cpuSnapshot();
   const checkouts = Math.max(1, sent);
-  const components = [...after.ticks]
-    .map(([name, ticks]) => {
-      const cpuMs = ((ticks - (before.ticks.get(name) ?? 0)) * 1_000) / CLOCK_TICKS;
-      return { name, cpuMs, msPerCheckout: cpuMs / checkouts };
-    })
+  const components = cpuMsBetween(before, after)
+    .map(({ name, cpuMs }) => ({ name, cpuMs, msPerCheckout: cpuMs / checkouts }))
     .sort((a, b) => b.cpuMs - a.cpuMs);
-  const system = components.filter((c) => c.name !== 'load generator (bench)');
-  const machineTotal = after.machine.total - before.machine.total;
+  const system = components.filter((c) => c.name !== LOAD_GENERATOR);
   return {
     seconds: (after.at - before.at) / 1_000,
-    machineBusyShare: machineTotal === 0 ? 0 : (after.machine.busy - before.machine.busy) / machineTotal,
+    machineBusyShare: machineBusyBetween(before, after),
     totalMsPerCheckout: system.reduce((a, c) => a + c.msPerCheckout, 0),
     components,
   };
+}
+
+/**
+ * The CPU each component spent between two snapshots, in ms (the load generator included). A
+ * process of a component that exited meanwhile takes its earlier ticks with it, so a delta can be
+ * below 0; the measures of a quiet system (at rest, settling) clamp it.
+ * @param {CpuSnapshot} before
+ * @param {CpuSnapshot} after
+ * @returns {{ name: string, cpuMs: number }[]}
+ */
+export function cpuMsBetween(before, after) {
+  return [...after.ticks].map(([name, ticks]) => ({ name, cpuMs: ((ticks - (before.ticks.get(name) ?? 0)) * 1_000) / CLOCK_TICKS }));
+}
+
+/**
+ * The share of the whole machine's CPU (every process, other tenants included) busy between two snapshots.
+ * @param {CpuSnapshot} before
+ * @param {CpuSnapshot} after
+ */
+export function machineBusyBetween(before, after) {
+  const total = after.machine.total - before.machine.total;
+  return total === 0 ? 0 : (after.machine.busy - before.machine.busy) / total;
 }
 
 /**

@@ -159,7 +159,7 @@ function sweep(r) {
             b.maxOutstanding,
             b.outstandingGrowthPerSecond,
             b.maxStreamLag ?? '-',
-            step.settle === null || step.settle === undefined ? '-' : `${step.settle.seconds}${step.settle.quiet ? '' : ' (not quiet)'}`,
+            step.settle === null ? '-' : `${step.settle.seconds}${step.settle.quiet ? '' : ' (not quiet)'}`,
             step.verdict.sustained ? 'sustained' : `not sustained: ${step.verdict.reasons.join('; ')}`,
           ]),
         );

@@ -1,6 +1,6 @@
 // @ts-check
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLOCK_TICKS, cpuTicksByComponent, machineTicks } from './cost.measure.mjs';
+import { LOAD_GENERATOR, cpuMsBetween, cpuSnapshot, machineBusyBetween } from './cost.measure.mjs';
 
 /**
  * @typedef {object} RestReport
@@ -19,29 +19,26 @@ import { CLOCK_TICKS, cpuTicksByComponent, machineTicks } from './cost.measure.m
  * @returns {Promise<RestReport>}
  */
 export async function measureRest({ seconds, cores }) {
-  const [ticksBefore, machineBefore] = [await cpuTicksByComponent(), await machineTicks()];
-  const started = Date.now();
+  const before = await cpuSnapshot();
   await sleep(seconds * 1_000);
-  const [ticksAfter, machineAfter] = [await cpuTicksByComponent(), await machineTicks()];
-  const elapsed = (Date.now() - started) / 1_000;
-  const components = [...ticksAfter]
-    .filter(([name]) => name !== 'load generator (bench)')
-    .map(([name, ticks]) => {
-      // A process of the component that exited meanwhile takes its earlier ticks with it: never below 0.
-      const cpuMs = Math.max(0, ((ticks - (ticksBefore.get(name) ?? 0)) * 1_000) / CLOCK_TICKS);
-      return { name, cpuMs, coresBusy: cpuMs / 1_000 / elapsed };
-    })
+  const after = await cpuSnapshot();
+  const elapsed = (after.at - before.at) / 1_000;
+  const components = systemMs(before, after)
+    .map(({ name, cpuMs }) => ({ name, cpuMs, coresBusy: cpuMs / 1_000 / elapsed }))
     .sort((a, b) => b.cpuMs - a.cpuMs);
   const coresBusy = components.reduce((sum, c) => sum + c.coresBusy, 0);
-  const machineTotal = machineAfter.total - machineBefore.total;
-  return {
-    seconds: elapsed,
-    coresBusy,
-    share: coresBusy / cores,
-    machineShare: machineTotal === 0 ? 0 : (machineAfter.busy - machineBefore.busy) / machineTotal,
-    components,
-  };
+  return { seconds: elapsed, coresBusy, share: coresBusy / cores, machineShare: machineBusyBetween(before, after), components };
 }
+
+/**
+ * The CPU of the system's own processes between two snapshots, never below 0 per component.
+ * @param {import('./cost.measure.mjs').CpuSnapshot} before
+ * @param {import('./cost.measure.mjs').CpuSnapshot} after
+ */
+const systemMs = (before, after) =>
+  cpuMsBetween(before, after)
+    .filter((c) => c.name !== LOAD_GENERATOR)
+    .map(({ name, cpuMs }) => ({ name, cpuMs: Math.max(0, cpuMs) }));
 
 /** The system counts as quiet below this share of the cores busy (at rest it keeps under 2%). */
 export const QUIET_SHARE = 0.1;
@@ -58,18 +55,13 @@ const QUIET_WINDOW_MS = 1_000;
  */
 export async function untilQuiet({ cores, maxSeconds }) {
   const started = Date.now();
-  let before = await cpuTicksByComponent();
+  let before = await cpuSnapshot();
   for (;;) {
-    const windowStart = Date.now();
     await sleep(QUIET_WINDOW_MS);
-    const after = await cpuTicksByComponent();
-    const elapsedMs = Date.now() - windowStart;
-    let busyMs = 0;
-    for (const [name, ticks] of after) {
-      if (name !== 'load generator (bench)') busyMs += Math.max(0, ((ticks - (before.get(name) ?? 0)) * 1_000) / CLOCK_TICKS);
-    }
+    const after = await cpuSnapshot();
+    const busyMs = systemMs(before, after).reduce((sum, c) => sum + c.cpuMs, 0);
     const seconds = Math.round((Date.now() - started) / 100) / 10;
-    if (busyMs / elapsedMs / cores < QUIET_SHARE) return { seconds, quiet: true };
+    if (busyMs / (after.at - before.at) / cores < QUIET_SHARE) return { seconds, quiet: true };
     if (seconds >= maxSeconds) return { seconds, quiet: false };
     before = after;
   }
