@@ -171,7 +171,7 @@ const orchestrated = {
           ],
           { unit: 'ops' },
         ),
-        panel('Sagas by state', [['max by (state) (saga_instances)', '{{state}}']], { type: 'bargauge' }),
+        panel('Sagas not yet over, by state', [['max by (state) (saga_instances)', '{{state}}']], { type: 'bargauge' }),
         panel('Failures by step and reason', [[`sum by (step, reason) (${rate('saga_failed_total')})`, '{{step}} {{reason}}']], { unit: 'ops' }),
         panel(
           'Saga execution p50 / p99 by outcome',

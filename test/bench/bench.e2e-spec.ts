@@ -232,6 +232,8 @@ describe('npm run bench -- --smoke', () => {
       if (explainable.length > 0) expect(markdown).toContain('What bounds each missed target');
       expect(markdown).toContain('## Targets');
       expect(report.versions.node).toBe(process.version);
+      // The server settings that move the figures are on record with its version.
+      expect(report.versions.postgres).toMatch(/^\d+\.\d+.* \(autovacuum (on|off), fsync (on|off), shared_buffers \d+ MB, synchronous_commit \w+\)$/);
       expect(report.machine.cores).toBeGreaterThan(0);
       expect(report.command).toContain('--smoke');
 

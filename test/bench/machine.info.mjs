@@ -49,12 +49,22 @@ function gitCommit() {
   }
 }
 
-/** @param {string} url */
-async function postgresVersion(url) {
+/** The server settings that move the bench's figures: a table never vacuumed (autovacuum off) costs more with every checkout. */
+const POSTGRES_SETTINGS = ['autovacuum', 'synchronous_commit', 'fsync', 'shared_buffers'];
+
+/**
+ * PostgreSQL's version and the settings that shape the numbers, e.g. "15.19 (autovacuum on, ...)".
+ * @param {string} url
+ */
+async function postgresDescription(url) {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
   try {
     await client.connect();
-    return String((await client.query('SHOW server_version')).rows[0]?.server_version ?? 'unknown');
+    const version = String((await client.query('SHOW server_version')).rows[0]?.server_version ?? 'unknown');
+    const { rows } = await client.query('SELECT name, setting FROM pg_settings WHERE name = ANY($1) ORDER BY name', [POSTGRES_SETTINGS]);
+    // shared_buffers is counted in 8 kB pages.
+    const settings = rows.map((r) => `${r.name} ${r.name === 'shared_buffers' ? `${Math.round((Number(r.setting) * 8) / 1024)} MB` : r.setting}`);
+    return `${version} (${settings.join(', ')})`;
   } catch (error) {
     return `unknown (${error instanceof Error ? error.message : String(error)})`;
   } finally {
@@ -95,7 +105,7 @@ export async function describeMachine({ databaseUrl, redisUrl }) {
       project: `${project.name} ${project.version}`,
       commit: gitCommit(),
       node: process.version,
-      postgres: await postgresVersion(databaseUrl),
+      postgres: await postgresDescription(databaseUrl),
       redis: await redisVersion(redisUrl),
       packages: Object.fromEntries(PACKAGES.map((name) => [name, versionOf(name)])),
     },

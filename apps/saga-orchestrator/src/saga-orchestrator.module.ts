@@ -11,6 +11,7 @@ import { CompensateSagaHandler } from './compensate-saga/compensate-saga.handler
 import { CreateSagas1732380000000 } from './migrations/1732380000000-create-sagas.js';
 import { NotifySagaOutbox1765000000000 } from './migrations/1765000000000-notify-saga-outbox.js';
 import { AddSagaTraceContext1797000003000 } from './migrations/1797000003000-add-saga-trace-context.js';
+import { IndexUnfinishedSagasByState1797000004000 } from './migrations/1797000004000-index-unfinished-sagas-by-state.js';
 import { SagaOutboxRelay } from './publish-transitions/saga-outbox.relay.js';
 import { PRODUCER } from './publish-transitions/saga-transition.events.js';
 import { SagaQueriesController } from './query-sagas/saga-queries.controller.js';
@@ -29,7 +30,7 @@ export const SAGA_DATABASE = {
   schema: 'saga',
   // Raw SQL and one row mapper throughout; no entity is needed.
   entities: [],
-  migrations: [CreateSagas1732380000000, NotifySagaOutbox1765000000000, AddSagaTraceContext1797000003000],
+  migrations: [CreateSagas1732380000000, NotifySagaOutbox1765000000000, AddSagaTraceContext1797000003000, IndexUnfinishedSagasByState1797000004000],
 };
 
 /** Tests tune timings and participant clients; production takes every default from the configuration. */

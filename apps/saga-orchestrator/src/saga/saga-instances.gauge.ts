@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { gauge } from '@app/observability';
-import { SAGA_STATES } from './saga.machine.js';
+import { SAGA_STATES, SagaState } from '@app/contracts';
 import { SagaRepository } from './saga.repository.js';
 
 type Source = () => Promise<{ state: string; count: number }[]>;
@@ -8,20 +8,26 @@ type Source = () => Promise<{ state: string; count: number }[]>;
 /** Apps of one process (tests) share the registry; the gauge reads from the first one still running. */
 const sources = new Set<Source>();
 
-/** `saga_instances{state}`: how many sagas are in each state, counted in PostgreSQL at scrape time. */
+/** Final states whose sagas only ever add up: their pace is `saga_completed_total` and `saga_failed_total`. */
+const ENDED: readonly SagaState[] = [SagaState.SAGA_TERMINEE, SagaState.SAGA_ANNULEE];
+
+/**
+ * `saga_instances{state}`: how many sagas are in each state that is not final (in flight, compensating,
+ * or parked in COMPENSATION_ECHOUEE), counted in PostgreSQL at scrape time over an index of those alone.
+ */
 @Injectable()
 export class SagaInstancesGauge implements OnModuleInit, OnModuleDestroy {
   private readonly source: Source;
 
   constructor(repository: SagaRepository) {
-    this.source = () => repository.countByState();
+    this.source = () => repository.countUnfinishedByState();
   }
 
   onModuleInit(): void {
     sources.add(this.source);
     gauge<'state'>({
       name: 'saga_instances',
-      help: 'Orchestrated sagas by current state',
+      help: 'Orchestrated sagas not yet succeeded or cancelled, by current state',
       labelNames: ['state'],
       async collect() {
         const [source] = sources;
@@ -29,7 +35,7 @@ export class SagaInstancesGauge implements OnModuleInit, OnModuleDestroy {
         // A scrape while PostgreSQL is away keeps the last values rather than failing /metrics.
         const counts = await source().catch(() => undefined);
         if (counts === undefined) return;
-        for (const state of SAGA_STATES) this.set({ state }, counts.find((c) => c.state === state)?.count ?? 0);
+        for (const state of SAGA_STATES.filter((s) => !ENDED.includes(s))) this.set({ state }, counts.find((c) => c.state === state)?.count ?? 0);
       },
     });
   }

@@ -204,4 +204,35 @@ describe('saga repository (PostgreSQL)', () => {
     ]);
     expect(Object.fromEntries(leases.map((l: { id: string; renewed: boolean }) => [l.id, l.renewed]))).toEqual({ [busy.id]: false, [idle.id]: true });
   });
+
+  it('counts the sagas of each state not yet final from the index of those alone, leaving succeeded and cancelled ones out', async () => {
+    const sagas = await Promise.all(Array.from({ length: 5 }, () => createSaga()));
+    const [succeeded, cancelled, parked, reserving] = sagas.map((s) => s!);
+    await advance(reserving!);
+    const settle = (saga: SagaRecord, state: string) => sql.query('UPDATE sagas SET state = $2 WHERE id = $1', [saga.id, state]);
+    await settle(succeeded!, 'SAGA_TERMINEE');
+    await settle(cancelled!, 'SAGA_ANNULEE');
+    await settle(parked!, 'COMPENSATION_ECHOUEE');
+
+    const all: { state: string; count: number }[] = await sql.query('SELECT state, count(*)::int AS count FROM sagas GROUP BY state ORDER BY state');
+    const counts = await repository.countUnfinishedByState();
+    expect([...counts].sort((a, b) => a.state.localeCompare(b.state))).toEqual(
+      all.filter((c) => c.state !== 'SAGA_TERMINEE' && c.state !== 'SAGA_ANNULEE'),
+    );
+    expect(counts.map((c) => c.state)).toEqual(expect.arrayContaining(['VERIFICATION_STOCK', 'RESERVATION_STOCK', 'COMPENSATION_ECHOUEE']));
+    expect(all.map((c) => c.state)).toEqual(expect.arrayContaining(['SAGA_TERMINEE', 'SAGA_ANNULEE']));
+
+    // The count's condition is the index's: PostgreSQL can answer it without reading the table's other rows.
+    const runner = sql.createQueryRunner();
+    try {
+      await runner.query('SET enable_seqscan = off');
+      const plan = JSON.stringify(
+        await runner.query(`EXPLAIN SELECT state, count(*)::int AS count FROM sagas WHERE state NOT IN ('SAGA_TERMINEE', 'SAGA_ANNULEE') GROUP BY state`),
+      );
+      expect(plan).toContain('sagas_unfinished_by_state');
+    } finally {
+      await runner.query('RESET enable_seqscan');
+      await runner.release();
+    }
+  });
 });
