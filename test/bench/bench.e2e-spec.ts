@@ -234,6 +234,8 @@ describe('npm run bench -- --smoke', () => {
       expect(report.versions.node).toBe(process.version);
       // The server settings that move the figures are on record with its version.
       expect(report.versions.postgres).toMatch(/^\d+\.\d+.* \(autovacuum (on|off), fsync (on|off), shared_buffers \d+ MB, synchronous_commit \w+\)$/);
+      const { AUTOVACUUM_WARNING } = await import(`./${'report.markdown.mjs'}`);
+      expect(markdown.includes(AUTOVACUUM_WARNING)).toBe(report.versions.postgres.includes('autovacuum off'));
       expect(report.machine.cores).toBeGreaterThan(0);
       expect(report.command).toContain('--smoke');
 

@@ -297,6 +297,11 @@ const METHOD = [
   "- Units: the system's CPU at rest and a `pgbench -N` calibration are measured first, before any traffic; CPU per checkout is then also given in calibration transactions, which move far less between machines than milliseconds.",
 ];
 
+const AUTOVACUUM_OFF = /autovacuum off/;
+export const AUTOVACUUM_WARNING =
+  "PostgreSQL ran with autovacuum off: no table was vacuumed, so the dead rows every update and delete leaves pile up and each statement " +
+  "costs more as the run goes on. The figures are then worse than on PostgreSQL's default (on), which the Compose stack runs.";
+
 /**
  * The report a reader opens first: the targets, whether the invariants held, then the numbers and how they were taken.
  * @param {BenchReport} r
@@ -310,6 +315,7 @@ export function markdownOf(r) {
     ...(r.options['smoke'] === true
       ? ['A smoke run: seconds per phase and low rates, to show the bench works end to end. Its numbers say nothing of the targets.', '']
       : []),
+    ...(AUTOVACUUM_OFF.test(r.versions.postgres) ? [AUTOVACUUM_WARNING, ''] : []),
     ...r.skipped.map((s) => `Not run: ${s.style}, ${s.reason}.`),
     ...(r.skipped.length > 0 ? [''] : []),
     ...targets(r),
