@@ -214,6 +214,11 @@ describe('npm run bench -- --smoke', () => {
         expect(report.replay.events).toBeGreaterThan(0);
       }
       expect(report.replay).toEqual(expect.objectContaining({ projection: 'checkout-status', eventsPerSecond: expect.any(Number) }));
+      // Where the rebuild's time went, as the event store measured it, within its own duration.
+      const phases = Object.values(report.replay.phases as Record<string, number>);
+      expect(phases).toHaveLength(5);
+      expect(phases.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(report.replay.seconds * 1_000 + 1);
+      expect(markdown).toContain('Where its time went, as the event store measured it: ');
       // Every target of docs/architecture.md §10.1, each with its measured value.
       const perStyle = ['p99 end to end at 20/s', 'p50 end to end at 20/s', 'CPU per checkout', 'closed model, 50 users', 'knee resolved to ±5/s'];
       expect(report.targets.map((t: { subject: string; target: string }) => [t.subject, t.target])).toEqual([

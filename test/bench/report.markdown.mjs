@@ -1,6 +1,7 @@
 // @ts-check
 import { boundOf } from './bench.targets.mjs';
 import { fixed, head, pct, row } from './markdown.table.mjs';
+import { replayPhasesText } from './replay.measure.mjs';
 import { hops, units } from './report.units-hops.markdown.mjs';
 
 /**
@@ -266,6 +267,7 @@ function replay(r) {
     '## Replay',
     '',
     `\`POST /api/event-store/projections/${p.projection}/rebuild\`: ${p.events} events in ${p.seconds} s, **${p.eventsPerSecond.toLocaleString('en-US')} events/s** (call took ${p.wallSeconds} s).`,
+    ...(p.phases === null ? [] : ['', `Where its time went, as the event store measured it: ${replayPhasesText(p.phases, p.seconds)}.`]),
   ];
 }
 

@@ -4,7 +4,7 @@ export { EVENT_STORE_DATABASE } from './event-store.database.js';
 export { type ReadModel, READ_MODELS, checkoutStatusModel, ordersByClientModel, cartModel, parcelModel } from './read-models/read-model.definitions.js';
 export { type ViewChange, projectEvents, projectEventsWithChanges } from './read-models/read-model.projector.js';
 export { type StoreBatcher, type StreamItem, storeBatcher } from './store.batcher.js';
-export { type RebuildReport, type RebuildOptions, rebuildReadModel } from './read-models/read-model.rebuilder.js';
+export { type RebuildPhases, type RebuildReport, type RebuildOptions, rebuildReadModel } from './read-models/read-model.rebuilder.js';
 export { ordersOfClient } from './read-models/client-orders.reader.js';
 export { type ParcelPage, type ParcelVersion, PARCEL_CURSOR, parcelById, parcelsOfClient, parcelVersions } from './read-models/parcels.reader.js';
 export { type ParcelViewCacheOptions, ParcelViewCache } from './read-models/parcel-view.cache.js';

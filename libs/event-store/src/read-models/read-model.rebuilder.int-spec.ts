@@ -102,4 +102,15 @@ describe('read model rebuild beside the live projector (PostgreSQL)', () => {
       await db.query('DROP TRIGGER test_slow_checkpoint ON projection_applied');
     }
   });
+
+  it('says where its time went (reading, folding, catching up, writing, the checkpoint), all within its own duration', async () => {
+    await store(checkouts(30));
+    const report = await rebuildReadModel(db, checkoutStatusModel);
+    const { phases } = report;
+    expect(Object.keys(phases).sort()).toEqual(['catchUpMs', 'checkpointMs', 'foldMs', 'readMs', 'writeMs']);
+    for (const ms of Object.values(phases)) expect(ms).toBeGreaterThanOrEqual(0);
+    expect(phases.readMs).toBeGreaterThan(0);
+    expect(phases.writeMs).toBeGreaterThan(0);
+    expect(Object.values(phases).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(report.seconds * 1_000 + 1);
+  });
 });
