@@ -302,7 +302,7 @@ const METHOD = [
 const AUTOVACUUM_OFF = /autovacuum off/;
 export const AUTOVACUUM_WARNING =
   "PostgreSQL ran with autovacuum off: no table was vacuumed, so the dead rows every update and delete leaves pile up and each statement " +
-  "costs more as the run goes on. The figures are then worse than on PostgreSQL's default (on), which the Compose stack runs.";
+  "costs more as the run goes on. The figures can then be worse than on PostgreSQL's default (on), which the Compose stack runs.";
 
 /**
  * The report a reader opens first: the targets, whether the invariants held, then the numbers and how they were taken.
