@@ -236,6 +236,8 @@ describe('npm run bench -- --smoke', () => {
       for (const t of explainable) expect({ target: t.target, why: t.why }).toEqual({ target: t.target, why: expect.any(String) });
       if (explainable.length > 0) expect(markdown).toContain('What bounds each missed target');
       expect(markdown).toContain('## Targets');
+      // With both styles, each measure run per round says which style is ahead, if either is beyond the noise.
+      if (withChoreography) expect(markdown).toMatch(/## Ranking the styles[\s\S]*\| closed model: checkouts\/s \| [\d., ]+ \| [\d., ]+ \| (orchestrated|choreographed|not apart)/);
       expect(report.versions.node).toBe(process.version);
       // The server settings that move the figures are on record with its version.
       expect(report.versions.postgres).toMatch(/^\d+\.\d+.* \(autovacuum (on|off), fsync (on|off), shared_buffers \d+ MB, synchronous_commit \w+\)$/);

@@ -278,6 +278,39 @@ describe('targets', () => {
     });
   });
 
+  it('ranks a style ahead on a measure only when each of its rounds beats each round of the other', async () => {
+    const { rankMeasure } = await bench('style.ranking.mjs');
+    const rank = (better: 'higher' | 'lower', orchestrated: (number | null)[], choreographed: (number | null)[]) =>
+      rankMeasure({ measure: 'm', better, unit: '/s', values: { orchestrated, choreographed } });
+    expect(rank('higher', [65, 84.4], [52.2, 62.6])).toMatchObject({ ahead: 'orchestrated', verdict: 'orchestrated, by at least 2.4/s in every round' });
+    expect(rank('higher', [57.8, 90.6], [49.6, 64.3])).toMatchObject({ ahead: null, verdict: 'not apart: the runs of the two styles overlap' });
+    expect(rank('lower', [30, 40], [20, 25])).toMatchObject({ ahead: 'choreographed', verdict: 'choreographed, by at least 5/s in every round' });
+    expect(rank('lower', [30, 40], [20, 30])).toMatchObject({ ahead: null });
+    expect(rank('higher', [30, null], [20, 25])).toMatchObject({ ahead: null, verdict: 'not measured in every round' });
+    expect(rankMeasure({ measure: 'm', better: 'higher', unit: '', values: { orchestrated: [1, 2] } })).toMatchObject({ ahead: null, verdict: 'one style only' });
+  });
+
+  it('ranks the styles on the closed model, its CPU, the knee and the latency at 20/s, round by round', async () => {
+    const { rankStyles } = await bench('style.ranking.mjs');
+    const style = (name: string, closed: number[], cpu: number[], knees: number[], p50: number[]) => ({
+      style: name,
+      rounds: closed.map((throughput, i) => ({
+        round: i + 1,
+        closed: { throughput, cpu: { totalMsPerCheckout: cpu[i] } },
+        sweep: { knee: knees[i], steps: [{ load: { kind: 'open', rate: 20 }, endToEnd: { p50: p50[i], p99: 2 * p50[i]! } }] },
+      })),
+    });
+    const ranked = rankStyles([style('orchestrated', [65, 84], [28, 21], [30, 30], [30.7, 31.8]), style('choreographed', [52, 62], [35, 27], [30, 30], [37.2, 25.3])], 20);
+    expect(ranked.map((m: { measure: string; ahead: string | null }) => [m.measure, m.ahead])).toEqual([
+      ['closed model: checkouts/s', 'orchestrated'],
+      ['CPU per checkout in the closed model', null],
+      ['knee (highest rate sustained)', null],
+      ['p50 end to end at 20/s', null],
+      ['p99 end to end at 20/s', null],
+    ]);
+    expect(ranked[0].values).toEqual({ orchestrated: [65, 84], choreographed: [52, 62] });
+  });
+
   it('says where the time of a replay that misses its bound went, longest phase first, and nothing of one that meets it', async () => {
     const { evaluateTargets } = await bench('bench.targets.mjs');
     const run = { styles: [], rest: null, calibration: null, cores: 2, invariantsPassed: true };

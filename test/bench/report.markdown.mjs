@@ -1,7 +1,8 @@
 // @ts-check
-import { boundOf } from './bench.targets.mjs';
+import { TARGETS, boundOf } from './bench.targets.mjs';
 import { fixed, head, pct, row } from './markdown.table.mjs';
 import { replayPhasesText } from './replay.measure.mjs';
+import { rankStyles } from './style.ranking.mjs';
 import { hops, units } from './report.units-hops.markdown.mjs';
 
 /**
@@ -259,6 +260,27 @@ function whereTheTimeGoes(r) {
   return lines;
 }
 
+/**
+ * Which style is ahead on each measure run once per round, only where every round of one beats every
+ * round of the other: the gap must be wider than the noise between runs of one style.
+ * @param {BenchReport} r
+ */
+function ranking(r) {
+  if (r.styles.length !== 2) return [];
+  const ranked = rankStyles(r.styles, TARGETS.at20.rate);
+  const styles = r.styles.map((s) => s.style);
+  const valuesOf = (/** @type {(number | null)[]} */ values) => values.map((v) => (v === null ? '-' : Number.isInteger(v) ? String(v) : fixed(v, 1))).join(', ');
+  return [
+    '## Ranking the styles',
+    '',
+    'Per measure, the value of each round; a style is ahead only when each of its rounds beats each round of the other.',
+    '',
+    ...head(['measure', ...styles.map((s) => `${s} (by round)`), 'ahead']),
+    ...ranked.map((m) => row([m.measure, ...styles.map((s) => valuesOf(m.values[s] ?? [])), m.verdict])),
+    '',
+  ];
+}
+
 /** @param {BenchReport} r */
 function replay(r) {
   const p = r.replay;
@@ -267,7 +289,7 @@ function replay(r) {
     '## Replay',
     '',
     `\`POST /api/event-store/projections/${p.projection}/rebuild\`: ${p.events} events in ${p.seconds} s, **${p.eventsPerSecond.toLocaleString('en-US')} events/s** (call took ${p.wallSeconds} s).`,
-    ...(p.phases === null ? [] : ['', `Where its time went, as the event store measured it: ${replayPhasesText(p.phases, p.seconds)}.`]),
+    ...(p.phases == null ? [] : ['', `Where its time went, as the event store measured it: ${replayPhasesText(p.phases, p.seconds)}.`]),
   ];
 }
 
@@ -321,6 +343,7 @@ export function markdownOf(r) {
     ...r.skipped.map((s) => `Not run: ${s.style}, ${s.reason}.`),
     ...(r.skipped.length > 0 ? [''] : []),
     ...targets(r),
+    ...ranking(r),
     '',
     ...units(r),
     ...invariants(r),
