@@ -12,3 +12,5 @@ export const pct = (part, whole) => (whole === 0 ? '-' : `${((100 * part) / whol
  * @param {number} [digits]
  */
 export const fixed = (n, digits = 2) => n.toFixed(digits);
+/** A whole number as it is, any other to one decimal (a knee of 30, a rate of 62.6). @param {number} n */
+export const brief = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(1));

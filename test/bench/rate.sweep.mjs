@@ -45,6 +45,13 @@ export function verdictOf(step, p99LimitMs) {
  * @property {number | null} resolvedTo half the gap between the two: the knee is known to within this many checkouts/s, null when no rate failed
  */
 
+/**
+ * The step of a knee search at `rate`; undefined when the search did not try it.
+ * @param {KneeSearch} search
+ * @param {number} rate
+ */
+export const stepAtRate = (search, rate) => search.steps.find((step) => step.load.kind === 'open' && step.load.rate === rate);
+
 /** Rates the search tries are multiples of this, so runs and machines try the same rates. */
 const RATE_GRAIN = 5;
 

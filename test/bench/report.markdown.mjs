@@ -1,6 +1,6 @@
 // @ts-check
 import { TARGETS, boundOf } from './bench.targets.mjs';
-import { fixed, head, pct, row } from './markdown.table.mjs';
+import { brief, fixed, head, pct, row } from './markdown.table.mjs';
 import { replayPhasesText } from './replay.measure.mjs';
 import { rankStyles } from './style.ranking.mjs';
 import { hops, units } from './report.units-hops.markdown.mjs';
@@ -269,7 +269,7 @@ function ranking(r) {
   if (r.styles.length !== 2) return [];
   const ranked = rankStyles(r.styles, TARGETS.at20.rate);
   const styles = r.styles.map((s) => s.style);
-  const valuesOf = (/** @type {(number | null)[]} */ values) => values.map((v) => (v === null ? '-' : Number.isInteger(v) ? String(v) : fixed(v, 1))).join(', ');
+  const valuesOf = (/** @type {(number | null)[]} */ values) => values.map((v) => (v === null ? '-' : brief(v))).join(', ');
   return [
     '## Ranking the styles',
     '',

@@ -1,4 +1,6 @@
 // @ts-check
+import { brief } from './markdown.table.mjs';
+import { stepAtRate } from './rate.sweep.mjs';
 
 /**
  * One measure of the ranking: each style's value in each of its rounds, and which way is better.
@@ -12,11 +14,7 @@
  */
 
 /** @param {import('./bench.run.mjs').StyleReport} s @param {number} rate @param {'p50' | 'p99'} p */
-const percentileAt = (s, rate, p) =>
-  s.rounds.map((r) => r.sweep.steps.find((step) => step.load.kind === 'open' && step.load.rate === rate)?.endToEnd[p] ?? null);
-
-/** @param {number} n */
-const shown = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+const percentileAt = (s, rate, p) => s.rounds.map((r) => stepAtRate(r.sweep, rate)?.endToEnd[p] ?? null);
 
 /**
  * Which style is ahead on one measure, judged against the noise the rounds show: a style is ahead
@@ -43,7 +41,7 @@ export function rankMeasure(m) {
   if (ahead === null) return { ...m, ahead, verdict: 'not apart: the runs of the two styles overlap' };
   const [win, lose] = ahead === a ? [ra, rb] : [rb, ra];
   const gap = m.better === 'higher' ? win.min - lose.max : lose.min - win.max;
-  return { ...m, ahead, verdict: `${ahead}, by at least ${shown(Math.round(gap * 10) / 10)}${m.unit} in every round` };
+  return { ...m, ahead, verdict: `${ahead}, by at least ${brief(Math.round(gap * 10) / 10)}${m.unit} in every round` };
 }
 
 /**

@@ -1,15 +1,15 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { gauge } from '@app/observability';
-import { SAGA_STATES, SagaState } from '@app/contracts';
-import { SagaRepository } from './saga.repository.js';
+import { SAGA_STATES } from '@app/contracts';
+import { ENDED_STATES, SagaRepository } from './saga.repository.js';
 
 type Source = () => Promise<{ state: string; count: number }[]>;
 
 /** Apps of one process (tests) share the registry; the gauge reads from the first one still running. */
 const sources = new Set<Source>();
 
-/** Final states whose sagas only ever add up: their pace is `saga_completed_total` and `saga_failed_total`. */
-const ENDED: readonly SagaState[] = [SagaState.SAGA_TERMINEE, SagaState.SAGA_ANNULEE];
+/** The states the gauge reports, each scrape: every one but the final ones the count leaves out. */
+const COUNTED = SAGA_STATES.filter((state) => !ENDED_STATES.includes(state));
 
 /**
  * `saga_instances{state}`: how many sagas are in each state that is not final (in flight, compensating,
@@ -35,7 +35,7 @@ export class SagaInstancesGauge implements OnModuleInit, OnModuleDestroy {
         // A scrape while PostgreSQL is away keeps the last values rather than failing /metrics.
         const counts = await source().catch(() => undefined);
         if (counts === undefined) return;
-        for (const state of SAGA_STATES.filter((s) => !ENDED.includes(s))) this.set({ state }, counts.find((c) => c.state === state)?.count ?? 0);
+        for (const state of COUNTED) this.set({ state }, counts.find((c) => c.state === state)?.count ?? 0);
       },
     });
   }

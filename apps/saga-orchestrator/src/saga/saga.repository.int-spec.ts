@@ -13,7 +13,7 @@ import { StaleSagaError } from './saga.errors.js';
 import { decide } from './saga.machine.js';
 import type { SagaRecord } from './saga.mapper.js';
 import type { SagaOutcome } from './saga.model.js';
-import { type Lease, SagaRepository } from './saga.repository.js';
+import { COUNT_UNFINISHED_BY_STATE, type Lease, SagaRepository } from './saga.repository.js';
 
 const request = { clientId: 'u1', items: [{ sku: 'A', quantity: 1 }], payment: { sealedToken: 'pt1.sealed', tokenDigest: 'digest' } };
 const verified: SagaOutcome = { type: 'StockVerified', items: [{ sku: 'A', quantity: 1, unitPriceCents: 100 }], totalCents: 100 };
@@ -216,9 +216,7 @@ describe('saga repository (PostgreSQL)', () => {
 
     const all: { state: string; count: number }[] = await sql.query('SELECT state, count(*)::int AS count FROM sagas GROUP BY state ORDER BY state');
     const counts = await repository.countUnfinishedByState();
-    expect([...counts].sort((a, b) => a.state.localeCompare(b.state))).toEqual(
-      all.filter((c) => c.state !== 'SAGA_TERMINEE' && c.state !== 'SAGA_ANNULEE'),
-    );
+    expect([...counts].sort((a, b) => a.state.localeCompare(b.state))).toEqual(all.filter((c) => c.state !== 'SAGA_TERMINEE' && c.state !== 'SAGA_ANNULEE'));
     expect(counts.map((c) => c.state)).toEqual(expect.arrayContaining(['VERIFICATION_STOCK', 'RESERVATION_STOCK', 'COMPENSATION_ECHOUEE']));
     expect(all.map((c) => c.state)).toEqual(expect.arrayContaining(['SAGA_TERMINEE', 'SAGA_ANNULEE']));
 
@@ -226,9 +224,7 @@ describe('saga repository (PostgreSQL)', () => {
     const runner = sql.createQueryRunner();
     try {
       await runner.query('SET enable_seqscan = off');
-      const plan = JSON.stringify(
-        await runner.query(`EXPLAIN SELECT state, count(*)::int AS count FROM sagas WHERE state NOT IN ('SAGA_TERMINEE', 'SAGA_ANNULEE') GROUP BY state`),
-      );
+      const plan = JSON.stringify(await runner.query(`EXPLAIN ${COUNT_UNFINISHED_BY_STATE}`));
       expect(plan).toContain('sagas_unfinished_by_state');
     } finally {
       await runner.query('RESET enable_seqscan');

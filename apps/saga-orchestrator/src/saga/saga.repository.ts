@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { TraceContext } from '@app/contracts';
+import { SagaState, type TraceContext } from '@app/contracts';
 import { CommitBatcher, rowsOf, runPrepared } from '@app/database';
 import { histogram } from '@app/observability';
 import type { TransitionEvents } from '../publish-transitions/saga-transition.events.js';
 import { StaleSagaError } from './saga.errors.js';
-import { type Decision, type SagaState, TERMINAL_STATES } from './saga.machine.js';
+import { type Decision, TERMINAL_STATES } from './saga.machine.js';
 import { type SagaRecord, type SagaRow, type TransitionRow, toSaga } from './saga.mapper.js';
 import type { SagaData } from './saga.model.js';
 
@@ -115,6 +115,19 @@ function movesOf(decision: Decision, events: readonly TransitionEvents[]): Move[
  * queues their events; claims on sagas are leases renewed by the instance running them. The two
  * statements every checkout runs (create, advance) are named prepared statements, planned once per connection.
  */
+/**
+ * Final states whose sagas only ever add up (their pace is `saga_completed_total` and
+ * `saga_failed_total`): the count by state leaves them out.
+ */
+export const ENDED_STATES: readonly SagaState[] = [SagaState.SAGA_TERMINEE, SagaState.SAGA_ANNULEE];
+
+/**
+ * The count of sagas by state that is not final. Its condition is written out as the predicate of the
+ * index `sagas_unfinished_by_state`, so PostgreSQL answers it from that index alone; a parameter
+ * could not be matched to the predicate.
+ */
+export const COUNT_UNFINISHED_BY_STATE = `SELECT state, count(*)::int AS count FROM sagas WHERE state NOT IN (${ENDED_STATES.map((s) => `'${s}'`).join(', ')}) GROUP BY state`;
+
 @Injectable()
 export class SagaRepository {
   private readonly writeBatch = histogram({
@@ -258,12 +271,8 @@ export class SagaRepository {
   /**
    * How many sagas are in each state that is not final. Succeeded and cancelled sagas are left out: they
    * grow with every checkout ever run, so counting them would make each scrape slower than the last.
-   * The condition is the one of the index `sagas_unfinished_by_state`, which serves the count.
    */
   async countUnfinishedByState(): Promise<{ state: SagaState; count: number }[]> {
-    return rowsOf(
-      this.db.manager,
-      `SELECT state, count(*)::int AS count FROM sagas WHERE state NOT IN ('SAGA_TERMINEE', 'SAGA_ANNULEE') GROUP BY state`,
-    );
+    return rowsOf(this.db.manager, COUNT_UNFINISHED_BY_STATE);
   }
 }
